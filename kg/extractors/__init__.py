@@ -1,0 +1,47 @@
+"""Extractors, registered under versioned names.
+
+Each extractor is a function ``propose(doc, res) -> list`` that reads a
+:class:`kg.types.Document` (and the shared :class:`kg.extractors.base.Resources`) and returns
+proposals: mentions in the ``mentions`` stage, relations, metrics and attributes in the
+``relations`` stage, which runs after overlapping mentions are resolved. Extractors only
+propose; the pipeline checks offsets and resolves conflicts.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Callable
+
+from kg.errors import RegistryError
+
+#: name@version -> (stage, "module:function")
+REGISTRY: dict[str, tuple[str, str]] = {
+    "gazetteer@1": ("mentions", "kg.extractors.gazetteer:propose"),
+    "quoted@1": ("mentions", "kg.extractors.quoted:propose"),
+    "suffix@1": ("mentions", "kg.extractors.suffix:propose"),
+    "people@1": ("mentions", "kg.extractors.people:propose"),
+    "lists@1": ("mentions", "kg.extractors.lists:propose"),
+    "systems@1": ("mentions", "kg.extractors.systems:propose"),
+    "metadata@1": ("mentions", "kg.extractors.metadata:propose"),
+    "aliases@1": ("mentions", "kg.extractors.aliases:propose"),
+    "relations@1": ("relations", "kg.extractors.relations:propose"),
+    "metrics@1": ("relations", "kg.extractors.metrics:propose"),
+}
+
+DEFAULT = tuple(REGISTRY)
+
+
+def get(name: str) -> tuple[str, Callable]:
+    """The stage and function of a registered extractor; a bad name lists the valid ones."""
+    if name not in REGISTRY:
+        raise RegistryError(f"unknown extractor {name!r}",
+                            hint=f"valid names: {', '.join(sorted(REGISTRY))}")
+    stage, target = REGISTRY[name]
+    module, func = target.split(":")
+    return stage, getattr(importlib.import_module(module), func)
+
+
+def register(name: str, stage: str, target: str) -> None:
+    """Register an extractor (``"pkg.module:function"``) under a versioned name."""
+    if "@" not in name:
+        raise RegistryError(f"extractor name {name!r} needs a version, like {name}@1")
+    REGISTRY[name] = (stage, target)

@@ -1,0 +1,80 @@
+"""Shared resources and small text helpers for the extractors."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from kg.lexicon import Lexicon
+from kg.segment import Segmenter
+from kg.types import Document, Mention
+
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RE = re.compile(f"[{CJK}]")
+NAME_CHAR = re.compile(f"[{CJK}A-Za-z0-9]")
+#: Characters that end a clause for the rules (after normalization: ASCII , : ; ! ?).
+CLAUSE_END = set(",，:：;；。!?！？\n\r、")
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(_CJK_RE.match(ch))
+
+
+@dataclass
+class Resources:
+    """What extractors share: the lexicon and a segmenter built from it, loaded once."""
+
+    lexicon: Lexicon
+    segmenter: Segmenter
+    options: dict = field(default_factory=dict)
+
+
+class TokenIndex:
+    """Token boundaries of one document for quick lookups."""
+
+    def __init__(self, doc: Document) -> None:
+        self.tokens = doc.tokens
+        self.starts = [t.start for t in doc.tokens]
+        self.start_set = set(self.starts)
+        self.end_set = {t.end for t in doc.tokens}
+
+    def aligned(self, start: int, end: int) -> bool:
+        """True when ``[start, end)`` starts and ends on token boundaries."""
+        return start in self.start_set and end in self.end_set
+
+    def at(self, pos: int) -> int:
+        """Index of the token that starts at or covers ``pos``."""
+        i = bisect_left(self.starts, pos)
+        if i == len(self.starts) or self.starts[i] != pos:
+            i -= 1
+        return max(i, 0)
+
+
+def token_index(doc: Document) -> TokenIndex:
+    """The document's TokenIndex, built once and cached on the document."""
+    cached = getattr(doc, "_token_index", None)
+    if cached is None or cached.tokens is not doc.tokens:
+        cached = TokenIndex(doc)
+        object.__setattr__(doc, "_token_index", cached)
+    return cached
+
+
+def mention(doc: Document, start: int, end: int, cls: str, extractor: str,
+            confidence: float = 0.9, canonical: str | None = None) -> Mention:
+    """A Mention over ``doc.text[start:end]``; canonical defaults to the normalized surface."""
+    surface = doc.norm[start:end]
+    if canonical is None and surface != doc.text[start:end]:
+        canonical = surface
+    return Mention(start, end, doc.text[start:end], cls, extractor, confidence, canonical)
+
+
+def clause_bounds(text: str, pos: int, limit: int = 200) -> tuple[int, int]:
+    """The clause around ``pos``: from after the previous clause mark to the next one."""
+    start = pos
+    while start > 0 and pos - start < limit and text[start - 1] not in CLAUSE_END:
+        start -= 1
+    end = pos
+    while end < len(text) and end - pos < limit and text[end] not in CLAUSE_END:
+        end += 1
+    return start, end

@@ -1,0 +1,67 @@
+"""Who the text is talking about: the subject that carries over across clauses and sentences.
+
+Chinese news often names the subject once (工商银行…) and leaves it out of the clauses and
+sentences that follow (…, 打造了…). An organization that opens a clause, not after a
+preposition or a verb, becomes the current subject until another one does.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from kg.extractors.base import CLAUSE_END
+from kg.ontology import is_a
+from kg.types import Document, Mention
+
+#: Words after which an organization is an object or a partner, not the subject.
+NOT_SUBJECT_BEFORE = re.compile(
+    r"(与|和|及|同|向|为|对|被|由|通过|联合|携手|跟|给|把|将|在|从|经|获|获得|对于|关于|依托|服务|支持|"
+    r"研发|打造|推出|成立|设立|收购|投资|入股|加入|包括|等|的|了|、)$")
+
+
+TRIGGER_WORDS = re.compile(r"研发|打造|推出|建成|构建|搭建|上线|发布|开发|成立|设立|收购|投资|合作|通过|应用|运用")
+
+
+_BREAKS = CLAUSE_END - {"、"}
+
+
+def clause_start(text: str, pos: int) -> int:
+    """Start of the clause that contains ``pos`` (a list's 、 does not end a clause)."""
+    while pos > 0 and text[pos - 1] not in _BREAKS:
+        pos -= 1
+    return pos
+
+
+class Subjects:
+    """The current subject (an Organization mention) at any position of a document."""
+
+    def __init__(self, doc: Document) -> None:
+        self.points: list[int] = []
+        self.subjects: list[Mention] = []
+        text, seen_clauses = doc.norm, set()
+        for m in doc.mentions:
+            if not is_a(m.cls, "Organization"):
+                continue
+            start = clause_start(text, m.start)
+            if start in seen_clauses:  # only the first organization of a clause can be its subject
+                continue
+            seen_clauses.add(start)
+            before = text[start:m.start].strip()
+            if len(before) > 8 or NOT_SUBJECT_BEFORE.search(before) or TRIGGER_WORDS.search(before):
+                continue
+            self.points.append(m.start)
+            self.subjects.append(m)
+
+    def at(self, pos: int) -> tuple[Mention | None, bool]:
+        """(subject at ``pos``, whether it was named in the same clause)."""
+        i = bisect_right(self.points, pos) - 1
+        if i < 0:
+            return None, False
+        return self.subjects[i], False
+
+    def explicit(self, doc: Document, pos: int) -> tuple[Mention | None, bool]:
+        """Like :meth:`at`, also telling whether the subject is named in the clause of ``pos``."""
+        subject, _ = self.at(pos)
+        if subject is None:
+            return None, False
+        return subject, subject.start >= clause_start(doc.norm, pos)

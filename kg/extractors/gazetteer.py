@@ -1,0 +1,42 @@
+"""Lexicon matches on the raw (normalized) text, kept only on sensible word boundaries."""
+from __future__ import annotations
+
+import re
+
+from kg.extractors.base import Resources, mention, token_index
+from kg.lexicon import JOB_TITLE
+from kg.types import Document, Mention
+
+NAME = "gazetteer@1"
+_LATIN = re.compile(r"[A-Za-z0-9]")
+
+
+def _latin_edges_ok(text: str, start: int, end: int) -> bool:
+    """A Latin-script edge must not touch another Latin letter or digit (ICBC in ICBCX)."""
+    if _LATIN.match(text[start]) and start > 0 and _LATIN.match(text[start - 1]):
+        return False
+    if _LATIN.match(text[end - 1]) and end < len(text) and _LATIN.match(text[end]):
+        return False
+    return True
+
+
+def boundary_ok(doc: Document, start: int, end: int) -> bool:
+    """True when a name at ``[start, end)`` is a word of its own, not part of another word."""
+    if not _latin_edges_ok(doc.norm, start, end):
+        return False
+    index = token_index(doc)
+    if index.aligned(start, end):
+        return True
+    # jieba may glue a name to a neighbour it does not know (e.g. before a Latin letter);
+    # accept a long name whose edges are at least script or punctuation changes.
+    return end - start >= 4 and (start in index.start_set or end in index.end_set)
+
+
+def propose(doc: Document, res: Resources) -> list[Mention]:
+    """Every lexicon entity whose surface occurs on word boundaries."""
+    found = []
+    for start, end, entry in res.lexicon.find(doc.norm):
+        if entry.cls == JOB_TITLE or not boundary_ok(doc, start, end):
+            continue
+        found.append(mention(doc, start, end, entry.cls, NAME, 0.95, canonical=entry.name))
+    return found

@@ -1,0 +1,90 @@
+"""Coordinated lists: 融安e信、融安e防、融安e控、融安e盾等系列风险防控产品 gives four products.
+
+The items between 、 (and a final 和/及/与) are typed by the head noun after 等, unless most
+of them are already known to the lexicon, in which case unknown items take the majority
+class (大数据、人工智能、区块链等平台 stays a list of technologies).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from kg.extractors.base import CJK, Resources, mention, token_index
+from kg.types import Document, Mention
+
+NAME = "lists@1"
+ITEM = f"[{CJK}A-Za-z0-9][{CJK}A-Za-z0-9·()（）+\\-]{{0,14}}?"
+LIST = re.compile(f"({ITEM}(?:、{ITEM}){{1,12}}(?:(?:和|及|与|以及){ITEM})?)等")
+
+#: Head nouns after 等 (checked at the end of the phrase), with the class they give.
+HEADS: tuple[tuple[str, str], ...] = (
+    ("产品", "FinancialProduct"), ("贷款", "FinancialProduct"), ("服务", "FinancialProduct"),
+    ("平台", "Platform"), ("系统", "Platform"), ("App", "Platform"), ("应用程序", "Platform"),
+    ("技术", "Technology"), ("科技", "Technology"),
+    ("银行", "FinancialInstitution"), ("金融机构", "FinancialInstitution"),
+    ("公司", "Company"), ("企业", "Company"), ("部门", "GovernmentAgency"), ("部委", "GovernmentAgency"),
+)
+_HEAD_END = re.compile(r"[,，。;；:：!?、\n]")
+_SPLIT = re.compile(r"、|以及|和|及|与")
+_LEAD = re.compile(r"^(?:打造|推出|研发|创新研发|构建|搭建|建成|上线|发布|包括|如|例如|加强|运用|应用|涵盖|覆盖|"
+                   r"拥有|形成|开发|升级|推进|采用|利用|依托|基于|积极应用)+")
+
+
+def head_class(phrase: str) -> str | None:
+    """The class a list's head noun gives (产品 -> FinancialProduct), or None."""
+    for head, cls in HEADS:
+        if phrase.endswith(head):
+            return cls
+    return None
+
+
+def _first_item_start(doc: Document, start: int, end: int, res: Resources) -> int:
+    """Where the first item really starts: after the last verb or function word before it."""
+    index = token_index(doc)
+    i, begin = index.at(end - 1), end
+    while i >= 0 and doc.tokens[i].start >= start:
+        tok = doc.tokens[i]
+        if res.segmenter.pos(tok.text) in ("v", "p", "c", "u", "uj", "d", "r", "f") and begin < end \
+                or tok.text in ("的", "了", "为", "并"):
+            break
+        begin = tok.start
+        i -= 1
+    return max(begin, start)
+
+
+def _items(doc: Document, start: int, body: str, res: Resources) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for sep in list(_SPLIT.finditer(body)) + [None]:
+        end = sep.start() if sep else len(body)
+        piece = body[pos:end]
+        offset = _first_item_start(doc, start + pos, start + end, res) - start - pos if not spans else 0
+        lead = _LEAD.match(piece[offset:])
+        offset += lead.end() if lead else 0
+        if end - pos - offset >= 2:
+            spans.append((start + pos + offset, start + end))
+        pos = sep.end() if sep else pos
+    return spans
+
+
+def propose(doc: Document, res: Resources) -> list[Mention]:
+    """Mentions for the items of coordinated lists whose head noun names a class."""
+    text, found = doc.norm, []
+    for m in LIST.finditer(text):
+        tail = text[m.end():m.end() + 16]
+        cut = _HEAD_END.search(tail)
+        phrase = tail[: cut.start() if cut else len(tail)]
+        cls = head_class(phrase)
+        if cls is None:
+            continue
+        items = _items(doc, m.start(1), m.group(1), res)
+        known: Counter[str] = Counter()
+        for s, e in items:
+            entry = res.lexicon.by_surface.get(text[s:e])
+            if entry is not None:
+                known[entry.cls] += 1
+        if sum(known.values()) * 2 >= len(items):
+            cls = known.most_common(1)[0][0]
+        for s, e in items:
+            if text[s:e] not in res.lexicon.by_surface and e - s <= 12:
+                found.append(mention(doc, s, e, cls, NAME, 0.7))
+    return found

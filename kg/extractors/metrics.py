@@ -1,0 +1,135 @@
+"""Quantities with Chinese numerals normalized: 7亿个人客户 -> 700000000, 超900万 -> atLeast.
+
+A metric needs a multiplier (万, 亿) or a measure word/currency, and a label: the noun
+phrase after it (7亿个人客户) or, when none follows, the one before it (日均服务调用量超过120亿次).
+Its subject is a product named earlier in the clause, else the organization the text is about.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from kg.extractors.base import CJK, Resources, token_index
+from kg.extractors.discourse import Subjects, clause_start
+from kg.ontology import is_a
+from kg.types import Document, Metric
+
+NAME = "metrics@1"
+MULTIPLIERS = {"万亿": 10**12, "千亿": 10**11, "百亿": 10**10, "十亿": 10**9, "亿": 10**8,
+               "千万": 10**7, "百万": 10**6, "十万": 10**5, "万": 10**4}
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+             "八": 8, "九": 9}
+CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+QUALIFIERS = {"超过": "atLeast", "超出": "atLeast", "超": "atLeast", "逾": "atLeast", "不少于": "atLeast",
+              "不低于": "atLeast", "近": "approximately", "将近": "approximately", "接近": "approximately",
+              "约": "approximately", "大约": "approximately", "余": "moreThan", "多": "moreThan",
+              "不足": "lessThan", "不到": "lessThan", "少于": "lessThan", "低于": "lessThan"}
+UNITS = ("美元", "港元", "欧元", "日元", "英镑", "人民币", "元", "户", "次", "个", "家", "笔", "项", "款", "名",
+         "人", "位", "张", "台", "套", "件", "条", "份", "座", "所", "倍", "%", "吨", "辆", "架", "艘", "GB", "TB")
+TIME_UNITS = ("年", "月", "日", "天", "小时", "分钟", "秒", "期", "周", "季度", "届", "代", "号")
+
+_Q_BEFORE = "|".join(sorted((q for q in QUALIFIERS if q not in ("余", "多")), key=len, reverse=True))
+NUMBER = re.compile(
+    f"(?P<q1>{_Q_BEFORE})?"
+    r"(?<![\dA-Za-z.第×*/\-])(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+(?=[万亿]))"
+    r"(?P<q2>余|多)?(?P<mult>万亿|千亿|百亿|十亿|亿|千万|百万|十万|万)?(?P<q3>余|多)?"
+    r"(?![A-Za-z\d])")
+_LABEL_STOP = re.compile(f"[^{CJK}A-Za-z]|[的和及与是在为对等将已了把被从向]")
+#: Words that end a label although jieba's dictionary tags them as nouns.
+LABEL_STOP_WORDS = frozenset("办理 实现 完成 服务 覆盖 拥有 达到 落地 应用 提供 支持 累计 新增 增长 同比 合计 其中 目前 已".split())
+#: The same for labels read before the number (服务 may belong there: 日均服务调用量).
+LABEL_STOP_BEFORE = LABEL_STOP_WORDS - {"服务", "应用"}
+_PREV_STOP = re.compile(r"(超过|超出|超|逾|近|约|达到|达|累计|共|合计|高达|办理|实现|完成|服务|覆盖|拥有|为)$")
+
+
+def parse_number(num: str) -> Decimal:
+    """Arabic (with , and .) or Chinese numerals below 10^4: '1,200.5' or '三千二百'."""
+    if num[0].isdigit():
+        return Decimal(num.replace(",", ""))
+    total, current = 0, 0
+    for ch in num:
+        if ch in CN_DIGITS:
+            current = CN_DIGITS[ch]
+        else:
+            total += (current or 1) * CN_UNITS[ch]
+            current = 0
+    return Decimal(total + current)
+
+
+def _label_after(doc: Document, pos: int, tag) -> str:
+    text = doc.norm[pos:pos + 10]
+    cut = _LABEL_STOP.search(text)
+    label = text[: cut.start() if cut else len(text)]
+    index = token_index(doc)
+    # stop at a verb-like token boundary: keep whole tokens only, at most 3
+    out, count = "", 0
+    for tok in index.tokens[index.at(pos):]:
+        if tok.start >= pos + len(label) or count == 3:
+            break
+        if tok.start >= pos and out and (tag(tok.text).startswith("v") or tok.text in LABEL_STOP_WORDS):
+            break
+        out += doc.norm[max(tok.start, pos):min(tok.end, pos + len(label))]
+        count += 1
+    return out if len(out) >= 2 else ""
+
+
+def _label_before(doc: Document, pos: int, tag) -> str:
+    start = clause_start(doc.norm, pos)
+    before = _PREV_STOP.sub("", doc.norm[start:pos])
+    before = re.sub(r"(超过|超|逾|近|约|达到|达|累计|共|合计|高达)$", "", before)
+    index, out = token_index(doc), ""
+    for tok in reversed(index.tokens[index.at(start):index.at(max(start, start + len(before) - 1)) + 1]):
+        word = doc.norm[tok.start:min(tok.end, start + len(before))]
+        if not word or tag(word) in ("v", "p", "c", "u", "d", "r", "uj") or word in LABEL_STOP_BEFORE or \
+                not re.fullmatch(f"[{CJK}A-Za-z]+", word) or len(out) + len(word) > 10:
+            break
+        out = word + out
+    return out if len(out) >= 2 else ""
+
+
+def _unit(doc: Document, pos: int) -> str:
+    index = token_index(doc)
+    for unit in UNITS:
+        if doc.norm.startswith(unit, pos) and (pos + len(unit) in index.end_set or unit == "%"):
+            return unit
+    return ""
+
+
+def _default_unit(label: str) -> str:
+    return "户" if label.endswith(("客户", "用户", "账户", "商户", "户")) else ""
+
+
+def _subject(doc: Document, subjects: Subjects, pos: int):
+    """An organization named earlier in the clause, else a product earlier in the sentence,
+    else the organization the text is about."""
+    cs, sentence = clause_start(doc.norm, pos), doc.sentence_of(pos)
+    before = [x for x in doc.mentions if sentence.start <= x.start and x.end <= pos]
+    orgs = [x for x in before if x.start >= cs and is_a(x.cls, "Organization")]
+    products = [x for x in before if is_a(x.cls, "Product")]
+    return (orgs or products or [subjects.at(pos)[0]])[-1]
+
+
+def propose(doc: Document, res: Resources) -> list[Metric]:
+    """Metrics for every quantity with a multiplier or a unit, and a label."""
+    subjects, out, text = Subjects(doc), [], doc.norm
+    for m in NUMBER.finditer(text):
+        if not (m.group("mult") or text[m.end():m.end() + 1] in ("%",) or _unit(doc, m.end())):
+            continue
+        end = m.end()
+        if text.startswith(TIME_UNITS, end):
+            continue
+        unit = _unit(doc, end)
+        end += len(unit)
+        label = _label_after(doc, end, res.segmenter.pos) or _label_before(doc, m.start(), res.segmenter.pos)
+        if not label:
+            continue
+        unit = unit or _default_unit(label)
+        label_after = text.startswith(label, end)
+        q = m.group("q1") or m.group("q2") or m.group("q3")
+        value = parse_number(m.group("num")) * MULTIPLIERS.get(m.group("mult") or "", 1)
+        stop = end + len(label) if label_after else end
+        subject = _subject(doc, subjects, m.start())
+        out.append(Metric(m.start(), stop, doc.text[m.start():stop], label, value, unit,
+                          QUALIFIERS.get(q) if q else None, subject, doc.sentence_of(m.start()),
+                          NAME, 0.8))
+    return out

@@ -1,0 +1,78 @@
+"""People named next to a job title: 首席技术官吕仲涛, 行长田惠宇, 吕仲涛行长.
+
+A name is a common surname followed by one or two characters; the title comes from the
+lexicon's job titles. The person's title and the organization written just before the
+title are kept for the relations stage (worksFor, jobTitle).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from kg.extractors.base import CJK, Resources, mention
+from kg.types import Document, Mention
+
+NAME = "people@1"
+
+# The most common Chinese surnames (single and compound); public-domain knowledge.
+SURNAMES = set("""王 李 张 刘 陈 杨 黄 赵 吴 周 徐 孙 马 朱 胡 郭 何 高 林 罗 郑 梁 谢 宋 唐 许 韩 冯 邓 曹 彭 曾 肖 田 董
+袁 潘 于 蒋 蔡 余 杜 叶 程 苏 魏 吕 丁 任 沈 姚 卢 姜 崔 钟 谭 陆 汪 范 金 石 廖 贾 夏 韦 付 方 白 邹 孟 熊 秦 邱 江 尹 薛
+闫 段 雷 侯 龙 史 陶 黎 贺 顾 毛 郝 龚 邵 万 钱 严 覃 武 戴 莫 孔 向 汤 常 温 康 施 文 牛 樊 葛 邢 安 齐 易 乔 伍 庞 颜 倪
+庄 聂 章 鲁 岳 翟 殷 詹 申 欧 耿 关 兰 焦 俞 左 柳 甘 祝 包 宁 尚 符 舒 阮 柯 纪 梅 童 凌 毕 单 季 裴 霍 涂 成 苗 谷 盛 曲
+翁 冉 骆 蓝 路 游 辛 靳 管 柴 蒙 鲍 华 喻 祁 蒲 房 滕 屈 饶 解 牟 艾 尤 阳 时 穆 农 司 卓 古 吉 缪 简 车 项 连 芦 麦 褚 娄
+窦 戚 岑 景 党 宫 费 卜 冷 晏 席 卫 米 柏 宗 瞿 桂 全 佟 应 臧 闵 苟 邬 边 卞 姬 师 和 仇 栾 隋 商 刁 沙 荣 巫 寇 桑 郎 甄
+丛 仲 虞 敖 巩 明 佘 池 查 麻 苑 迟 邝 官 封 谈 匡 鞠 惠 荆 乐 冀 郁 胥 南 班 储 原 栗 燕 楚 鄢 劳 谌 奚 皮 粟 冼 蔺 楼 盘
+满 闻 位 厉 伊 仝 区 郜 海 阚 花 权 强 帅 屠 豆 朴 盖 练 廉 禹 井 祖 漆 巴 丰 支 卿 国 狄 平 计 索 宣 晋 相 初 门 云 容 敬
+来 扈 晁 芮 都 普 阙 浦 戈 伏 鹿 薄 邸 雍 辜 羊 阿 乌 母 裘 亓 修 邰 赫 杭 况 那 宿 鲜 印 逯 隆 茹 诸 战 慕 危 玉 银 亢 嵇
+公 哈 湛 宾 戎 勾 茅 利 於 呼 居 揭 干 但 尉 冶 斯 元 束 檀 衣 信 展 阴 昝 智 幸 奉 植 衡 富 尧 闭 由""".split())
+COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙",
+                     "宇文", "司徒", "夏侯", "令狐", "端木", "独孤", "南宫", "西门")
+NOT_GIVEN = set("的了和与及在是为将对等也都已并又还着过说表示指出认为介绍称强调透露以于被把从向到就而且但")
+
+
+def looks_like_name(name: str) -> bool:
+    """A 2–4 character string that starts with a surname and has no function characters."""
+    if not 2 <= len(name) <= 4:
+        return False
+    surname = next((s for s in COMPOUND_SURNAMES if name.startswith(s)), name[0])
+    given = name[len(surname):]
+    return (surname in SURNAMES or surname in COMPOUND_SURNAMES) and 1 <= len(given) <= 2 \
+        and not any(c in NOT_GIVEN for c in given)
+
+
+@lru_cache(maxsize=4)
+def _patterns(titles: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern]:
+    alt = "|".join(re.escape(t) for t in titles)
+    after = re.compile(f"({alt})([{CJK}]{{2,4}})")
+    before = re.compile(f"(?<![{CJK}])([{CJK}]{{2,3}})(?:{alt})")
+    return after, before
+
+
+def _best_name(candidate: str, doc: Document, start: int, res: Resources) -> int:
+    """Length of the person's name at the start of ``candidate`` (0: none)."""
+    for length in (3, 2, 4):
+        name = candidate[:length]
+        if len(name) == length and looks_like_name(name):
+            end = start + length
+            # prefer the length that ends on a token boundary or before a non-name character
+            follow = doc.norm[end:end + 1]
+            if not follow or not res.segmenter.in_dictionary(name[-1] + follow) or length == 2:
+                return length
+    return 0
+
+
+def propose(doc: Document, res: Resources) -> list[Mention]:
+    """Person mentions next to job titles (title before or after the name)."""
+    if not res.lexicon.titles:
+        return []
+    after, before = _patterns(tuple(res.lexicon.titles))
+    text, found = doc.norm, []
+    for m in after.finditer(text):
+        length = _best_name(m.group(2), doc, m.start(2), res)
+        if length:
+            found.append(mention(doc, m.start(2), m.start(2) + length, "Person", NAME, 0.85))
+    for m in before.finditer(text):
+        name = m.group(1)
+        if looks_like_name(name) and not res.segmenter.in_dictionary(name):
+            found.append(mention(doc, m.start(1), m.end(1), "Person", NAME, 0.7))
+    return found

@@ -1,0 +1,227 @@
+"""Relations from trigger words, with the subject carried over when the text leaves it out.
+
+For each trigger (研发 打造 → develops, 通过…测评 → certifiedBy, 与…合作 → cooperatesWith, …)
+the subject is the organization named earlier in the clause, or the one the discourse is
+about (:mod:`kg.extractors.discourse`); the objects are the mentions after the trigger in the
+same clause whose class fits the property's range.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+from kg.extractors.base import CLAUSE_END, Resources
+from kg.extractors.discourse import Subjects, clause_start
+from kg.ontology import RELATIONS, fits, is_a
+from kg.types import Document, Mention, Relation, Span
+
+NAME = "relations@1"
+
+#: (trigger regex, property, how many objects: "all" fitting mentions or the "first").
+TRIGGERS: tuple[tuple[str, str, str], ...] = (
+    (r"自主研发|创新研发|研发|打造|推出|建成|构建|搭建|上线|发布|开发|首创|推广", "develops", "all"),
+    (r"运用|应用|基于|采用|利用|融合|引入|依托", "usesTechnology", "all"),
+    (r"发起设立|成立|设立|组建|创办|创立", "establishes", "all"),
+    (r"拟收购|收购|并购|兼并", "acquires", "all"),
+    (r"战略投资|投资|入股|注资|增持|持股|参股", "invests", "all"),
+    (r"监管|处罚|罚款|批准|核准|约谈|批复|查处", "regulates", "all"),
+    (r"总部位于|总部设在|总部在|坐落于|位于|落户", "locatedIn", "first"),
+)
+_TRIGGER = re.compile("|".join(f"(?P<t{i}>{p})" for i, (p, _, _) in enumerate(TRIGGERS)))
+_COOPERATE = re.compile(r"(?:与|和|同|携手|联合)(?P<body>[^,;:。!?\n]{2,60}?)"
+                        r"(?:签署|签订|签约|达成|开展|建立|展开|深化|共建|合作|战略合作|联合)")
+_CERTIFY = re.compile(r"通过(?P<body>[^,;:。!?\n]{2,60}?)(?:测评|认证|评估|检测|验收|评测|测试|审核)")
+_SUBSIDIARY = re.compile(r"旗下(?:的)?|的(?:全资|控股)?子公司|控股的")
+_TITLE_PREFIX = re.compile(r"(?:党委|常务|执行|副|总|的)*$")
+_PENALIZE = re.compile(r"对(?P<body>[^,;:。!?\n]{2,40}?)(?:作出|进行|予以|实施|开出)?(?:行政处罚|处罚|罚款|约谈|通报批评)")
+_SERVE = re.compile(r"为(?P<body>[^,;:。!?\n]{2,40}?)提供")
+
+
+class _Finder:
+    """Mentions of a document by position."""
+
+    def __init__(self, doc: Document) -> None:
+        self.mentions = sorted(doc.mentions, key=lambda m: m.start)
+        self.starts = [m.start for m in self.mentions]
+
+    def between(self, start: int, end: int) -> list[Mention]:
+        i = bisect_left(self.starts, start)
+        out = []
+        while i < len(self.mentions) and self.mentions[i].start < end:
+            if self.mentions[i].end <= end:
+                out.append(self.mentions[i])
+            i += 1
+        return out
+
+    def ending_at(self, end: int, slack: int = 0) -> Mention | None:
+        best = None
+        for m in self.mentions:
+            if end - slack <= m.end <= end:
+                best = m
+        return best
+
+
+def _clause_end(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] not in CLAUSE_END.difference("、"):
+        pos += 1
+    return pos
+
+
+def _relation(doc, s, p, o, pos, confidence) -> Relation | None:
+    dom, rng = RELATIONS[p]
+    if s is None or o is None or s.span == o.span or not fits(s.cls, dom) or not fits(o.cls, rng):
+        return None
+    if (s.canonical or s.text) == (o.canonical or o.text):
+        return None
+    return Relation(s, p, o, doc.sentence_of(pos), NAME, confidence)
+
+
+def _triggered(doc: Document, finder: _Finder, subjects: Subjects) -> list[Relation]:
+    out, text = [], doc.norm
+    for m in _TRIGGER.finditer(text):
+        index = int(m.lastgroup[1:])
+        _, prop, how = TRIGGERS[index]
+        subject, explicit = subjects.explicit(doc, m.start())
+        if prop == "regulates" and (subject is None or not is_a(subject.cls, "GovernmentAgency")):
+            continue
+        end = _clause_end(text, m.end())
+        nxt = _TRIGGER.search(text, m.end(), end)
+        objects = [o for o in finder.between(m.end(), nxt.start() if nxt else end)
+                   if fits(o.cls, RELATIONS[prop][1])]
+        for obj in objects[:1] if how == "first" else objects:
+            rel = _relation(doc, subject, prop, obj, m.start(), 0.8 if explicit else 0.65)
+            if rel:
+                out.append(rel)
+                if prop == "establishes" and obj.cls == "OrganizationUnit":
+                    out.append(Relation(obj, "subOrganizationOf", subject, rel.sentence, NAME, 0.7))
+    return out
+
+
+def _pattern(doc, finder, subjects, regex, prop, *, subject_from=None) -> list[Relation]:
+    out = []
+    for m in regex.finditer(doc.norm):
+        subject = subject_from(m) if subject_from else subjects.explicit(doc, m.start())[0]
+        for obj in finder.between(m.start("body"), m.end("body")):
+            rel = _relation(doc, subject, prop, obj, m.start(), 0.75)
+            if rel:
+                out.append(rel)
+    return out
+
+
+def _last_product(finder: _Finder, doc: Document, pos: int) -> Mention | None:
+    sentence = doc.sentence_of(pos)
+    products = [m for m in finder.between(sentence.start, pos) if is_a(m.cls, "Product")]
+    return products[-1] if products else None
+
+
+def _subsidiaries(doc: Document, finder: _Finder) -> list[Relation]:
+    out = []
+    for m in _SUBSIDIARY.finditer(doc.norm):
+        parent = finder.ending_at(m.start())
+        child = next(iter(finder.between(m.end(), _clause_end(doc.norm, m.end()))), None)
+        rel = _relation(doc, child, "subsidiaryOf", parent, m.start(), 0.75)
+        if rel:
+            out.append(rel)
+    return out
+
+
+def _adjacent(doc: Document, finder: _Finder) -> list[Relation]:
+    """Relations read from mentions that touch: 工商银行金融科技研究院, 区块链平台“工银玺链”."""
+    out, ms = [], finder.mentions
+    for left, right in zip(ms, ms[1:]):
+        gap = doc.norm[left.end:right.start]
+        if right.cls in ("OrganizationUnit",) and is_a(left.cls, "Organization") and gap in ("", "的"):
+            rel = _relation(doc, right, "subOrganizationOf", left, right.start, 0.7)
+            out += [rel] if rel else []
+        if left.cls == "Technology" and is_a(right.cls, "Product") and \
+                re.fullmatch(r"(?:技术)?(?:平台|系统|链|应用)?[“\"「]?", gap) and gap:
+            rel = _relation(doc, right, "usesTechnology", left, right.start, 0.75)
+            out += [rel] if rel else []
+    return out
+
+
+def _series(doc: Document) -> list[Relation]:
+    """Products whose name starts with a series' name are members of it (融安e信 in 融安e系列)."""
+    out = []
+    series = [m for m in doc.mentions if m.cls == "ProductSeries"]
+    for s in series:
+        base = (s.canonical or s.text).removesuffix("系列")
+        if len(base) < 2:
+            continue
+        for m in doc.mentions:
+            name = m.canonical or m.text
+            if is_a(m.cls, "Product") and m.cls != "ProductSeries" and name.startswith(base) \
+                    and name != base:
+                out.append(Relation(m, "memberOf", s, doc.sentence_of(m.start), NAME, 0.8))
+    return out
+
+
+def _works_for(doc: Document, finder: _Finder, res: Resources) -> list[Relation]:
+    """worksFor and job titles: 中国工商银行首席技术官吕仲涛."""
+    out = []
+    titles = res.lexicon.titles
+    for person in (m for m in finder.mentions if m.cls == "Person"):
+        before = doc.norm[max(0, person.start - 12):person.start]
+        title = next((t for t in titles if before.endswith(t)), None)
+        if title is None:
+            continue
+        doc.attributes.append((person, "jobTitle", res.lexicon.title_name(title)))
+        pos = person.start - len(title)
+        pos -= len(_TITLE_PREFIX.search(doc.norm[max(0, pos - 6):pos]).group())
+        org = finder.ending_at(pos, slack=1)
+        rel = _relation(doc, person, "worksFor", org, person.start, 0.85)
+        if rel:
+            out.append(rel)
+    return out
+
+
+#: Verbs after which a technology in the same clause is one the subject uses.
+_USE_VERBS = re.compile(r"研发|打造|构建|建成|搭建|升级|应用|运用|采用|利用|依托|基于|探索|加强|深化|推动|部署|引入|融合|布局|攻关")
+_PARENT = re.compile(r"依托|旗下|下属|所属|内设")
+
+
+def _technologies(doc: Document, finder: _Finder, subjects: Subjects) -> list[Relation]:
+    """usesTechnology: a technology after a use verb in its clause, or inside a product's name."""
+    out = []
+    techs = [m for m in finder.mentions if m.cls == "Technology"]
+    for tech in techs:
+        cs = clause_start(doc.norm, tech.start)
+        if _USE_VERBS.search(doc.norm, cs, tech.start):
+            rel = _relation(doc, subjects.at(tech.start)[0], "usesTechnology", tech, tech.start, 0.6)
+            out += [rel] if rel else []
+    names = {(t.canonical or t.text): t for t in techs}
+    for product in (m for m in finder.mentions if is_a(m.cls, "Product")):
+        for name, tech in names.items():
+            if name in (product.canonical or product.text) and len(name) >= 2:
+                rel = _relation(doc, product, "usesTechnology", tech, product.start, 0.6)
+                out += [rel] if rel else []
+    return out
+
+
+def _units(doc: Document, finder: _Finder, subjects: Subjects) -> list[Relation]:
+    """subOrganizationOf: 工商银行依托金融科技研究院 (a unit the subject relies on or owns)."""
+    out = []
+    for m in _PARENT.finditer(doc.norm):
+        unit = next(iter(finder.between(m.end(), m.end() + 12)), None)
+        if unit is not None and unit.start == m.end() and unit.extractor != "gazetteer@1" \
+                and unit.cls in ("OrganizationUnit", "ResearchInstitute"):
+            rel = _relation(doc, unit, "subOrganizationOf", subjects.at(m.start())[0], m.start(), 0.65)
+            out += [rel] if rel else []
+    return out
+
+
+def propose(doc: Document, res: Resources) -> list[Relation]:
+    """All relations the triggers and patterns give for one document."""
+    finder, subjects = _Finder(doc), Subjects(doc)
+    out = _triggered(doc, finder, subjects)
+    out += _pattern(doc, finder, subjects, _COOPERATE, "cooperatesWith")
+    out += _pattern(doc, finder, subjects, _SERVE, "serves")
+    out += [r for r in _pattern(doc, finder, subjects, _PENALIZE, "regulates")
+            if is_a(r.subject.cls, "GovernmentAgency")]
+    out += _pattern(doc, finder, subjects, _CERTIFY, "certifiedBy",
+                    subject_from=lambda m: _last_product(finder, doc, m.start())
+                    or subjects.explicit(doc, m.start())[0])
+    out += _subsidiaries(doc, finder) + _adjacent(doc, finder) + _series(doc)
+    out += _works_for(doc, finder, res) + _technologies(doc, finder, subjects)
+    out += _units(doc, finder, subjects)
+    return out

@@ -1,0 +1,131 @@
+"""Organizations recognized by their suffix (…银行 …部 …委员会 …研究院 …中心 …公司 …集团 …协会).
+
+A suffix token is extended leftwards over name-like words (nouns, place names, new words)
+and stops at verbs, function words, punctuation and determiners, so 成立同业首家信息安全运营中心
+gives 信息安全运营中心. Names made only of generic modifiers (商业银行, 大型银行) are dropped.
+"""
+from __future__ import annotations
+
+from kg.extractors.base import CLAUSE_END, NAME_CHAR, Resources, mention, token_index
+from kg.types import Document, Mention
+
+NAME = "suffix@1"
+MAX_CHARS = 24
+MAX_TOKENS = 7
+
+#: suffix -> class, longest first. Government-looking suffixes are checked for a public prefix.
+SUFFIXES: tuple[tuple[str, str], ...] = tuple(sorted({
+    "股份有限公司": "Company", "有限责任公司": "Company", "有限公司": "Company", "公司": "Company",
+    "集团": "Company", "控股": "Company",
+    "银行": "FinancialInstitution", "分行": "FinancialInstitution", "支行": "FinancialInstitution",
+    "证券": "FinancialInstitution", "信托": "FinancialInstitution", "交易所": "FinancialInstitution",
+    "信用社": "FinancialInstitution", "保险": "FinancialInstitution",
+    "研究院": "ResearchInstitute", "研究所": "ResearchInstitute", "研究中心": "ResearchInstitute",
+    "科学院": "ResearchInstitute", "大学": "ResearchInstitute", "学院": "ResearchInstitute",
+    "实验室": "OrganizationUnit", "中心": "OrganizationUnit", "事业部": "OrganizationUnit",
+    "营业部": "OrganizationUnit", "营业管理部": "OrganizationUnit",
+    "协会": "Organization", "学会": "Organization", "联合会": "Organization", "商会": "Organization",
+    "基金会": "Organization", "联盟": "Organization",
+    "委员会": "GovernmentAgency", "部": "GovernmentAgency", "局": "GovernmentAgency",
+    "总局": "GovernmentAgency", "署": "GovernmentAgency", "厅": "GovernmentAgency",
+    "办公室": "GovernmentAgency", "政府": "GovernmentAgency", "法院": "GovernmentAgency",
+    "检察院": "GovernmentAgency", "委": "GovernmentAgency",
+}.items(), key=lambda kv: -len(kv[0])))
+
+GOV_PREFIXES = ("国家", "国务院", "中央", "中共", "中国", "全国", "最高人民")
+GOV_MARKERS = ("省", "市", "县", "自治区", "人民")
+FIN_WORDS = ("银行", "保险", "证券", "基金", "信托", "金融", "支付", "期货", "理财", "资管", "资产管理",
+             "消费金融", "金控", "财险", "寿险", "人寿", "财产", "租赁", "银联")
+
+#: Words that never start or continue a name on the left.
+STOP = frozenset("""的 了 和 与 及 或 在 由 向 对 为 被 将 把 从 等 也 都 已 并 又 还 是 有 其 该 各 这 那 本 我 我们
+此 每 首家 首个 同业 全 全新 多家 一家 一个 一批 以及 联合 依托 通过 成立 设立 组建 合作 推出 打造 包括 其中 目前
+以下 简称 下称 旗下 作为 收购 投资 入股 控股 宣布 表示 显示 要求 支持 参与 加入 成为 获批 批准 处罚 发布 召开 举办
+出席 认为 指出 介绍 称 据 向 国内 国外 境内 境外 海外 全国性 地方 相关 有关 各类 其他 主要 多个 部分 新""".split())
+GENERIC = frozenset("""大型 中型 小型 中小 中小型 商业 国有 股份制 股份 城市 农村 民营 外资 中资 金融 主要 上市 头部 龙头
+互联网 科技 数字 数字化 非银 政府 监管 职能 全球 世界 国际 传统 银行 村镇 开发性 政策性 直销 民营 核心 重点 领先
+所属 分支 总 一级 二级 省级 市级 县级 专业 综合 服务 运营 管理 研发 创新 技术 业务 数据 安全 客户 合作 会员 成员
+合规 风险 计算 信息 网络 总部 研究 科研 高校 知名 新闻 新 发展""".split())
+#: Common words that end like an organization suffix (…局, …部) but never name one.
+NOT_ORGS = ("格局", "大局", "全局", "布局", "结局", "部署", "干部", "内部", "外部", "全部", "局部", "底部", "顶部",
+            "总部", "东部", "西部", "南部", "北部", "中部", "俱乐部", "后部", "前部", "腹部", "头部")
+COMPANY_CLASSES = ("Company", "FinancialInstitution")
+#: Suffix classes whose names may be made of generic words (金融科技研究院, 信息安全运营中心).
+UNIT_CLASSES = ("ResearchInstitute", "OrganizationUnit")
+BAD_TAGS = frozenset("v p c u d r m q f t y e o ul uj uz ug uv ud vd ad zg dg tg rz rr ry mq".split())
+
+
+def _suffix_of(word: str) -> tuple[str, str] | None:
+    for suffix, cls in SUFFIXES:
+        if word.endswith(suffix):
+            return suffix, cls
+    return None
+
+
+def _name_like(word: str, res: Resources, company: bool = False) -> bool:
+    """True for words that can be part of a name; company names may hold verbs (远航支付有限公司)."""
+    if word in STOP or not all(NAME_CHAR.match(c) for c in word):
+        return False
+    tag = res.segmenter.pos(word)
+    return tag not in BAD_TAGS or (company and tag == "v" and len(word) >= 2)
+
+
+#: Words after which a noun phrase (an organization's name) begins.
+OPENERS = frozenset("对 与 和 向 为 同 由 被 及 将 把 联合 携手 跟 获 经".split())
+
+
+def _opens_clause(tokens, k: int) -> bool:
+    """True when token ``k`` starts a clause or follows a preposition."""
+    return k == 0 or tokens[k - 1].text in CLAUSE_END or tokens[k - 1].text.isspace() \
+        or tokens[k - 1].text in OPENERS
+
+
+def classify(name: str, suffix: str, cls: str) -> str:
+    """The class of an organization name, refining the suffix's default."""
+    if cls == "GovernmentAgency" and not (name.startswith(GOV_PREFIXES)
+                                          or any(m in name[:-len(suffix)] for m in GOV_MARKERS)):
+        return "OrganizationUnit"
+    if cls == "Company" and any(w in name for w in FIN_WORDS):
+        return "FinancialInstitution"
+    return cls
+
+
+def propose(doc: Document, res: Resources) -> list[Mention]:
+    """Organization mentions ending in a known suffix, extended left over name-like words."""
+    tokens, found = doc.tokens, []
+    for i, tok in enumerate(tokens):
+        hit = _suffix_of(tok.text)
+        if hit is None:
+            continue
+        suffix, cls = hit
+        if tok.text.endswith(NOT_ORGS):
+            continue
+        if tok.text != suffix and res.segmenter.in_dictionary(tok.text) \
+                and res.segmenter.pos(tok.text) not in ("nt", "nz"):
+            # 部署, 大局, 格局, 新闻中心: a common word that merely ends like an organization
+            if len(suffix) == 1 or i == 0 or not _name_like(tokens[i - 1].text, res):
+                continue
+        j = i
+        while (j > 0 and i - j < MAX_TOKENS and tok.end - tokens[j - 1].start <= MAX_CHARS
+               and _name_like(tokens[j - 1].text, res, cls in COMPANY_CLASSES)):
+            j -= 1
+        core = j
+        if j > 0 and _opens_clause(tokens, j - 1) and tokens[j - 1].text not in STOP \
+                and len(tokens[j - 1].text) >= 2 and all(NAME_CHAR.match(c) for c in tokens[j - 1].text):
+            j -= 1  # a name opening its clause may start with any word (远航消费金融有限公司)
+        start = tokens[j].start
+        name = doc.norm[start:tok.end]
+        head = name[: -len(suffix)]
+        words = [t.text for t in tokens[core:i]] + ([tok.text[: -len(suffix)]] if tok.text != suffix else [])
+        words = [w for w in words if w]
+        if len(head) < 2 or (all(w in GENERIC for w in words)
+                             and (len(words) < 2 or cls not in UNIT_CLASSES)):
+            continue
+        if len(tokens[j].text) == 1 and res.segmenter.pos(tokens[j].text) in ("x", "n", "a", "b"):
+            # a lone character at the left edge is usually the tail of a verb or modifier
+            if len(head) - 1 < 2:
+                continue
+            start += 1
+            name = name[1:]
+        found.append(mention(doc, start, tok.end, classify(name, suffix, cls), NAME, 0.75))
+    return found

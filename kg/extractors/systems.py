@@ -1,0 +1,56 @@
+"""Named systems and platforms built by an organization: 自主研发了安全态势感知平台.
+
+After a build verb (研发 打造 推出 建成 构建 搭建 上线 首创 ...), a noun phrase in the same
+clause that ends in 平台/系统/App and is more than a generic word is a Platform.
+"""
+from __future__ import annotations
+
+import re
+
+from kg.extractors.base import CJK, Resources, mention
+from kg.types import Document, Mention
+
+NAME = "systems@1"
+BUILD_VERBS = "自主研发|创新研发|研发|打造|推出|建成|构建|搭建|上线|发布|开发|首创|建设|升级|推广"
+PHRASE = re.compile(
+    f"(?:{BUILD_VERBS})(?:了|出)?([{CJK}A-Za-z0-9()+\\-、]{{2,40}}?(?:平台|系统|App|APP))(?![{CJK}“\"])")
+#: Leading words that belong to the clause, not to the name.
+_LEAD = re.compile(r"^(?:同业首家|首家|首个|全新|一批|一套|一系列|一个|新一代|新的|自主|全球|全行|同业)+")
+#: Words that only describe: a name made of these alone is not a name (企业级新技术平台).
+GENERIC_PARTS = frozenset("""企业级 新 新技术 技术 平台 系统 一体化 数字化 智能 智能化 综合 服务 金融 线上 统一 开放 业务
+管理 应用 数据 数字 全新 新一代 创新 企业 基础 核心 安全 一站式 共享 协同""".split())
+GENERIC = frozenset("""平台 系统 技术平台 新平台 一站式平台 业务系统 主机系统 服务平台 线上平台 综合平台 开放平台 管理系统
+数字平台 数字化平台 金融平台 信息系统 核心系统 应用系统""".split())
+
+
+def _generic(doc: Document, start: int, end: int, res: Resources) -> bool:
+    """True when a name is only descriptive words and technology names (RPA技术平台)."""
+    techs = [(s, e) for s, e, entry in res.lexicon.find(doc.norm[start:end]) if entry.cls == "Technology"]
+    for tok in doc.tokens:
+        if tok.end <= start or tok.start >= end:
+            continue
+        inside_tech = any(start + s <= tok.start and tok.end <= start + e for s, e in techs)
+        if not (inside_tech or tok.text in GENERIC_PARTS or not re.search(f"[{CJK}]", tok.text)):
+            return False
+    return True
+
+
+def propose(doc: Document, res: Resources) -> list[Mention]:
+    """Platform mentions for named systems that follow a build verb."""
+    text, found = doc.norm, []
+    for m in PHRASE.finditer(text):
+        start, end = m.span(1)
+        name = text[start:end]
+        cut = max(name.rfind("的"), name.rfind("了"))
+        if cut >= 0:
+            start += cut + 1
+        lead = _LEAD.match(text[start:end])
+        if lead:
+            start += lead.end()
+        name = text[start:end]
+        if len(name) < 4 or name in GENERIC or "、" in name or "等" in name:
+            continue
+        if _generic(doc, start, end, res):
+            continue
+        found.append(mention(doc, start, end, "Platform", NAME, 0.7))
+    return found

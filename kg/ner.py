@@ -1,0 +1,375 @@
+"""A trainable character-level named-entity recognizer (BIO tags, linear-chain CRF).
+
+Training data is CLUENER-style JSONL (``{"text": ..., "label": {type: {entity: [[start,
+end_inclusive], ...]}}}``). CLUENER labels are mapped to zhkg classes (:data:`CLUENER_CLASSES`);
+labels that already are zhkg class names are kept; any other label is still learned (it helps
+the model tell a job title from a name) but never proposed as a mention.
+
+A model is one file: a short header with JSON metadata followed by the python-crfsuite model
+bytes. :func:`load` only checks the header; the CRF itself is opened on the first prediction.
+"""
+from __future__ import annotations
+
+import json
+import random
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+from kg.errors import InputError
+from kg.normalize import normalize
+from kg.ontology import ENTITY_CLASSES
+
+__all__ = [
+    "CLUENER_CLASSES", "NerModel", "Span", "char_features", "load", "load_examples",
+    "predict", "read_cluener", "sentence_features", "split_examples", "to_bio", "train",
+]
+
+MAGIC = b"ZKGCRF1\n"
+FEATURE_VERSION = 2
+
+#: CLUENER label -> zhkg class (the most general class the CLUENER guideline allows).
+CLUENER_CLASSES: dict[str, str] = {
+    "company": "Company",
+    "government": "GovernmentAgency",
+    "organization": "Organization",
+    "name": "Person",
+    "address": "Place",
+}
+
+# Hand-written (not mined from any corpus): the most common Chinese surnames.
+SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
+    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武"
+    "戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮"
+    "柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古"
+    "吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫"
+    "寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+)
+COMPOUND_SURNAMES = frozenset(["欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "令狐", "慕容", "尉迟", "公孙"])
+# Characters that often end an organization or government name.
+ORG_SUFFIXES = frozenset("司行局部委会院所校厅署办处队社团厂馆台站中心盟组")
+# Characters that often end a place name.
+PLACE_SUFFIXES = frozenset("省市县区镇乡村路街道巷号州岛山河湖湾港楼园")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A labelled span ``[start, end)`` with its zhkg class (or raw label) and a confidence."""
+
+    start: int
+    end: int
+    label: str
+    confidence: float = 1.0
+
+
+@dataclass
+class Example:
+    """One training sentence with its gold spans (end exclusive)."""
+
+    text: str
+    spans: list[Span] = field(default_factory=list)
+
+
+def map_label(label: str) -> str:
+    """The tag a dataset label trains as: a zhkg class when one fits, else the label itself."""
+    if label in ENTITY_CLASSES:
+        return label
+    return CLUENER_CLASSES.get(label.lower(), label)
+
+
+def read_cluener(path: str | Path) -> Iterator[dict]:
+    """Yield the JSON records of a CLUENER-style JSONL file (one clear error on a bad line)."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"no such file: {path}")
+    with path.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
+            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                raise InputError(f"{path}:{n}: expected an object with a 'text' string")
+            yield record
+
+
+def record_spans(record: dict) -> list[Span]:
+    """The gold spans of a CLUENER record, end exclusive, with raw labels."""
+    spans = []
+    for label, entities in (record.get("label") or {}).items():
+        for _entity, offsets in (entities or {}).items():
+            for start, end in offsets:
+                spans.append(Span(int(start), int(end) + 1, label))
+    return sorted(spans, key=lambda s: (s.start, s.end, s.label))
+
+
+def load_examples(path: str | Path, limit: int | None = None) -> list[Example]:
+    """Read CLUENER-style training data into examples with mapped labels."""
+    examples = []
+    for record in read_cluener(path):
+        spans = [Span(s.start, s.end, map_label(s.label)) for s in record_spans(record)]
+        examples.append(Example(record["text"], spans))
+        if limit is not None and len(examples) >= limit:
+            break
+    return examples
+
+
+def split_examples(examples: Sequence, ratio: float = 0.8, seed: int = 13) -> tuple[list, list]:
+    """Shuffle indices with ``seed`` and split into (train, held-out); the order is stable."""
+    if not 0.0 < ratio <= 1.0:
+        raise InputError(f"split ratio must be in (0, 1], got {ratio}")
+    order = list(range(len(examples)))
+    random.Random(seed).shuffle(order)
+    cut = int(round(len(order) * ratio))
+    train_idx, test_idx = sorted(order[:cut]), sorted(order[cut:])
+    return [examples[i] for i in train_idx], [examples[i] for i in test_idx]
+
+
+def to_bio(text: str, spans: Iterable[Span]) -> list[str]:
+    """BIO tags for ``text``; overlapping spans keep the first (longest at equal start)."""
+    tags = ["O"] * len(text)
+    for span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
+        if span.start < 0 or span.end > len(text) or span.start >= span.end:
+            continue
+        if any(t != "O" for t in tags[span.start:span.end]):
+            continue
+        tags[span.start] = "B-" + span.label
+        for i in range(span.start + 1, span.end):
+            tags[i] = "I-" + span.label
+    return tags
+
+
+def from_bio(tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Spans ``(start, end, label)`` from BIO tags; a stray I- starts a new span."""
+    spans, start, label = [], None, None
+    for i, tag in enumerate(list(tags) + ["O"]):
+        if tag.startswith("I-") and start is not None and tag[2:] == label:
+            continue
+        if start is not None:
+            spans.append((start, i, label))
+            start, label = None, None
+        if tag[:2] in ("B-", "I-") and i < len(tags):
+            start, label = i, tag[2:]
+    return spans
+
+
+def _char_type(ch: str) -> str:
+    if len(ch) != 1:
+        return "B"
+    if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf":
+        return "C"
+    if ch.isdigit():
+        return "D"
+    if ch.isascii() and ch.isalpha():
+        return "L"
+    if ch.isspace():
+        return "S"
+    return "P" if unicodedata.category(ch).startswith(("P", "S")) else "O"
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    """A private jieba tokenizer, built on first use (about half a second)."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    tok.initialize()
+    return tok
+
+
+@lru_cache(maxsize=1)
+def _pos_table() -> dict[str, str]:
+    """jieba's dictionary part-of-speech tags (a lookup, not the slow posseg HMM)."""
+    import jieba
+
+    table: dict[str, str] = {}
+    with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) == 3:
+                table[parts[0]] = parts[2]
+    return table
+
+
+def token_positions(text: str, tokens: Sequence[tuple[int, int]] | None = None) -> list[tuple[str, ...]]:
+    """Per character: position in its jieba token (B/M/E/S), the token if short, the token's
+    dictionary POS tag ('x' for words jieba does not know) and the tags of its neighbours."""
+    if tokens is None:
+        tokens = [(s, e) for _w, s, e in _tokenizer().tokenize(text)]
+    table = _pos_table()
+    tags = [table.get(text[s:e], "x") if e - s > 1 or _char_type(text[s]) == "C" else _char_type(text[s])
+            for s, e in tokens]
+    out: list[tuple[str, ...]] = [("S", "", "x", "<s>", "</s>")] * len(text)
+    for n, (start, end) in enumerate(tokens):
+        word = text[start:end] if 1 < end - start <= 4 else ""
+        prev_tag = tags[n - 1] if n > 0 else "<s>"
+        next_tag = tags[n + 1] if n + 1 < len(tokens) else "</s>"
+        for i in range(start, end):
+            pos = "S" if end - start == 1 else "B" if i == start else "E" if i == end - 1 else "M"
+            out[i] = (pos, word, tags[n], prev_tag, next_tag)
+    return out
+
+
+def char_features(text: str, i: int, tok: Sequence[tuple[str, str]]) -> list[str]:
+    """The CRF features of character ``i`` (``tok`` from :func:`token_positions`)."""
+    def ch(j: int) -> str:
+        return text[j] if 0 <= j < len(text) else ("<s>" if j < 0 else "</s>")
+
+    c = ch(i)
+    feats = [
+        "bias", f"c={c}", f"c-1={ch(i - 1)}", f"c-2={ch(i - 2)}", f"c+1={ch(i + 1)}", f"c+2={ch(i + 2)}",
+        f"b-1={ch(i - 1)}{c}", f"b+1={c}{ch(i + 1)}", f"b-2={ch(i - 2)}{ch(i - 1)}",
+        f"b+2={ch(i + 1)}{ch(i + 2)}", f"t3={ch(i - 1)}{c}{ch(i + 1)}",
+        f"t3-={ch(i - 2)}{ch(i - 1)}{c}", f"t3+={c}{ch(i + 1)}{ch(i + 2)}",
+        f"ty={_char_type(c)}", f"ty-1={_char_type(ch(i - 1))}", f"ty+1={_char_type(ch(i + 1))}",
+        f"tp={tok[i][0]}", f"tp-1={tok[i - 1][0] if i > 0 else '<s>'}",
+        f"tp+1={tok[i + 1][0] if i + 1 < len(text) else '</s>'}",
+    ]
+    pos, word, tag, prev_tag, next_tag = tok[i]
+    feats += [f"pos={pos}{tag}", f"pos-={prev_tag}", f"pos+={next_tag}", f"posc={tag}{c}"]
+    if word:
+        feats.append(f"w={word}")
+    if c in SURNAMES:
+        feats.append("sur")
+    if text[i:i + 2] in COMPOUND_SURNAMES:
+        feats.append("sur2")
+    if c in ORG_SUFFIXES:
+        feats.append("osuf")
+    if ch(i + 1) in ORG_SUFFIXES:
+        feats.append("osuf+1")
+    if c in PLACE_SUFFIXES:
+        feats.append("psuf")
+    if ch(i + 1) in PLACE_SUFFIXES:
+        feats.append("psuf+1")
+    return feats
+
+
+def sentence_features(text: str, tokens: Sequence[tuple[int, int]] | None = None) -> list[list[str]]:
+    """Features for every character of ``text`` (``tokens``: jieba offsets, computed if None)."""
+    tok = token_positions(text, tokens)
+    return [char_features(text, i, tok) for i in range(len(text))]
+
+
+def train(
+    examples: Sequence[Example], out: str | Path, *, max_iterations: int = 100,
+    c1: float = 0.05, c2: float = 0.01, min_freq: int = 1, verbose: bool = False,
+) -> dict:
+    """Train a CRF on ``examples`` and write the single-file model to ``out``; return its metadata."""
+    import pycrfsuite
+
+    if not examples:
+        raise InputError("no training examples")
+    trainer = pycrfsuite.Trainer(verbose=verbose)
+    labels: set[str] = set()
+    for ex in examples:
+        text = normalize(ex.text)
+        tags = to_bio(text, ex.spans)
+        labels.update(t[2:] for t in tags if t != "O")
+        if text:
+            trainer.append(sentence_features(text), tags)
+    trainer.set_params({
+        "c1": c1, "c2": c2, "max_iterations": max_iterations,
+        "feature.possible_transitions": True, "feature.minfreq": min_freq,
+    })
+    meta = {
+        "format": "zhkg-crf", "feature_version": FEATURE_VERSION, "labels": sorted(labels),
+        "classes": sorted(l for l in labels if l in ENTITY_CLASSES), "examples": len(examples),
+        "params": {"c1": c1, "c2": c2, "max_iterations": max_iterations},
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        crf_path = Path(tmp) / "model.crfsuite"
+        trainer.train(str(crf_path))
+        payload = crf_path.read_bytes()
+    header = json.dumps(meta, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp_out = out.with_name(out.name + ".part")
+    tmp_out.write_bytes(MAGIC + len(header).to_bytes(4, "big") + header + payload)
+    tmp_out.replace(out)
+    return meta
+
+
+class NerModel:
+    """A trained model file; the CRF is opened on first use."""
+
+    def __init__(self, path: str | Path, meta: dict) -> None:
+        self.path = Path(path)
+        self.meta = meta
+        self._tagger = None
+        self._buffer = b""
+
+    def __repr__(self) -> str:
+        return f"NerModel({str(self.path)!r}, classes={self.classes})"
+
+    @property
+    def classes(self) -> list[str]:
+        """The zhkg classes this model proposes."""
+        return list(self.meta.get("classes", []))
+
+    def _open(self):
+        if self._tagger is None:
+            import pycrfsuite
+
+            data = self.path.read_bytes()
+            offset = len(MAGIC) + 4 + int.from_bytes(data[len(MAGIC):len(MAGIC) + 4], "big")
+            # crfsuite reads the buffer in place: keep it alive as long as the tagger
+            self._buffer = data[offset:]
+            tagger = pycrfsuite.Tagger()
+            tagger.open_inmemory(self._buffer)
+            self._tagger = tagger
+        return self._tagger
+
+    def predict(self, text: str, tokens: Sequence[tuple[int, int]] | None = None,
+                *, all_labels: bool = False) -> list[Span]:
+        """Spans found in ``text`` with a confidence from the CRF marginals.
+
+        Only zhkg classes are returned unless ``all_labels``; offsets index ``text``.
+        """
+        if not text:
+            return []
+        tagger = self._open()
+        norm = normalize(text)
+        tags = tagger.tag(sentence_features(norm, tokens))
+        spans = []
+        for start, end, label in from_bio(tags):
+            if not all_labels and label not in ENTITY_CLASSES:
+                continue
+            probs = [tagger.marginal(tags[i], i) for i in range(start, end)]
+            spans.append(Span(start, end, label, round(min(probs), 4)))
+        return spans
+
+
+def load(path: str | Path) -> NerModel:
+    """Check a model file's header and return a lazily opened :class:`NerModel`."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"no such NER model: {path}")
+    with path.open("rb") as fh:
+        head = fh.read(len(MAGIC) + 4)
+        if len(head) < len(MAGIC) + 4 or head[:len(MAGIC)] != MAGIC:
+            raise InputError(f"not a zhkg NER model: {path}", hint="train one with `kg train-ner`")
+        size = int.from_bytes(head[len(MAGIC):], "big")
+        try:
+            meta = json.loads(fh.read(size).decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise InputError(f"corrupt NER model header: {path}") from None
+    if meta.get("feature_version") != FEATURE_VERSION:
+        raise InputError(f"NER model {path} uses feature version {meta.get('feature_version')}, "
+                         f"this zhkg reads {FEATURE_VERSION}", hint="retrain it with `kg train-ner`")
+    return NerModel(path, meta)
+
+
+def predict(model: NerModel | str | Path, text: str) -> list[Span]:
+    """Convenience: the zhkg-class spans ``model`` finds in ``text``."""
+    if not isinstance(model, NerModel):
+        model = load(model)
+    return model.predict(text)

@@ -1,0 +1,161 @@
+"""Runs the extractors over Documents: propose, check, resolve overlaps, propagate names.
+
+Stages, in order, for one Document:
+1. normalize (one-to-one) and segment the text, split it into sentences;
+2. the ``mentions`` extractors propose mentions; the runner checks every offset;
+3. overlapping mentions are resolved (longest, then most confident, then most specific);
+4. names found with confidence (quoted, listed, defined aliases, ...) are looked for again
+   everywhere else in the document, and in the corpus through ``known``;
+5. the ``relations`` extractors propose relations, metrics and attributes.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from kg import extractors
+from kg.errors import KGError
+from kg.extractors.base import Resources
+from kg.extractors.gazetteer import boundary_ok
+from kg.lexicon import Lexicon, default_lexicon
+from kg.normalize import normalize
+from kg.ontology import specificity
+from kg.segment import Segmenter
+from kg.types import Document, Mention, Metric, Relation, Span
+
+PROPAGATE = "propagate@1"
+#: Extractors whose names are trusted enough to be looked for again everywhere.
+DISCOVERING = ("quoted@1", "lists@1", "systems@1", "suffix@1", "people@1", "metadata@1", "crf@1")
+_SENTENCE = re.compile(r"[^。!?;！？；\n]*[。!?;！？；]?")
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Sentence spans (whitespace trimmed) ending at 。!?; or a line break."""
+    spans = []
+    for m in _SENTENCE.finditer(text):
+        start, end = m.span()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            spans.append(Span(start, end))
+    return spans
+
+
+def filter_spans(mentions: Iterable[Mention]) -> list[Mention]:
+    """Non-overlapping mentions: longest first, then most confident, then most specific class."""
+    ranked = sorted(mentions, key=lambda m: (-(m.end - m.start), -m.confidence,
+                                             -specificity(m.cls), m.start, m.cls))
+    kept: list[Mention] = []
+    taken = bytearray()
+    for m in ranked:
+        if len(taken) < m.end:
+            taken.extend(b"\0" * (m.end - len(taken)))
+        if not any(taken[m.start:m.end]):
+            kept.append(m)
+            taken[m.start:m.end] = b"\1" * (m.end - m.start)
+    return sorted(kept, key=lambda m: (m.start, m.end))
+
+
+def check_mentions(doc: Document, proposed: Iterable, extractor: str) -> list[Mention]:
+    """Every proposal must be a Mention whose offsets slice the text exactly."""
+    out = []
+    for m in proposed:
+        if not isinstance(m, Mention) or not 0 <= m.start < m.end <= len(doc.text) \
+                or doc.text[m.start:m.end] != m.text:
+            raise KGError(f"extractor {extractor} proposed a bad mention {m!r} in {doc.id}")
+        out.append(m)
+    return out
+
+
+class Pipeline:
+    """The extraction pipeline; build it once (it loads the lexicon and jieba) and call it per document."""
+
+    def __init__(self, names: Iterable[str] = extractors.DEFAULT, *, lexicon: Lexicon | None = None,
+                 ner_model: str | None = None) -> None:
+        self.lexicon = lexicon if lexicon is not None else default_lexicon()
+        words = [s for e in self.lexicon.entries for s in e.surfaces]
+        self.res = Resources(self.lexicon, Segmenter(words), {"ner_model": ner_model})
+        self.stages: dict[str, list[tuple[str, object]]] = {"mentions": [], "relations": []}
+        for name in names:
+            stage, func = extractors.get(name)
+            self.stages[stage].append((name, func))
+        self.ner = None
+        if ner_model:
+            from kg.extractors import crf
+
+            self.ner = crf.load(ner_model)
+
+    def __call__(self, doc: Document) -> Document:
+        """Analyze and relate one document on its own."""
+        return self.relate(self.analyze(doc))
+
+    def analyze(self, doc: Document) -> Document:
+        """Stages 1-4: normalize, segment, propose mentions, resolve overlaps, propagate names."""
+        doc.norm = normalize(doc.text)
+        doc.tokens = self.res.segmenter.tokenize(doc.norm)
+        doc.sentences = split_sentences(doc.norm)
+        proposed: list[Mention] = []
+        for name, func in self.stages["mentions"]:
+            proposed += check_mentions(doc, func(doc, self.res), name)
+        if self.ner is not None:
+            from kg.extractors import crf
+
+            proposed += check_mentions(doc, crf.propose(doc, self.ner), "crf@1")
+        doc.mentions = filter_spans(proposed)
+        self.add_known(doc, self.discovered(doc))
+        return doc
+
+    def add_known(self, doc: Document, names: dict[str, tuple[str, str]]) -> None:
+        """Add mentions for other occurrences of ``names`` (class, canonical) in ``doc``."""
+        extra = self.propagate(doc, names)
+        if extra:
+            doc.mentions = filter_spans(doc.mentions + extra)
+
+    def discovered(self, doc: Document) -> dict[str, tuple[str, str]]:
+        """Names this document establishes: trusted mentions and defined aliases."""
+        names: dict[str, tuple[str, str]] = {}
+        for m in doc.mentions:
+            surface = doc.norm[m.start:m.end]
+            if m.extractor in DISCOVERING and len(surface) >= 2:
+                names.setdefault(surface, (m.cls, m.canonical or surface))
+        ends = {m.end: m for m in doc.mentions}
+        for alias in doc.aliases:
+            target = ends.get(alias.target_end)
+            if target is not None:
+                names[alias.alias] = (target.cls, target.canonical or doc.norm[target.start:target.end])
+        return names
+
+    def propagate(self, doc: Document, names: dict[str, tuple[str, str]]) -> list[Mention]:
+        """Mentions for every other occurrence of the given names, on word boundaries."""
+        if not names:
+            return []
+        pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n))))
+        out = []
+        for m in pattern.finditer(doc.norm):
+            surface = m.group()
+            if len(surface) <= 3 and not boundary_ok(doc, m.start(), m.end()):
+                continue
+            cls, canonical = names[surface]
+            raw = doc.text[m.start():m.end()]
+            out.append(Mention(m.start(), m.end(), raw, cls, PROPAGATE, 0.6,
+                               canonical if canonical != raw else None))
+        return out
+
+    def relate(self, doc: Document) -> Document:
+        """Stage 5: relations, metrics and attributes (one relation per subject, property, object)."""
+        doc.relations, doc.metrics, doc.attributes = [], [], []
+        seen: set = set()
+        for name, func in self.stages["relations"]:
+            for item in func(doc, self.res):
+                if isinstance(item, Relation):
+                    key = (item.subject.span, item.predicate, item.object.span)
+                    if key not in seen:
+                        seen.add(key)
+                        doc.relations.append(item)
+                elif isinstance(item, Metric):
+                    doc.metrics.append(item)
+                else:
+                    raise KGError(f"extractor {name} proposed {item!r} in {doc.id}")
+        return doc

@@ -1,0 +1,244 @@
+"""A local SPARQL 1.1 Protocol endpoint over a store, with the standard library's http.server.
+
+``GET /query?query=...``, ``POST /query`` (form ``query=`` or ``application/sparql-query``) and,
+only with ``allow_update``, ``POST /update`` (form ``update=`` or ``application/sparql-update``).
+Results are negotiated from the ``Accept`` header: SPARQL results JSON (default), XML, CSV, TSV;
+graphs as Turtle (default), N-Triples, N-Quads, TriG, JSON-LD or RDF/XML. Queries see the union
+of all graphs as the default graph, like ``kg query``.
+"""
+from __future__ import annotations
+
+import ipaddress
+import threading
+import urllib.parse
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pyoxigraph as ox
+
+from kg.errors import KGError, QueryError
+from kg.ontology import PREFIXES
+from kg.query import check_query
+
+__all__ = ["SparqlServer", "is_loopback", "make_server"]
+
+RESULT_TYPES: dict[str, ox.QueryResultsFormat] = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+GRAPH_TYPES: dict[str, ox.RdfFormat] = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+    "application/trig": ox.RdfFormat.TRIG,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+MAX_BODY = 10 * 1024 * 1024
+
+
+def is_loopback(host: str) -> bool:
+    """True when ``host`` only accepts connections from this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def negotiate(accept: str, offered: dict) -> str | None:
+    """The offered media type that ``accept`` prefers (first offered one for ``*/*``), or None."""
+    choices = []
+    for order, part in enumerate(accept.split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        q = 1.0
+        for f in fields[1:]:
+            if f.startswith("q="):
+                try:
+                    q = float(f[2:])
+                except ValueError:
+                    q = 0.0
+        choices.append((-q, order, fields[0].lower()))
+    for _, _, media in sorted(choices):
+        if media in offered:
+            return media
+        if media in ("*/*", "application/*", "text/*"):
+            return next((m for m in offered if media == "*/*" or m.startswith(media[:-1])), None)
+    return None
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: "SparqlServer"
+    server_version = "zhkg-sparql/0.1"
+
+    def log_message(self, fmt: str, *args) -> None:  # quiet unless asked
+        if self.server.verbose:
+            super().log_message(fmt, *args)
+
+    def do_GET(self) -> None:
+        url = urllib.parse.urlsplit(self.path)
+        params = urllib.parse.parse_qs(url.query)
+        if url.path not in ("/", "/query", "/sparql"):
+            return self._send(HTTPStatus.NOT_FOUND, b"not found; use /query\n")
+        if "query" not in params:
+            if "update" in params:
+                return self._send(HTTPStatus.BAD_REQUEST, b"updates must be POSTed\n")
+            return self._send(HTTPStatus.OK, self._help(), "text/plain; charset=utf-8")
+        self._run_query(params["query"][0], params)
+
+    def do_POST(self) -> None:
+        url = urllib.parse.urlsplit(self.path)
+        params = urllib.parse.parse_qs(url.query)
+        ctype = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            return self._send(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, b"request body too large\n")
+        body = self.rfile.read(length).decode("utf-8", "replace")
+        if ctype == "application/x-www-form-urlencoded":
+            params.update(urllib.parse.parse_qs(body))
+            query, update = params.get("query", [None])[0], params.get("update", [None])[0]
+        else:
+            query = body if ctype == "application/sparql-query" else None
+            update = body if ctype == "application/sparql-update" else None
+        if update is not None:
+            return self._run_update(update)
+        if query is None:
+            return self._send(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+                              b"send application/sparql-query or a form with query=\n")
+        self._run_query(query, params)
+
+    def _run_query(self, query: str, params: dict) -> None:
+        try:
+            form = check_query(query)
+        except QueryError as exc:
+            return self._send(HTTPStatus.BAD_REQUEST, f"{exc}\n".encode("utf-8"))
+        offered = GRAPH_TYPES if form in ("construct", "describe") else RESULT_TYPES
+        media = negotiate(self.headers.get("Accept", "*/*"), offered)
+        if media is None:
+            return self._send(HTTPStatus.NOT_ACCEPTABLE, f"can answer {', '.join(offered)}\n".encode())
+        try:
+            body = self._evaluate(query, params, offered[media])
+        except SyntaxError as exc:
+            return self._send(HTTPStatus.BAD_REQUEST, f"{exc}\n".encode("utf-8"))
+        except (OSError, RuntimeError, ValueError) as exc:
+            return self._send(HTTPStatus.INTERNAL_SERVER_ERROR, f"query failed: {exc}\n".encode("utf-8"))
+        charset = "" if media == "application/n-quads" else "; charset=utf-8"
+        self._send(HTTPStatus.OK, body, media + charset)
+
+    def _evaluate(self, query: str, params: dict, fmt) -> bytes:
+        options = {"prefixes": dict(PREFIXES), "use_default_graph_as_union": True}
+        if params.get("default-graph-uri"):
+            options["use_default_graph_as_union"] = False
+            options["default_graph"] = [ox.NamedNode(g) for g in params["default-graph-uri"]]
+        if params.get("named-graph-uri"):
+            options["named_graphs"] = [ox.NamedNode(g) for g in params["named-graph-uri"]]
+        with self.server.lock.reader():
+            result = self.server.oxigraph.query(query, **options)
+            if isinstance(result, ox.QueryTriples):
+                triples = sorted(result, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+                if fmt.supports_datasets:
+                    triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+                return ox.serialize(triples, format=fmt, prefixes=dict(PREFIXES))
+            return result.serialize(format=fmt)
+
+    def _run_update(self, update: str) -> None:
+        if not self.server.allow_update:
+            return self._send(HTTPStatus.FORBIDDEN, b"this endpoint is read-only (start kg serve with --allow-update)\n")
+        try:
+            with self.server.lock.writer():
+                self.server.oxigraph.update(update, prefixes=dict(PREFIXES))
+        except SyntaxError as exc:
+            return self._send(HTTPStatus.BAD_REQUEST, f"{exc}\n".encode("utf-8"))
+        except (OSError, RuntimeError, ValueError) as exc:
+            return self._send(HTTPStatus.INTERNAL_SERVER_ERROR, f"update failed: {exc}\n".encode("utf-8"))
+        self._send(HTTPStatus.NO_CONTENT, b"")
+
+    def _help(self) -> bytes:
+        mode = "read-write" if self.server.allow_update else "read-only"
+        return (f"zhkg SPARQL 1.1 endpoint ({mode}).\n"
+                f"GET /query?query=... or POST /query with application/sparql-query.\n").encode()
+
+    def _send(self, status: int, body: bytes, ctype: str = "text/plain; charset=utf-8") -> None:
+        self.send_response(status)
+        if body or status != HTTPStatus.NO_CONTENT:
+            self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+class _ReadWriteLock:
+    """Many readers or one writer, so an update never races a query's iteration."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+
+    def reader(self):
+        return _Guard(self._acquire_read, self._release_read)
+
+    def writer(self):
+        return _Guard(self._acquire_write, self._cond.release)
+
+    def _acquire_read(self):
+        with self._cond:
+            self._readers += 1
+
+    def _release_read(self):
+        with self._cond:
+            self._readers -= 1
+            self._cond.notify_all()
+
+    def _acquire_write(self):
+        self._cond.acquire()
+        self._cond.wait_for(lambda: self._readers == 0)
+
+
+class _Guard:
+    def __init__(self, enter, leave) -> None:
+        self._enter, self._leave = enter, leave
+
+    def __enter__(self):
+        self._enter()
+
+    def __exit__(self, *exc):
+        self._leave()
+
+
+class SparqlServer(ThreadingHTTPServer):
+    """An HTTP server answering SPARQL 1.1 Protocol requests from one pyoxigraph store."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], store: ox.Store, *, allow_update: bool = False,
+                 verbose: bool = False) -> None:
+        super().__init__(address, _Handler)
+        self.oxigraph = store
+        self.allow_update = allow_update
+        self.verbose = verbose
+        self.lock = _ReadWriteLock()
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{port}/query"
+
+
+def make_server(store, host: str = "127.0.0.1", port: int = 7878, *, allow_update: bool = False,
+                verbose: bool = False) -> SparqlServer:
+    """Bind a :class:`SparqlServer` over a ``kg.store.OxigraphStore`` (call ``serve_forever`` to run)."""
+    from kg.errors import StoreError
+
+    oxigraph = getattr(store, "oxigraph", None)
+    if oxigraph is None:
+        raise KGError(f"kg serve needs files or an oxigraph: store, not {store.spec}")
+    try:
+        return SparqlServer((host, port), oxigraph, allow_update=allow_update, verbose=verbose)
+    except OSError as exc:
+        raise StoreError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None

@@ -1,0 +1,151 @@
+"""The data that flows through the pipeline.
+
+One :class:`Document` goes through every stage. Extractors propose :class:`Mention`,
+:class:`Relation` and :class:`Metric` objects; offsets are always character positions
+``[start, end)`` into the unmodified ``Document.text``, so ``text[start:end] == mention.text``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A half-open character range ``[start, end)`` into a document's text."""
+
+    start: int
+    end: int
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def overlaps(self, other: "Span") -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def contains(self, other: "Span") -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+
+@dataclass(frozen=True)
+class Token:
+    """One jieba token with its offsets."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A proposed entity mention.
+
+    ``name`` is the surface form as written; ``canonical`` is the name the lexicon or a rule
+    says it stands for (an alias like 工行 has canonical 中国工商银行), or None when unknown.
+    """
+
+    start: int
+    end: int
+    text: str
+    cls: str
+    extractor: str
+    confidence: float = 0.9
+    canonical: str | None = None
+
+    @property
+    def span(self) -> Span:
+        return Span(self.start, self.end)
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A proposed relation between two mentions, with the sentence it was read from."""
+
+    subject: Mention
+    predicate: str
+    object: Mention
+    sentence: Span
+    extractor: str
+    confidence: float = 0.8
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A quantitative fact: ``value`` is normalized (7亿 -> 700000000)."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    value: Decimal
+    unit: str
+    qualifier: str | None
+    subject: Mention | None
+    sentence: Span
+    extractor: str
+    confidence: float = 0.8
+
+
+@dataclass(frozen=True)
+class Alias:
+    """A short name the text defines (以下简称“工行”) for the mention that ends at ``target_end``.
+
+    ``start``/``end`` locate the short name itself inside the definition.
+    """
+
+    target_end: int
+    start: int
+    end: int
+    alias: str
+    extractor: str
+
+
+@dataclass
+class Document:
+    """One input document and everything found in it.
+
+    ``text`` is never modified after decoding. ``norm`` is the same text with Traditional
+    characters and full-width forms mapped one-to-one to Simplified and half-width ones, so
+    offsets found in ``norm`` are valid in ``text`` too.
+    """
+
+    id: str
+    text: str
+    source: str = ""
+    meta: dict[str, str] = field(default_factory=dict)
+    norm: str = ""
+    tokens: list[Token] = field(default_factory=list)
+    sentences: list[Span] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    metrics: list[Metric] = field(default_factory=list)
+    aliases: list[Alias] = field(default_factory=list)
+    attributes: list[tuple[Mention, str, str]] = field(default_factory=list)
+    #: article metadata that points to a mention: "author" / "publishedIn" -> its span
+    links: dict[str, Span] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.norm:
+            self.norm = self.text
+
+    def sentence_of(self, pos: int) -> Span:
+        """The sentence containing character ``pos`` (the whole text if none does)."""
+        import bisect
+
+        i = bisect.bisect_right([s.start for s in self.sentences], pos) - 1
+        if 0 <= i < len(self.sentences) and self.sentences[i].start <= pos < self.sentences[i].end:
+            return self.sentences[i]
+        return Span(0, len(self.text))
+
+
+@dataclass
+class Entity:
+    """A resolved real-world entity with its stable IRI and every mention of it."""
+
+    key: str
+    label: str
+    cls: str
+    aliases: set[str] = field(default_factory=set)
+    label_en: str | None = None
+    wikidata: str | None = None
+    job_titles: set[str] = field(default_factory=set)

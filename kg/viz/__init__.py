@@ -1,0 +1,192 @@
+"""Interactive, self-contained HTML pages for zhkg graphs (``kg viz``).
+
+:func:`render_html` reads a graph (files, an rdflib graph or a pyoxigraph store), keeps the
+entities and their relations (:mod:`kg.viz.model`), lays them out in Python
+(:mod:`kg.viz.layout`), lets pyvis hold the node and edge lists and the vis-network options, and
+fills this package's own template. vis-network's script and stylesheet are inlined from pyvis's
+bundled copy, so the page makes no network request and works from ``file://``. The same input
+always gives the same bytes.
+"""
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+import re
+import tempfile
+from importlib import resources
+from pathlib import Path
+
+from kg.errors import OutputError
+from kg.viz.layout import spring_positions
+from kg.viz.model import (
+    EntityGraph, extract, find_entity, most_connected, neighbourhood, open_store, subgraph,
+)
+
+__all__ = ["CLASS_STYLE", "render_html", "write_html"]
+
+#: class -> (colour, vis shape); families share a shape, members differ in colour.
+CLASS_STYLE: dict[str, tuple[str, str]] = {
+    "Organization": ("#6b7f99", "dot"), "Company": ("#2f6fb0", "dot"),
+    "FinancialInstitution": ("#c0392b", "dot"), "GovernmentAgency": ("#8e44ad", "dot"),
+    "ResearchInstitute": ("#16a085", "dot"), "OrganizationUnit": ("#5dade2", "dot"),
+    "Person": ("#e67e22", "diamond"), "Product": ("#7f8c3a", "square"),
+    "FinancialProduct": ("#d4a017", "square"), "Platform": ("#27ae60", "square"),
+    "ProductSeries": ("#a3b815", "square"), "Technology": ("#e84393", "triangle"),
+    "Publication": ("#795548", "triangleDown"), "Place": ("#00838f", "hexagon"),
+}
+_DEFAULT_STYLE = ("#95a5a6", "dot")
+_FONT = '"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif'
+_PLACEHOLDER = re.compile(r"/\*\{\{(CSS|VIS_CSS|VIS_JS|APP_JS)\}\}\*/|\{\{(TITLE|DATA)\}\}")
+_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                 "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def render_html(source, *, title: str | None = None, query: str | None = None,
+                focus: str | None = None, depth: int = 1, max_nodes: int = 1500) -> str:
+    """Render ``source`` (rdflib graph, pyoxigraph Store or list of paths) as one HTML page."""
+    graph = extract(open_store(source), query=query)
+    total_nodes, total_edges = len(graph.nodes), len(graph.edges)
+    centre = None
+    if focus is not None:
+        centre = find_entity(graph, focus)
+        graph = subgraph(graph, neighbourhood(graph, centre, depth))
+    scope_nodes, scope_edges = len(graph.nodes), len(graph.edges)
+    omitted = None
+    if max_nodes and len(graph.nodes) > max_nodes:
+        kept = subgraph(graph, most_connected(graph, max_nodes, centre))
+        omitted = _omitted(graph, kept)
+        graph = kept
+    payload = _payload(graph, title or "zhkg 知识图谱", omitted, centre)
+    payload["totals"] = {"nodes": total_nodes, "edges": total_edges,
+                         "scopeNodes": scope_nodes, "scopeEdges": scope_edges}
+    return _fill_template(payload)
+
+
+def write_html(text: str, output: str | Path, *, force: bool = False) -> Path:
+    """Write ``text`` to ``output`` atomically (temp file + rename); refuse to overwrite unless forced."""
+    output = Path(output)
+    if output.exists() and not force:
+        raise OutputError(f"{output} exists", hint="use --force to overwrite")
+    if not output.parent.is_dir():
+        raise OutputError(f"{output.parent}: no such directory")
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, output)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"cannot write {output}: {exc.strerror or exc}") from None
+    return output
+
+
+def _omitted(full: EntityGraph, kept: EntityGraph) -> dict:
+    by_class: dict[str, int] = {}
+    for iri, node in full.nodes.items():
+        if iri not in kept.nodes:
+            by_class[node.cls or "?"] = by_class.get(node.cls or "?", 0) + 1
+    return {"nodes": len(full.nodes) - len(kept.nodes), "edges": len(full.edges) - len(kept.edges),
+            "byClass": dict(sorted(by_class.items()))}
+
+
+def _payload(graph: EntityGraph, title: str, omitted: dict | None, centre: str | None) -> dict:
+    """Everything the page needs, as plain JSON-able data in a deterministic order."""
+    from pyvis.network import Network
+
+    iris = sorted(graph.nodes)
+    index = {iri: i for i, iri in enumerate(iris)}
+    degree = graph.degrees()
+    pos = spring_positions(len(iris), [(index[e.source], index[e.target]) for e in graph.edges])
+    net = Network(directed=True)
+    net.nodes = [_vis_node(graph.nodes[iri], i, degree[iri], pos[i]) for i, iri in enumerate(iris)]
+    net.edges = [{"id": k, "from": index[e.source], "to": index[e.target], "arrows": "to",
+                  "label": graph.labels.get(e.prop, e.prop), "rel": e.prop}
+                 for k, e in enumerate(graph.edges)]
+    net.options = _vis_options(len(iris))
+    nodes, edges, *_rest, options = net.get_network_data()
+    info_nodes = [{"iri": n.iri, "cls": n.cls, "aliases": n.aliases, "en": n.english,
+                   "wikidata": n.wikidata, "job": n.job_title, "metrics": n.metrics,
+                   "degree": degree[n.iri]} for n in (graph.nodes[i] for i in iris)]
+    info_edges = [{"evidence": [ev.to_json() for ev in e.evidence]} for e in graph.edges]
+    classes = sorted({n.cls for n in graph.nodes.values() if n.cls}, key=_class_order)
+    rels = sorted({e.prop for e in graph.edges})
+    return {
+        "title": title, "nodes": nodes, "edges": edges, "options": json.loads(options),
+        "info": {"nodes": info_nodes, "edges": info_edges},
+        "classes": [{"name": c, "zh": graph.labels.get(c, c), "color": _style(c)[0],
+                     "shape": _style(c)[1],
+                     "count": sum(1 for n in graph.nodes.values() if n.cls == c)} for c in classes],
+        "relations": [{"name": r, "zh": graph.labels.get(r, r),
+                       "count": sum(1 for e in graph.edges if e.prop == r)} for r in rels],
+        "omitted": omitted, "focus": index.get(centre) if centre else None,
+        "stabilize": 60 if len(iris) <= 2000 else 20,
+    }
+
+
+def _class_order(cls: str) -> int:
+    order = list(CLASS_STYLE)
+    return order.index(cls) if cls in order else len(order)
+
+
+def _style(cls: str | None) -> tuple[str, str]:
+    return CLASS_STYLE.get(cls or "", _DEFAULT_STYLE)
+
+
+def _vis_node(node, i: int, degree: int, xy: tuple[int, int]) -> dict:
+    colour, shape = _style(node.cls)
+    return {"id": i, "label": node.label, "x": xy[0], "y": xy[1], "shape": shape,
+            "size": round(min(10 + 5 * math.sqrt(degree), 42), 1), "cls": node.cls or "",
+            "color": {"background": colour, "border": "#ffffff",
+                      "highlight": {"background": colour, "border": "#222222"}}}
+
+
+def _vis_options(n: int) -> dict:
+    big = n > 2000
+    return {
+        "autoResize": True,
+        "layout": {"improvedLayout": False, "randomSeed": 7},
+        "nodes": {"borderWidth": 1.5, "font": {"size": 14, "face": _FONT, "color": "#1d2733",
+                                                "strokeWidth": 3, "strokeColor": "#ffffff"}},
+        "edges": {"smooth": False, "width": 1.2, "selectionWidth": 2.5,
+                  "color": {"color": "#9aa7b4", "highlight": "#34495e", "hover": "#34495e"},
+                  "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
+                  "font": {"size": 11, "face": _FONT, "color": "#4a5968", "strokeWidth": 3,
+                           "strokeColor": "#ffffff", "align": "middle"}},
+        "physics": {"enabled": True, "solver": "barnesHut",
+                    "barnesHut": {"gravitationalConstant": -2500, "centralGravity": 0.05,
+                                  "springLength": 110, "springConstant": 0.03,
+                                  "damping": 0.4, "avoidOverlap": 0.2},
+                    "stabilization": {"enabled": True, "iterations": 20 if big else 60,
+                                      "updateInterval": 50, "fit": True},
+                    "minVelocity": 1.0},
+        "interaction": {"hover": not big, "tooltipDelay": 150, "hideEdgesOnDrag": big,
+                        "hideEdgesOnZoom": big, "navigationButtons": False, "keyboard": False},
+    }
+
+
+def _json_for_script(data) -> str:
+    """JSON that is safe inside ``<script type="application/json">``."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return re.sub("[<>&\u2028\u2029]", lambda m: _JSON_ESCAPES[m.group()], text)
+
+
+def _asset(name: str) -> str:
+    return resources.files("kg.viz").joinpath(name).read_text(encoding="utf-8")
+
+
+def _vis_asset(name: str) -> str:
+    import pyvis
+
+    path = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2" / name
+    return path.read_text(encoding="utf-8")
+
+
+def _fill_template(payload: dict) -> str:
+    parts = {
+        "CSS": _asset("template.css"), "VIS_CSS": _vis_asset("vis-network.css"),
+        "VIS_JS": _vis_asset("vis-network.min.js"), "APP_JS": _asset("template.js"),
+        "TITLE": html.escape(payload["title"]), "DATA": _json_for_script(payload),
+    }
+    return _PLACEHOLDER.sub(lambda m: parts[m.group(1) or m.group(2)], _asset("template.html"))

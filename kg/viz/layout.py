@@ -1,0 +1,150 @@
+"""Deterministic node positions, computed in Python so the browser does not have to.
+
+A Fruchterman-Reingold force layout per connected component (numpy; exact repulsion for small
+components, a grid approximation of far repulsion plus exact near repulsion for large ones), then
+the components are packed in rows, biggest first. networkx's own ``spring_layout`` takes about 6 s
+for 1,000 nodes and about 60 s for 5,000 here; this takes well under a second for 1,000.
+The same input and seed always give the same integer coordinates.
+"""
+from __future__ import annotations
+
+import math
+
+#: Pixels per unit of ideal edge length in the page.
+SCALE = 110.0
+_EXACT_LIMIT = 300
+
+
+def spring_positions(n: int, edges: list[tuple[int, int]], *, seed: int = 42,
+                     iterations: int | None = None) -> list[tuple[int, int]]:
+    """Positions (integer pixels) for nodes ``0..n-1`` joined by undirected ``edges``."""
+    if n == 0:
+        return []
+    import numpy as np
+
+    comps = _components(n, edges)
+    placed = []
+    for comp in comps:
+        index = {v: i for i, v in enumerate(comp)}
+        sub = [(index[a], index[b]) for a, b in edges if a in index and b in index and a != b]
+        pos = _layout_component(len(comp), sub, seed, iterations)
+        placed.append((comp, pos - pos.min(axis=0)))
+    coords = np.zeros((n, 2))
+    for comp, pos in _pack(placed):
+        coords[comp] = pos
+    coords -= coords.mean(axis=0)
+    return [(int(round(x * SCALE)), int(round(y * SCALE))) for x, y in coords]
+
+
+def _components(n: int, edges: list[tuple[int, int]]) -> list[list[int]]:
+    """Connected components, biggest first, ties by smallest member."""
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, list[int]] = {}
+    for v in range(n):
+        groups.setdefault(find(v), []).append(v)
+    return sorted(groups.values(), key=lambda c: (-len(c), c[0]))
+
+
+def _layout_component(n: int, edges: list[tuple[int, int]], seed: int, iterations: int | None):
+    import numpy as np
+
+    if n == 1:
+        return np.zeros((1, 2))
+    if n == 2:
+        return np.array([[0.0, 0.0], [1.2, 0.0]])
+    rng = np.random.default_rng(seed + n)
+    side = math.sqrt(n)
+    pos = rng.random((n, 2)) * side
+    e = np.array(sorted(set((min(a, b), max(a, b)) for a, b in edges)), dtype=np.int64)
+    iters = iterations or (120 if n <= 300 else 80 if n <= 2000 else 60)
+    temp = 0.12 * side
+    cool = temp / (iters + 1)
+    for _ in range(iters):
+        disp = _repulsion_exact(pos) if n <= _EXACT_LIMIT else _repulsion_grid(pos)
+        if len(e):
+            delta = pos[e[:, 0]] - pos[e[:, 1]]
+            dist = np.sqrt((delta ** 2).sum(axis=1))[:, None]
+            pull = delta * dist  # attraction d^2/k along the edge, k = 1
+            for col in (0, 1):
+                disp[:, col] -= np.bincount(e[:, 0], pull[:, col], minlength=n)
+                disp[:, col] += np.bincount(e[:, 1], pull[:, col], minlength=n)
+        length = np.sqrt((disp ** 2).sum(axis=1))
+        length[length < 1e-9] = 1e-9
+        pos += disp * (np.minimum(length, temp) / length)[:, None]
+        temp -= cool
+    return pos
+
+
+def _repulsion_exact(pos):
+    import numpy as np
+
+    delta = pos[:, None, :] - pos[None, :, :]
+    dist2 = (delta ** 2).sum(axis=2)
+    np.maximum(dist2, 1e-4, out=dist2)
+    return (delta / dist2[:, :, None]).sum(axis=1)  # k^2 / d along the unit vector
+
+
+def _repulsion_grid(pos):
+    """Barnes-Hut-like approximation on a grid of cells about two ideal edge lengths wide.
+
+    Pairs in the same or adjacent cells repel exactly; every other pair is approximated by the
+    force between cell centroids (weighted by count), applied to each node of the cell. Each pair
+    is counted once, either way, so the cost is O(pairs nearby + cells^2) instead of O(n^2).
+    """
+    import numpy as np
+    from scipy.spatial import cKDTree
+
+    n = len(pos)
+    lo = pos.min(axis=0)
+    size = max(2.0, float((pos.max(axis=0) - lo).max()) / 40)
+    cells = np.floor((pos - lo) / size).astype(np.int64)
+    disp = np.zeros_like(pos)
+    pairs = cKDTree(pos).query_pairs(size * 2.9, output_type="ndarray")
+    if len(pairs):
+        pairs = pairs[np.abs(cells[pairs[:, 0]] - cells[pairs[:, 1]]).max(axis=1) <= 1]
+        delta = pos[pairs[:, 0]] - pos[pairs[:, 1]]
+        push = delta / np.maximum((delta ** 2).sum(axis=1), 1e-4)[:, None]
+        for col in (0, 1):
+            disp[:, col] += np.bincount(pairs[:, 0], push[:, col], minlength=n)
+            disp[:, col] -= np.bincount(pairs[:, 1], push[:, col], minlength=n)
+    width = int(cells[:, 1].max()) + 1
+    uniq, inv = np.unique(cells[:, 0] * width + cells[:, 1], return_inverse=True)
+    mass = np.bincount(inv, minlength=len(uniq)).astype(float)
+    cent = np.stack([np.bincount(inv, pos[:, c], minlength=len(uniq)) for c in (0, 1)], 1)
+    cent /= mass[:, None]
+    cx, cy = uniq // width, uniq % width
+    far = (np.abs(cx[:, None] - cx[None, :]) > 1) | (np.abs(cy[:, None] - cy[None, :]) > 1)
+    dx = cent[:, 0, None] - cent[None, :, 0]
+    dy = cent[:, 1, None] - cent[None, :, 1]
+    w = np.where(far, mass[None, :] / np.maximum(dx * dx + dy * dy, 1e-4), 0.0)
+    disp[:, 0] += (w * dx).sum(axis=1)[inv]
+    disp[:, 1] += (w * dy).sum(axis=1)[inv]
+    return disp
+
+
+def _pack(placed):
+    """Shelf-pack laid-out components (each with min corner at 0) into rows."""
+    import numpy as np
+
+    margin = 1.5
+    total = sum((p[:, 0].max() + margin) * (p[:, 1].max() + margin) for _, p in placed)
+    width = max(math.sqrt(total) * 1.3, max(p[:, 0].max() for _, p in placed) + margin)
+    x = y = row_h = 0.0
+    for comp, p in placed:
+        w, h = p[:, 0].max() + margin, p[:, 1].max() + margin
+        if x > 0 and x + w > width:
+            x, y, row_h = 0.0, y + row_h, 0.0
+        yield comp, p + np.array([x, y])
+        x += w
+        row_h = max(row_h, h)

@@ -1,0 +1,418 @@
+"""RDF -> entity graph for the visualization.
+
+Reads any graph that follows the graph contract (``/work/shared/spec/graph-contract.md``) from a
+``pyoxigraph.Store`` and returns an :class:`EntityGraph`: one node per entity (instances of the
+``zkg:`` entity classes) and one edge per ``zkg:`` relation between two entities. Provenance
+records (``rdf:Statement``, ``nif:Sentence``, ``nif:Phrase``, articles) never become nodes: they
+are folded into each edge (and each metric) as evidence sentences with the mentions located.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
+
+import pyoxigraph as ox
+
+from kg.errors import InputError, QueryError
+from kg.ontology import (
+    ENTITY_CLASSES, ITSRDF_IRI, NIF_IRI, ONTOLOGY_DIR, PREFIXES, PROV_IRI, RELATIONS, ZKG_IRI,
+    specificity,
+)
+
+RDF = PREFIXES["rdf"]
+RDFS = PREFIXES["rdfs"]
+SKOS = PREFIXES["skos"]
+OWL = PREFIXES["owl"]
+
+#: Chinese names used when neither the input nor ``ontology/zhkg.ttl`` labels a term.
+ZH_LABELS: dict[str, str] = {
+    "Organization": "组织", "Company": "公司", "FinancialInstitution": "金融机构",
+    "GovernmentAgency": "政府机构", "ResearchInstitute": "研究机构", "OrganizationUnit": "内设机构",
+    "Person": "人物", "Product": "产品", "FinancialProduct": "金融产品", "Platform": "平台",
+    "ProductSeries": "产品系列", "Technology": "技术", "Publication": "出版物", "Place": "地点",
+    "develops": "研发", "usesTechnology": "应用技术", "certifiedBy": "通过认证",
+    "memberOf": "属于系列", "subOrganizationOf": "隶属于", "subsidiaryOf": "子公司",
+    "worksFor": "任职于", "establishes": "设立", "cooperatesWith": "合作", "serves": "服务",
+    "invests": "投资", "acquires": "收购", "regulates": "监管", "locatedIn": "位于",
+}
+
+_FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE, ".turtle": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG,
+    ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS, ".jsonld": ox.RdfFormat.JSON_LD,
+    ".json": ox.RdfFormat.JSON_LD,
+}
+
+
+@dataclass
+class Evidence:
+    """One sentence supporting a relation or metric, with mention spans relative to ``text``."""
+
+    text: str
+    doc: str
+    begin: int | None
+    highlights: list[tuple[int, int, str]] = field(default_factory=list)
+    extractor: str | None = None
+    confidence: float | None = None
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "doc": self.doc, "begin": self.begin,
+                "marks": [list(h) for h in self.highlights], "extractor": self.extractor,
+                "confidence": self.confidence}
+
+
+@dataclass
+class Node:
+    """An entity to draw."""
+
+    iri: str
+    label: str
+    cls: str | None
+    aliases: list[str] = field(default_factory=list)
+    english: str | None = None
+    wikidata: str | None = None
+    job_title: str | None = None
+    metrics: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Edge:
+    """A relation between two drawn entities."""
+
+    source: str
+    prop: str
+    target: str
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class EntityGraph:
+    """Entities keyed by IRI, relations sorted by (source, prop, target), and term labels."""
+
+    nodes: dict[str, Node]
+    edges: list[Edge]
+    labels: dict[str, str]
+
+    def degrees(self) -> dict[str, int]:
+        """Number of distinct neighbours of every node (direction ignored)."""
+        nbrs: dict[str, set[str]] = {iri: set() for iri in self.nodes}
+        for e in self.edges:
+            nbrs[e.source].add(e.target)
+            nbrs[e.target].add(e.source)
+        return {iri: len(s) for iri, s in nbrs.items()}
+
+
+# ---------------------------------------------------------------- loading
+
+def open_store(source) -> ox.Store:
+    """Return a pyoxigraph Store holding ``source`` (a Store, an rdflib graph or a list of paths)."""
+    if isinstance(source, ox.Store):
+        return source
+    if hasattr(source, "serialize") and hasattr(source, "triples"):
+        store = ox.Store()
+        fmt, oxfmt = ("nquads", ox.RdfFormat.N_QUADS) if hasattr(source, "graphs") else (
+            "nt", ox.RdfFormat.N_TRIPLES)
+        store.load(source.serialize(format=fmt, encoding="utf-8"), format=oxfmt)
+        return store
+    if isinstance(source, (str, Path)):
+        source = [source]
+    store = ox.Store()
+    for path in source:
+        load_file(store, Path(path))
+    return store
+
+
+def load_file(store: ox.Store, path: Path) -> None:
+    """Parse one RDF file into ``store``, raising InputError with a one-line reason."""
+    fmt = _FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(f"{path}: unknown RDF format",
+                         hint="use .ttl, .trig, .nt, .nq or .jsonld")
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    try:
+        store.bulk_load(path=str(path), format=fmt)
+    except (SyntaxError, ValueError, OSError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"{path}: cannot parse {path.suffix[1:]}: {first}") from None
+
+
+def open_store_dir(directory: str | Path) -> ox.Store:
+    """Open a persistent pyoxigraph store read-only."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise InputError(f"{directory}: no such store directory")
+    try:
+        return ox.Store.read_only(str(directory))
+    except OSError as exc:
+        raise InputError(f"{directory}: cannot open oxigraph store: {exc}") from None
+
+
+# ---------------------------------------------------------------- extraction
+
+def _objects(store: ox.Store, pred: str) -> dict[str, list]:
+    """subject IRI -> sorted-free list of objects of ``pred`` over every graph."""
+    out: dict[str, list] = defaultdict(list)
+    for q in store.quads_for_pattern(None, ox.NamedNode(pred), None, None):
+        out[q.subject.value].append(q.object)
+    return out
+
+
+def _first_literal(values: list, lang: str | None = None) -> str | None:
+    lits = sorted({v.value for v in values if isinstance(v, ox.Literal)
+                   and (lang is None or (v.language or "") == lang)})
+    return lits[0] if lits else None
+
+
+def _int(values: list) -> int | None:
+    for v in values:
+        try:
+            return int(v.value)
+        except (ValueError, AttributeError):
+            continue
+    return None
+
+
+def term_labels(store: ox.Store) -> dict[str, str]:
+    """Chinese labels of zkg terms: input graph, then ontology/zhkg.ttl, then the built-in table."""
+    labels = dict(ZH_LABELS)
+    ontology = ONTOLOGY_DIR / "zhkg.ttl"
+    sources: list[ox.Store] = []
+    if ontology.is_file():
+        onto = ox.Store()
+        try:
+            onto.load(path=str(ontology), format=ox.RdfFormat.TURTLE)
+            sources.append(onto)
+        except (SyntaxError, ValueError, OSError):
+            pass  # a half-written ontology must not break the page
+    sources.append(store)
+    for src in sources:
+        for iri, vals in _objects(src, RDFS + "label").items():
+            if iri.startswith(ZKG_IRI):
+                zh = _first_literal(vals, "zh")
+                if zh:
+                    labels[iri[len(ZKG_IRI):]] = zh
+    return labels
+
+
+def _entity_classes(store: ox.Store) -> dict[str, str]:
+    best: dict[str, str] = {}
+    for q in store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), None, None):
+        cls = q.object.value
+        if not (cls.startswith(ZKG_IRI) and isinstance(q.subject, ox.NamedNode)):
+            continue
+        name = cls[len(ZKG_IRI):]
+        if name not in ENTITY_CLASSES:
+            continue
+        iri = q.subject.value
+        old = best.get(iri)
+        if old is None or (specificity(name), name) > (specificity(old), old):
+            best[iri] = name
+    return best
+
+
+def _local_name(iri: str) -> str:
+    return unquote(iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]) or iri
+
+
+def _make_nodes(store: ox.Store, classes: dict[str, str]) -> dict[str, Node]:
+    labels = _objects(store, RDFS + "label")
+    alts = _objects(store, SKOS + "altLabel")
+    same = _objects(store, OWL + "sameAs")
+    titles = _objects(store, ZKG_IRI + "jobTitle")
+    nodes = {}
+    for iri in sorted(classes):
+        lab = labels.get(iri, [])
+        name = (_first_literal(lab, "zh") or _first_literal(lab, "") or _first_literal(lab, "en")
+                or _local_name(iri))
+        aliases = sorted({v.value for v in alts.get(iri, []) if isinstance(v, ox.Literal)}
+                         | {v.value for v in lab if isinstance(v, ox.Literal)
+                            and (v.language or "").startswith("zh")} - {name})
+        wikidata = sorted(v.value for v in same.get(iri, []) if isinstance(v, ox.NamedNode)
+                          and "wikidata.org/" in v.value)
+        nodes[iri] = Node(iri, name, classes[iri], aliases, _first_literal(lab, "en"),
+                          wikidata[0] if wikidata else None,
+                          _first_literal(titles.get(iri, [])))
+    return nodes
+
+
+class _Evidence:
+    """Indexes statements, sentences and phrases once, then answers evidence look-ups."""
+
+    def __init__(self, store: ox.Store) -> None:
+        def one(pred):
+            return {s: v[0] for s, v in _objects(store, pred).items()}
+        subj, pred, obj = one(RDF + "subject"), one(RDF + "predicate"), one(RDF + "object")
+        self.by_triple: dict[tuple, list[str]] = defaultdict(list)
+        for stmt in sorted(subj):
+            if stmt in pred and stmt in obj:
+                self.by_triple[(subj[stmt].value, pred[stmt].value, obj[stmt].value)].append(stmt)
+        self.sentence = _objects(store, ZKG_IRI + "evidence")
+        self.derived = one(PROV_IRI + "wasDerivedFrom")
+        self.extractor = one(ZKG_IRI + "extractor")
+        self.confidence = one(ZKG_IRI + "confidence")
+        self.anchor = one(NIF_IRI + "anchorOf")
+        self.begin = one(NIF_IRI + "beginIndex")
+        self.end = one(NIF_IRI + "endIndex")
+        self.context = one(NIF_IRI + "referenceContext")
+        self.phrases: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+        for phrase, ents in _objects(store, ITSRDF_IRI + "taIdentRef").items():
+            b, e, ctx = self.begin.get(phrase), self.end.get(phrase), self.context.get(phrase)
+            if b is None or e is None or ctx is None:
+                continue
+            for ent in ents:
+                self.phrases[(ctx.value, ent.value)].append((int(b.value), int(e.value)))
+
+    def _doc(self, stmt: str | None, sentence: str) -> str:
+        if sentence in self.context:
+            return self.context[sentence].value
+        if stmt and stmt in self.derived:
+            return self.derived[stmt].value
+        return sentence.split("#", 1)[0]
+
+    def sentences(self, stmt: str | None, sent_iris: list[str], roles: dict[str, tuple]) -> list:
+        """Evidence records for ``sent_iris``; ``roles`` maps role -> (entity IRI, label)."""
+        out = []
+        for sent in sent_iris:
+            text = self.anchor.get(sent)
+            if text is None:
+                continue
+            text = text.value
+            doc = self._doc(stmt, sent)
+            sb = _int([self.begin[sent]]) if sent in self.begin else None
+            marks = set()
+            for role, (iri, name) in roles.items():
+                spans = [(b - sb, e - sb) for b, e in self.phrases.get((doc, iri), [])
+                         if sb is not None and sb <= b and e <= sb + len(text)]
+                if not spans and name and name in text:  # no NIF phrase: fall back to the name
+                    i = text.index(name)
+                    spans = [(i, i + len(name))]
+                marks.update((b, e, role) for b, e in spans)
+            ext = self.extractor.get(stmt) if stmt else None
+            conf = self.confidence.get(stmt) if stmt else None
+            out.append(Evidence(text, doc, sb, sorted(marks), ext.value if ext else None,
+                                float(conf.value) if conf is not None else None))
+        return out
+
+    def for_triple(self, s: str, p: str, o: str, roles: dict[str, tuple]) -> list[Evidence]:
+        """Every evidence sentence recorded for the triple (s, p, o)."""
+        found = []
+        for stmt in self.by_triple.get((s, p, o), []):
+            sents = sorted(v.value for v in self.sentence.get(stmt, [])
+                           if isinstance(v, ox.NamedNode))
+            found.extend(self.sentences(stmt, sents, roles))
+        uniq = {(e.doc, e.begin or 0, e.text): e for e in found}
+        return [uniq[k] for k in sorted(uniq)]
+
+
+def _metrics(store: ox.Store, nodes: dict[str, Node], ev: _Evidence) -> None:
+    has = ZKG_IRI + "hasMetric"
+    labels = _objects(store, RDFS + "label")
+    fields = {k: _objects(store, ZKG_IRI + k) for k in ("value", "unit", "qualifier")}
+    for q in sorted(store.quads_for_pattern(None, ox.NamedNode(has), None, None), key=str):
+        ent, m = q.subject.value, q.object.value
+        node = nodes.get(ent)
+        if node is None or any(x["iri"] == m for x in node.metrics):
+            continue
+        roles = {"subject": (ent, node.label)}
+        evid = ev.for_triple(ent, has, m, roles)
+        direct = sorted(v.value for v in ev.sentence.get(m, []) if isinstance(v, ox.NamedNode))
+        evid += [e for e in ev.sentences(None, direct, roles) if e.text not in {x.text for x in evid}]
+        node.metrics.append({
+            "iri": m, "label": _first_literal(labels.get(m, []), "zh") or
+            _first_literal(labels.get(m, [])) or "",
+            **{k: _first_literal(v.get(m, [])) for k, v in fields.items()},
+            "evidence": [e.to_json() for e in evid]})
+    for node in nodes.values():
+        node.metrics.sort(key=lambda x: (x["label"], x["iri"]))
+
+
+def extract(store: ox.Store, query: str | None = None) -> EntityGraph:
+    """Build the entity graph of ``store``; with a CONSTRUCT ``query``, only what it returns."""
+    classes = _entity_classes(store)
+    keep: set[str] | None = None
+    triples: set[tuple[str, str, str]] | None = None
+    if query is not None:
+        keep, triples = _construct(store, query, classes)
+        classes = {k: v for k, v in classes.items() if k in keep}
+    nodes = _make_nodes(store, classes)
+    ev = _Evidence(store)
+    rel_iris = {ZKG_IRI + r: r for r in RELATIONS}
+    found: set[tuple[str, str, str]] = set()
+    if triples is None:
+        for p_iri in rel_iris:
+            for q in store.quads_for_pattern(None, ox.NamedNode(p_iri), None, None):
+                found.add((q.subject.value, p_iri, q.object.value))
+    else:
+        found = {t for t in triples if t[1] in rel_iris}
+    edges = []
+    for s, p, o in sorted(found):
+        if s in nodes and o in nodes and s != o:
+            roles = {"subject": (s, nodes[s].label), "object": (o, nodes[o].label)}
+            edges.append(Edge(s, rel_iris[p], o, ev.for_triple(s, p, o, roles)))
+    _metrics(store, nodes, ev)
+    return EntityGraph(nodes, edges, term_labels(store))
+
+
+def _construct(store: ox.Store, query: str, classes: dict[str, str]):
+    try:
+        result = store.query(query, use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        raise QueryError(f"invalid SPARQL query: {str(exc).splitlines()[0]}") from None
+    except OSError as exc:
+        raise QueryError(f"the query failed: {exc}") from None
+    if not isinstance(result, ox.QueryTriples):
+        raise QueryError("--query must be a CONSTRUCT (or DESCRIBE) query")
+    keep, triples = set(), set()
+    for t in result:
+        for term in (t.subject, t.object):
+            if isinstance(term, ox.NamedNode) and term.value in classes:
+                keep.add(term.value)
+        if isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode):
+            triples.add((t.subject.value, t.predicate.value, t.object.value))
+    return keep, triples
+
+
+# ---------------------------------------------------------------- selection
+
+def find_entity(graph: EntityGraph, key: str) -> str:
+    """Resolve ``key`` (an IRI, a label or an alias) to one entity IRI, or raise InputError."""
+    if key in graph.nodes:
+        return key
+    deg = graph.degrees()
+    for match in (lambda n: key == n.label or key in n.aliases or key == n.english,
+                  lambda n: key.casefold() in {a.casefold() for a in
+                                               [n.label, *n.aliases, n.english or ""]}):
+        hits = [n.iri for n in graph.nodes.values() if match(n)]
+        if hits:
+            return min(hits, key=lambda i: (-deg[i], i))  # the best-connected one
+    raise InputError(f"--focus: no entity named {key!r} in the graph",
+                     hint="give an entity IRI, its Chinese name or an alias")
+
+
+def subgraph(graph: EntityGraph, keep: set[str]) -> EntityGraph:
+    """The graph restricted to the nodes in ``keep``."""
+    nodes = {i: n for i, n in graph.nodes.items() if i in keep}
+    edges = [e for e in graph.edges if e.source in keep and e.target in keep]
+    return EntityGraph(nodes, edges, graph.labels)
+
+
+def neighbourhood(graph: EntityGraph, centre: str, depth: int) -> set[str]:
+    """Nodes within ``depth`` hops of ``centre``, direction ignored."""
+    adj: dict[str, set[str]] = defaultdict(set)
+    for e in graph.edges:
+        adj[e.source].add(e.target)
+        adj[e.target].add(e.source)
+    seen, frontier = {centre}, {centre}
+    for _ in range(max(depth, 0)):
+        frontier = {m for n in frontier for m in adj[n]} - seen
+        seen |= frontier
+    return seen
+
+
+def most_connected(graph: EntityGraph, max_nodes: int, pinned: str | None = None) -> set[str]:
+    """The ``max_nodes`` best-connected nodes (ties by IRI); ``pinned`` is always kept."""
+    deg = graph.degrees()
+    ranked = sorted(graph.nodes, key=lambda i: (i != pinned, -deg[i], i))
+    return set(ranked[:max_nodes])

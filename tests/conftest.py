@@ -1,0 +1,34 @@
+"""Shared fixtures: paths to ../shared and the example articles, and one pipeline per session."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SEED = SHARED / "seeds" / "000_04c2008ada7c6151.txt"
+EXAMPLES = ROOT / "examples" / "articles"
+
+
+@pytest.fixture(scope="session")
+def pipeline():
+    """The default pipeline, built once (jieba and the lexicon load once)."""
+    from kg.api import default_pipeline
+
+    return default_pipeline()
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    if not SEED.exists():
+        pytest.skip("../shared/seeds is absent")
+    return SEED
+
+
+@pytest.fixture(scope="session")
+def seed_result(seed_path):
+    """The seed article built once per session."""
+    from kg.api import build
+
+    return build([seed_path])
