@@ -1,5 +1,19 @@
 """The library API: build a graph from inputs, serialize it, write it.
 
+A build runs in three stages, each a function over a batch of documents that a
+:mod:`kg.parallel` runner executes in this process, in worker processes or on Dask:
+
+1. :func:`analyze_batch` segments and reads every document on its own and returns the names
+   it establishes (quoted names, defined short names, ...);
+2. the names of all documents are merged (:func:`merge_names`, independent of document order),
+   then :func:`relate_batch` looks for them in every document and reads the relations;
+3. entities are resolved across the corpus (:func:`merge_entities`), then
+   :func:`graph_batch` writes each document's named graph.
+
+Every stage depends only on the document and on order-independent merges, so the output is
+byte-identical whatever the number of workers, and an incremental build into a store
+(:mod:`kg.corpus`) gives the same graph as a fresh one.
+
 >>> from kg.api import build_text
 >>> result = build_text("工商银行推出“抗疫贷”产品。", doc_id="demo")
 >>> sorted(e.label for e in result.entities.values())
@@ -7,30 +21,70 @@
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import math
+import sys
+from array import array
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
-from pyoxigraph import Quad
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse, serialize
 
 from kg import ids
-from kg.export import format_for, serialize_quads, sort_quads
+from kg.export import FORMATS, format_for, serialize_quads, sort_quads
 from kg.io import Skipped, atomic_write, read_documents
+from kg.ontology import PREFIXES, specificity
+from kg.parallel import Runner, batched, open_runner
 from kg.pipeline import Pipeline
 from kg.rdf import document_quads
-from kg.resolve import resolve
-from kg.types import Document, Entity
+from kg.resolve import key_of
+from kg.types import Document, Entity, Token
+
+#: the Article's content hash: ``dcterms:hasVersion "sha256:<hex>"`` (see content_hash)
+HAS_VERSION = "http://purl.org/dc/terms/hasVersion"
+BATCH = 16
+
+Names = dict[str, tuple[str, str]]
+#: what one document tells the resolver: key -> (class -> confidences, surfaces, job titles)
+Contribution = dict[str, tuple[dict[str, list[float]], set[str], set[str]]]
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Options that change the graph (so a store remembers them)."""
+
+    base: str = ids.DEFAULT_BASE
+    ner_model: str | None = None
+    include_text: bool = True
 
 
 @dataclass
 class BuildResult:
-    """What a build produced: documents with their findings, entities, quads, skipped inputs."""
+    """What a build produced: documents with their findings, entities, the graph, skipped inputs.
+
+    The graph is kept serialized (sorted N-Quads and TriG, made by the workers);
+    ``quads`` parses it on first use.
+    """
 
     documents: list[Document]
     entities: dict[str, Entity]
-    quads: list[Quad]
+    nquads: bytes
+    trig_body: bytes = b""
     skipped: list[Skipped] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @cached_property
+    def quads(self) -> list[Quad]:
+        """Every quad, sorted by graph, subject (rdf:type first), predicate, object."""
+        return list(parse(self.nquads, format=RdfFormat.N_QUADS)) if self.nquads else []
+
+    @property
+    def quad_count(self) -> int:
+        return self.nquads.count(b"\n")
 
     @property
     def relation_count(self) -> int:
@@ -38,7 +92,15 @@ class BuildResult:
 
     def serialize(self, fmt: str = "ttl") -> bytes:
         """The graph as bytes in ``fmt`` (ttl, trig, nt, nq, jsonld)."""
-        return serialize_quads(self.quads, format_for(None, fmt))
+        fmt = format_for(None, fmt)
+        rdf_format = FORMATS[fmt]
+        if rdf_format == RdfFormat.N_QUADS:
+            return self.nquads
+        if rdf_format == RdfFormat.TRIG and (self.trig_body or not self.nquads):
+            return (trig_header() + self.trig_body) if self.trig_body else b""
+        if not rdf_format.supports_datasets:
+            return serialize_quads(self.quads, fmt)
+        return serialize(self.quads, format=rdf_format, prefixes=PREFIXES) or b""
 
     def write(self, path: str | Path, fmt: str | None = None, *, force: bool = True) -> None:
         """Write the graph atomically; the format follows the extension unless ``fmt`` is given."""
@@ -49,49 +111,236 @@ class BuildResult:
         import rdflib
 
         ds = rdflib.Dataset()
-        ds.parse(data=self.serialize("nq"), format="nquads")
+        ds.parse(data=self.nquads, format="nquads")
         return ds
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=1)
+def trig_header() -> bytes:
+    """The ``@prefix`` lines pyoxigraph writes at the top of a TriG file."""
+    node = NamedNode("urn:x")
+    data = serialize([Quad(node, node, node, node)], format=RdfFormat.TRIG, prefixes=PREFIXES)
+    return b"".join(line for line in data.splitlines(keepends=True) if line.startswith(b"@prefix "))
+
+
 def default_pipeline(ner_model: str | None = None) -> Pipeline:
     """A pipeline built once per process and configuration."""
+    return _pipeline(ner_model)  # one cache key however it is called
+
+
+@lru_cache(maxsize=4)
+def _pipeline(ner_model: str | None) -> Pipeline:
     return Pipeline(ner_model=ner_model)
 
 
-def extract(documents: Iterable[Document], pipeline: Pipeline) -> list[Document]:
-    """Run the pipeline over documents; names found in one help the others (a second pass)."""
-    docs = [pipeline.analyze(doc) for doc in documents]
-    known: dict[str, tuple[str, str]] = {}
+def content_hash(doc: Document) -> str:
+    """``sha256:<hex>`` of the document's text and metadata: what decides if it changed."""
+    data = json.dumps({"meta": doc.meta, "text": doc.text}, ensure_ascii=False, sort_keys=True)
+    return "sha256:" + hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+# -- stage 1: analyze each document on its own ------------------------------------------------
+
+def pack(doc: Document) -> tuple[Document, array]:
+    """The document without its token objects (sent between processes as token ends)."""
+    ends = array("l", (t.end for t in doc.tokens))
+    doc.tokens = []
+    doc.__dict__.pop("_token_index", None)  # the extractors' cache
+    return doc, ends
+
+
+def unpack(doc: Document, ends: array) -> Document:
+    """The document with its tokens rebuilt from ``pack``'s token ends."""
+    norm, start, tokens = doc.norm, 0, []
+    for end in ends:
+        tokens.append(Token(norm[start:end], start, end))
+        start = end
+    doc.tokens = tokens
+    return doc
+
+
+def analyze_batch(docs: list[Document], options: BuildOptions) -> list[tuple[tuple, Names]]:
+    """Stage 1 (in a worker): analyze documents; each with the names it establishes."""
+    pipeline = default_pipeline(options.ner_model)
+    out = []
     for doc in docs:
-        for name, value in pipeline.discovered(doc).items():
-            known.setdefault(name, value)
-    for doc in docs:
-        if len(docs) > 1:
-            pipeline.add_known(doc, known)
+        pipeline.analyze(doc)
+        out.append((pack(doc), pipeline.discovered(doc)))
+    return out
+
+
+def merge_names(found: Iterable[Names]) -> Names:
+    """The corpus' known names: for each name, the reading most documents give (ties: the smallest)."""
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for names in found:
+        for name, value in names.items():
+            votes[name][tuple(value)] += 1
+    return {name: min(counts, key=lambda v: (-counts[v], v)) for name, counts in sorted(votes.items())}
+
+
+# -- stage 2: the corpus' names everywhere, then relations --------------------------------------
+
+def contribution(doc: Document, lexicon) -> Contribution:
+    """What ``doc`` tells the resolver (the per-document half of kg.resolve.resolve)."""
+    out: Contribution = {}
+    for m in doc.mentions:
+        votes, surfaces, _ = out.setdefault(key_of(m, lexicon), ({}, set(), set()))
+        votes.setdefault(m.cls, []).append(m.confidence)
+        surfaces.add(doc.norm[m.start:m.end])
+        surfaces.add(m.text)
+    for m, name, value in doc.attributes:
+        if name == "jobTitle":
+            out.setdefault(key_of(m, lexicon), ({}, set(), set()))[2].add(value)
+    return out
+
+
+def relate_batch(items: list[tuple], known: Names, options: BuildOptions
+                 ) -> list[tuple[Document, Contribution]]:
+    """Stage 2 (in a worker): add the corpus' names, read relations; tokens are dropped after."""
+    pipeline = default_pipeline(options.ner_model)
+    out = []
+    for doc, ends in items:
+        doc = unpack(doc, ends)
+        pipeline.add_known(doc, known)
         pipeline.relate(doc)
-    return docs
+        doc.tokens = []
+        doc.__dict__.pop("_token_index", None)
+        out.append((doc, contribution(doc, pipeline.lexicon)))
+    return out
 
 
-def graph_of(docs: list[Document], lexicon, *, base: str = ids.DEFAULT_BASE,
-             include_text: bool = True) -> tuple[dict[str, Entity], list[Quad]]:
-    """Resolve entities across documents and build the sorted quads."""
-    entities = resolve(docs, lexicon)
-    quads: list[Quad] = []
+def merge_entities(contributions: Iterable[Contribution], lexicon) -> dict[str, Entity]:
+    """Entities from every document's contribution, as kg.resolve.resolve gives them.
+
+    Votes are summed with ``math.fsum`` (exact), so the class never depends on document order.
+    """
+    votes: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    surfaces: dict[str, set[str]] = defaultdict(set)
+    titles: dict[str, set[str]] = defaultdict(set)
+    for contrib in contributions:
+        for key, (cls_votes, names, job_titles) in contrib.items():
+            for cls, confidences in cls_votes.items():
+                votes[key][cls] += confidences
+            surfaces[key] |= names
+            titles[key] |= job_titles
+    entities = {}
+    for key in sorted(k for k in votes if votes[k]):
+        entry = lexicon.by_name.get(key)
+        if entry:
+            cls = entry.cls
+        else:
+            sums = {c: math.fsum(v) for c, v in votes[key].items()}
+            cls = max(sums.items(), key=lambda kv: (kv[1], specificity(kv[0]), kv[0]))[0]
+        aliases = surfaces[key] | set(entry.aliases if entry else ())
+        aliases.discard(key)
+        entities[key] = Entity(key, key, cls, aliases, entry.en or None if entry else None,
+                               entry.wikidata or None if entry else None, set(titles.get(key, ())))
+    return entities
+
+
+# -- stage 3: one named graph per document ------------------------------------------------------
+
+def document_keys(doc: Document, lexicon) -> set[str]:
+    """The entity keys a document's graph describes."""
+    return {key_of(m, lexicon) for m in doc.mentions}
+
+
+def graph_batch(items: list[tuple[Document, str]], entities: dict[str, Entity],
+                options: BuildOptions) -> list[tuple[str, bytes, bytes]]:
+    """Stage 3 (in a worker): each document's graph IRI, sorted N-Quads and TriG (no prefixes)."""
+    lexicon = default_pipeline(options.ner_model).lexicon
+    out = []
+    for doc, digest in items:
+        quads = document_quads(doc, entities, lexicon, base=options.base,
+                               include_text=options.include_text)
+        iri = ids.document_iri(doc.id, options.base)
+        graph = NamedNode(iri)
+        quads.append(Quad(graph, NamedNode(HAS_VERSION), Literal(digest), graph))
+        quads = sort_quads(quads)
+        trig = serialize(quads, format=RdfFormat.TRIG, prefixes=PREFIXES) or b""
+        if not trig.startswith(trig_header()):
+            raise RuntimeError("pyoxigraph's TriG no longer starts with the prefixes given")
+        out.append((iri, serialize(quads, format=RdfFormat.N_QUADS) or b"", trig[len(trig_header()):]))
+    return out
+
+
+def entity_subsets(docs: list[Document], entities: dict[str, Entity], lexicon) -> dict[str, Entity]:
+    """The entities a batch of documents needs (less to send to a worker)."""
+    keys = set().union(*(document_keys(d, lexicon) for d in docs)) if docs else set()
+    return {k: entities[k] for k in sorted(keys) if k in entities}
+
+
+# -- whole builds ---------------------------------------------------------------------------------
+
+def progress_bar(enabled: bool | None, desc: str, total: int | None = None):
+    """A tqdm bar on stderr; ``None`` means: only when stderr is a terminal."""
+    from tqdm import tqdm
+
+    if enabled is None:
+        enabled = sys.stderr.isatty()
+    return tqdm(total=total, desc=desc, unit="doc", file=sys.stderr, disable=not enabled,
+                leave=False, dynamic_ncols=True)
+
+
+def unique_ids(docs: Iterable[Document]) -> Iterator[Document]:
+    """Documents with the same id would share a named graph: number the repeats (id#2, ...)."""
+    seen: dict[str, int] = {}
     for doc in docs:
-        quads += document_quads(doc, entities, lexicon, base=base, include_text=include_text)
-    return entities, sort_quads(quads)
+        n = seen.get(doc.id, 0)
+        seen[doc.id] = n + 1
+        if n:
+            doc.id = f"{doc.id}#{n + 1}"
+        yield doc
+
+
+def run_stages(docs: list[Document], runner: Runner, options: BuildOptions, *,
+               progress: bool | None = None) -> tuple[list[Document], dict[str, Entity], bytes, bytes]:
+    """The three stages over documents held in memory: final documents, entities, N-Quads, TriG."""
+    lexicon = default_pipeline(options.ner_model).lexicon
+    hashes = [content_hash(d) for d in docs]
+    analyzed, names = [], []
+    with progress_bar(progress, "analyze", len(docs)) as bar:
+        for batch in runner.imap(analyze_batch, batched(docs, BATCH), options):
+            for packed, found in batch:
+                analyzed.append(packed)
+                names.append(found)
+            bar.update(len(batch))
+    known = runner.share(merge_names(names))
+    final, contributions = [], []
+    for batch in runner.imap(relate_batch, batched(analyzed, BATCH), known, options):
+        for doc, contrib in batch:
+            final.append(doc)
+            contributions.append(contrib)
+    del analyzed
+    entities = merge_entities(contributions, lexicon)
+    chunks: list[tuple[str, bytes, bytes]] = []
+    pairs = list(zip(final, hashes))
+    tasks = ((b, entity_subsets([d for d, _ in b], entities, lexicon)) for b in batched(pairs, BATCH))
+    for batch in runner.imap(_graph_task, tasks, options):
+        chunks += batch
+    chunks.sort(key=lambda c: "<" + c[0] + ">")  # the order of export.sort_quads: by str(graph)
+    return final, entities, b"".join(c[1] for c in chunks), b"".join(c[2] for c in chunks)
+
+
+def _graph_task(task: tuple, options: BuildOptions) -> list[tuple[str, bytes, bytes]]:
+    items, entities = task
+    return graph_batch(items, entities, options)
 
 
 def build_documents(documents: Iterable[Document], *, base: str = ids.DEFAULT_BASE,
                     ner_model: str | None = None, include_text: bool = True,
-                    skipped: list[Skipped] | None = None) -> BuildResult:
-    """Build the graph of already-read documents."""
-    pipeline = default_pipeline(ner_model)
-    docs = extract(documents, pipeline)
-    _unique_ids(docs)
-    entities, quads = graph_of(docs, pipeline.lexicon, base=base, include_text=include_text)
-    return BuildResult(docs, entities, quads, list(skipped or []))
+                    skipped: list[Skipped] | None = None, workers: int | None = 1,
+                    dask: str | None = None, progress: bool | None = False) -> BuildResult:
+    """Build the graph of already-read documents (``workers=None``: all cores)."""
+    import time
+
+    started = time.perf_counter()
+    options = BuildOptions(base, ner_model, include_text)
+    default_pipeline(ner_model)  # loaded before forking: workers inherit it
+    docs = list(unique_ids(documents))
+    with open_runner(workers, dask) as runner:
+        final, entities, nquads, trig = run_stages(docs, runner, options, progress=progress)
+    return BuildResult(final, entities, nquads, trig, list(skipped or []), time.perf_counter() - started)
 
 
 def build(inputs: Iterable[str | Path], *, strict: bool = False, **options) -> BuildResult:
@@ -104,13 +353,3 @@ def build(inputs: Iterable[str | Path], *, strict: bool = False, **options) -> B
 def build_text(text: str, doc_id: str = "doc", **options) -> BuildResult:
     """Build the graph of one text given as a string."""
     return build_documents([Document(id=doc_id, text=text, source="<text>")], **options)
-
-
-def _unique_ids(docs: list[Document]) -> None:
-    """Documents with the same id would share a named graph: number the repeats."""
-    seen: dict[str, int] = {}
-    for doc in docs:
-        n = seen.get(doc.id, 0)
-        seen[doc.id] = n + 1
-        if n:
-            doc.id = f"{doc.id}#{n + 1}"

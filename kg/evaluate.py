@@ -192,6 +192,7 @@ class PredDoc:
     relations: list[tuple[str, str, str]] = field(default_factory=list)
     metrics: list[PredMetric] = field(default_factory=list)
     article: dict[str, str] = field(default_factory=dict)
+    error: str = ""  # why the predictor failed on this document (scored as finding nothing)
 
 
 Predictor = Callable[[Sequence[tuple[str, str]]], dict[str, PredDoc]]
@@ -245,7 +246,11 @@ def pipeline_predictor(ner_model=None, **options) -> Predictor:
                     built[path] = read_graph(api.build([path], **opts).quads)
                 out[doc_id] = built[path].get(doc_id, PredDoc())
             else:
-                result = api.build_documents([Document(id=doc_id, text=text, source=doc_id)], **opts)
+                try:
+                    result = api.build_documents([Document(id=doc_id, text=text, source=doc_id)], **opts)
+                except Exception as exc:  # noqa: BLE001 - one failing record must not end a long run
+                    out[doc_id] = PredDoc(error=f"{type(exc).__name__}: {exc}")
+                    continue
                 out[doc_id] = read_graph(result.quads).get(doc_id, PredDoc())
         return out
 
@@ -350,9 +355,14 @@ def read_graph(source) -> dict[str, PredDoc]:
     _read_metrics(store, ids, docs)
     for row in _rows(store, "article"):
         pred = docs.get(ids.get(row["doc"].value, ""))
-        if pred is not None:
-            value = row["vl"].value if row["vl"] is not None else row["v"].value
-            pred.article[_local(row["p"])] = value
+        if pred is None:
+            continue
+        key, label = _local(row["p"]), row["vl"]
+        # an entity's Chinese (or untagged) label wins over its English one
+        if label is not None and (key not in pred.article or label.language in (None, "zh")):
+            pred.article[key] = label.value
+        elif label is None:
+            pred.article[key] = row["v"].value
     for pred in docs.values():
         pred.mentions.sort()
         pred.relations.sort()
@@ -630,12 +640,13 @@ def score_doc(gold: dict, pred: PredDoc, report: Report, errors: bool = False) -
         r.get("optional") or r["subject"] in optional_names or r["object"] in optional_names))
         for r in gold.get("relations") or []]
     _score_relations(gold_rels, pred.relations, resolve, report.section("relations"), names, doc, "", err)
-    _score_metrics(gold.get("metrics") or [], pred.metrics, resolve, report, doc, err, optional_names)
+    _score_metrics(gold.get("metrics") or [], pred.metrics, resolve, report, doc, err, optional_names, names)
     _score_article(gold.get("article") or {}, pred.article, report, doc, err)
 
 
 def _score_metrics(gold: Sequence[dict], pred: Sequence[PredMetric], resolve, report: Report,
-                   doc: str, err: list[ErrorCase] | None, optional_names: set[str] = frozenset()) -> None:
+                   doc: str, err: list[ErrorCase] | None, optional_names: set[str] = frozenset(),
+                   names: dict[str, str] | None = None) -> None:
     """``metrics``: same subject, value and unit; ``metrics (value)``: the value alone.
 
     The qualifier of each matched metric is scored apart (recall-only row ``qualifier``).
@@ -666,7 +677,7 @@ def _score_metrics(gold: Sequence[dict], pred: Sequence[PredMetric], resolve, re
                                          doc, ""))
         c.fp += len(remaining)
         if err is not None and strict:
-            err.extend(ErrorCase("FP", "wrong", "metrics", "metric", f"{m.label or '?'} = {m.value} {m.unit}", doc, "")
+            err.extend(ErrorCase("FP", "wrong", "metrics", "metric", f"{(names or {}).get(m.subject, m.subject or '-')} {m.label or '?'} = {m.value} {m.unit}", doc, "")
                        for m in remaining)
 
 
@@ -931,6 +942,7 @@ def evaluate(gold: str | Path, fmt: str | None = None, *, limit: int | None = No
     else:
         how = "custom predictor"
     report = Report(f"{path.name} [{fmt}] ({how})")
+    predictor = _noting_failures(predictor, report)
     errors = True
     if fmt == "cluener":
         records = _read_jsonl(path, None if split else limit)
@@ -946,6 +958,19 @@ def evaluate(gold: str | Path, fmt: str | None = None, *, limit: int | None = No
     if fmt == "finre":
         return eval_relations(read_finre(path, limit), predictor, report, errors)
     return eval_relations(read_duie(path, limit), predictor, report, errors, judge_any_name=True)
+
+
+def _noting_failures(predictor: Predictor, report: Report) -> Predictor:
+    """Wrap ``predictor`` so documents it failed on are named in the report's notes."""
+    def predict(items, **kwargs):
+        preds = predictor(items, **kwargs)
+        failed = [(doc_id, p.error) for doc_id, p in preds.items() if p.error]
+        if failed:
+            report.notes.append(f"{len(failed)} documents failed to build and count as finding nothing; "
+                                f"first: record {failed[0][0]}: {failed[0][1]}")
+        return preds
+
+    return predict
 
 
 def _row(name: str, c: Counts, recall_only: bool = False) -> str:

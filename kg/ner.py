@@ -260,8 +260,8 @@ def sentence_features(text: str, tokens: Sequence[tuple[int, int]] | None = None
 
 
 def train(
-    examples: Sequence[Example], out: str | Path, *, max_iterations: int = 100,
-    c1: float = 0.05, c2: float = 0.01, min_freq: int = 1, verbose: bool = False,
+    examples: Sequence[Example], out: str | Path, *, max_iterations: int = 150,
+    c1: float = 0.1, c2: float = 0.05, min_freq: int = 1, verbose: bool = False,
 ) -> dict:
     """Train a CRF on ``examples`` and write the single-file model to ``out``; return its metadata."""
     import pycrfsuite

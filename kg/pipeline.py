@@ -123,8 +123,18 @@ class Pipeline:
         ends = {m.end: m for m in doc.mentions}
         for alias in doc.aliases:
             target = ends.get(alias.target_end)
-            if target is not None:
-                names[alias.alias] = (target.cls, target.canonical or doc.norm[target.start:target.end])
+            if target is None:
+                continue
+            canonical = target.canonical or doc.norm[target.start:target.end]
+            known = self.lexicon.by_surface.get(alias.alias)
+            if known is not None and known.cls != "JobTitle":
+                # 招商银行股份有限公司(以下简称“招商银行”): the short name is the lexicon's entity
+                canonical = known.name
+                for i, m in enumerate(doc.mentions):
+                    if m is target:
+                        doc.mentions[i] = Mention(m.start, m.end, m.text, known.cls, m.extractor,
+                                                  m.confidence, canonical)
+            names[alias.alias] = (target.cls if known is None else known.cls, canonical)
         return names
 
     def propagate(self, doc: Document, names: dict[str, tuple[str, str]]) -> list[Mention]:

@@ -82,7 +82,13 @@ class DocumentGraph:
             if entity.key not in described:
                 described.add(entity.key)
                 self.entity(node, entity)
+        best: dict = {}  # one statement per triple and sentence, with its highest confidence
         for rel in self.doc.relations:
+            key = (key_of(rel.subject, self.lexicon), rel.predicate, key_of(rel.object, self.lexicon),
+                   rel.sentence)
+            if key not in best or rel.confidence > best[key].confidence:
+                best[key] = rel
+        for rel in best.values():
             self.relation(rel)
         for metric in self.doc.metrics:
             self.metric(metric)
@@ -130,7 +136,7 @@ class DocumentGraph:
         if e.wikidata:
             self.add(node, OWL + "sameAs", T(WIKIDATA + e.wikidata))
         for title in sorted(e.job_titles):
-            self.add(node, ZKG_IRI + "jobTitle", Literal(title, language="zh"))
+            self.add(node, ZKG_IRI + "jobTitle", Literal(title))
 
     def evidence(self, node: NamedNode, sentence: Span, extractor: str, confidence: float) -> None:
         self.sentences.add(sentence)

@@ -17,15 +17,29 @@ from kg.ontology import specificity
 from kg.types import Document, Entity, Mention
 
 _APP = re.compile(r"(?<=[\u4e00-\u9fff])\s*(?:App|APP|app|客户端)$")
+_LEGAL_FORM = re.compile(r"(?:\(集团\))?(?:股份有限公司|有限责任公司|有限公司|股份公司)$")
 
 
 def key_of(mention: Mention, lexicon: Lexicon | None = None) -> str:
-    """The canonical name a mention stands for."""
+    """The canonical name a mention stands for.
+
+    A lexicon surface gives the lexicon's name; so does a lexicon name followed by a legal form
+    (招商银行股份有限公司 -> 招商银行). A platform's ``App`` suffix is dropped unless that would
+    name something else (招商银行App stays itself).
+    """
     name = mention.canonical or mention.text
-    if lexicon is not None and name in lexicon.by_surface:
-        return lexicon.by_surface[name].name
+    known = lexicon.by_surface if lexicon is not None else {}
+    if name in known:
+        return known[name].name
+    base = _LEGAL_FORM.sub("", name)
+    if base != name and base in known and known[base].cls != "JobTitle":
+        return known[base].name
     if mention.cls == "Platform":
-        name = _APP.sub("", name) or name
+        stripped = _APP.sub("", name)
+        if stripped and stripped not in known:
+            return stripped
+        if stripped in known and stripped != name:  # 招行App -> 招商银行App
+            return known[stripped].name + name[len(stripped):]
     return name
 
 

@@ -45,17 +45,31 @@ class Segmenter:
         """jieba's dictionary POS tag for ``word`` ('x' when unknown)."""
         return _tag_table(str(self._jieba_dict)).get(word, UNKNOWN)
 
+    def frequency(self, word: str) -> int:
+        """jieba's dictionary frequency of ``word`` (0 when unknown)."""
+        return _freq_table(str(self._jieba_dict)).get(word, 0)
+
     def in_dictionary(self, word: str) -> bool:
         """True when jieba's dictionary knows ``word`` (so it is not a new name)."""
         return word in _tag_table(str(self._jieba_dict))
 
 
 @lru_cache(maxsize=2)
-def _tag_table(path: str) -> dict[str, str]:
-    table: dict[str, str] = {}
+def _tables(path: str) -> tuple[dict[str, str], dict[str, int]]:
+    tags: dict[str, str] = {}
+    freqs: dict[str, int] = {}
     with open(path, encoding="utf-8") as fh:
         for line in fh:
             parts = line.split()
             if len(parts) == 3:
-                table[parts[0]] = parts[2]
-    return table
+                tags[parts[0]] = parts[2]
+                freqs[parts[0]] = int(parts[1])
+    return tags, freqs
+
+
+def _tag_table(path: str) -> dict[str, str]:
+    return _tables(path)[0]
+
+
+def _freq_table(path: str) -> dict[str, int]:
+    return _tables(path)[1]

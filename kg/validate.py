@@ -26,17 +26,16 @@ __all__ = ["ValidationReport", "Violation", "format_json", "format_report", "loa
 
 #: file extension -> pyoxigraph.RdfFormat name
 FORMATS: dict[str, str] = {
-    ".jsonld": "JSON_LD", ".json": "JSON_LD", ".n3": "N3", ".nq": "N_QUADS", ".nquads": "N_QUADS",
-    ".nt": "N_TRIPLES", ".ntriples": "N_TRIPLES", ".owl": "RDF_XML", ".rdf": "RDF_XML", ".trig": "TRIG",
-    ".ttl": "TURTLE", ".turtle": "TURTLE", ".xml": "RDF_XML",
+    ".jsonld": "JSON_LD", ".n3": "N3", ".nq": "N_QUADS", ".nquads": "N_QUADS", ".nt": "N_TRIPLES",
+    ".ntriples": "N_TRIPLES", ".owl": "RDF_XML", ".rdf": "RDF_XML", ".trig": "TRIG", ".ttl": "TURTLE",
+    ".turtle": "TURTLE",
 }
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _SEVERITIES = ("Violation", "Warning", "Info")
 _MAX_LITERAL = 80
 
 
-
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Violation:
     """One SHACL result, as readable strings.
 
@@ -52,6 +51,12 @@ class Violation:
     value: str | None = None
     constraint: str = ""
     shape: str | None = None
+
+    def sort_key(self) -> tuple:
+        """Severity (Violation first), message, focus, path, value, constraint, shape."""
+        rank = _SEVERITIES.index(self.severity) if self.severity in _SEVERITIES else len(_SEVERITIES)
+        return (rank, self.message, self.focus, self.path or "", self.value or "", self.constraint,
+                self.shape or "")
 
 
 @dataclass
@@ -88,7 +93,7 @@ def validate(data, *, shapes: str | Path | Graph | None = None) -> ValidationRep
     _, results, _ = pyshacl.validate(
         union, shacl_graph=shapes_graph, inference="none", inplace=True, allow_warnings=True,
         allow_infos=True, abort_on_first=False, advanced=False, meta_shacl=False)
-    violations = sorted(_violations(results))
+    violations = sorted(_violations(results), key=Violation.sort_key)
     return ValidationReport(
         conforms=not any(v.severity == "Violation" for v in violations),
         violations=violations, triples=triples)
@@ -132,8 +137,19 @@ def load_union(data, *, into: Graph | None = None) -> Graph:
         elif isinstance(item, Graph):
             union += item
         else:
-            _read_file(Path(item), into=union)
+            for path in _rdf_files(Path(item)):
+                _read_file(path, into=union)
     return union
+
+
+def _rdf_files(path: Path) -> list[Path]:
+    """A file as itself; a directory as the RDF files under it (by extension), sorted."""
+    if not path.is_dir():
+        return [path]
+    found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FORMATS)
+    if not found:
+        raise InputError(f"no RDF files in {path}", hint="looked for " + ", ".join(sorted(FORMATS)))
+    return found
 
 
 def _read_file(path: Path, into: Graph | None = None) -> Graph:
@@ -143,12 +159,12 @@ def _read_file(path: Path, into: Graph | None = None) -> Graph:
     """
     import pyoxigraph
 
+    if not path.is_file():
+        raise InputError(f"cannot read {path}: " + ("not a file" if path.exists() else "no such file"))
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise InputError(f"cannot tell the RDF format of {path}",
                          hint="use one of " + ", ".join(sorted(FORMATS)))
-    if not path.is_file():
-        raise InputError(f"cannot read {path}: " + ("it is a directory" if path.is_dir() else "no such file"))
     graph = Graph() if into is None else into
     convert = _TermConverter()
     try:
@@ -179,11 +195,12 @@ class _TermConverter:
         if isinstance(term, pyoxigraph.BlankNode):
             return self._blank.setdefault(term.value, BNode())
         if isinstance(term, pyoxigraph.Literal):
+            # normalize=False keeps the lexical form as written, for the report
             if term.language:
-                return Literal(term.value, lang=term.language)
+                return Literal(term.value, lang=term.language, normalize=False)
             if term.datatype.value == _XSD_STRING:
-                return Literal(term.value)
-            return Literal(term.value, datatype=self(term.datatype))
+                return Literal(term.value, normalize=False)
+            return Literal(term.value, datatype=self(term.datatype), normalize=False)
         raise InputError(f"unsupported RDF term: {term}")  # RDF-star triple terms
 
 
@@ -244,25 +261,29 @@ def _compact(text: str | None) -> str:
     return f"<{unquote(text)}>" if "://" in text else text
 
 
-def format_report(report: ValidationReport) -> str:
-    """A readable text report: a summary line, then each kind of problem with the nodes it hit."""
+def format_report(report: ValidationReport, *, limit: int | None = 20) -> str:
+    """A readable text report: a summary line, then each kind of problem with the nodes it hit.
+
+    Results with the same severity, message, constraint and path form one group, listed by focus
+    node; a group shows at most ``limit`` nodes (None: all) and says how many it left out.
+    """
     counts = report.counts()
     found = ", ".join(f"{n} {s.lower()}{'s' if n != 1 else ''}" for s, n in counts.items() if n)
     verdict = "yes" if report.conforms else "no"
-    lines = [f"Conforms: {verdict} ({report.triples} triples checked"
-             + (f"; {found})" if found else ")")]
+    lines = [f"Conforms: {verdict} ({report.triples} triples checked" + (f"; {found})" if found else ")")]
     groups: dict[tuple, list[Violation]] = {}
     for v in report.violations:
-        key = (_SEVERITIES.index(v.severity) if v.severity in _SEVERITIES else 9,
-               v.severity, v.message, v.constraint, v.path or "")
+        key = v.sort_key()[:2] + (v.severity, v.constraint, v.path or "")
         groups.setdefault(key, []).append(v)
-    for (_, severity, message, constraint, path), items in sorted(groups.items()):
+    for (_, message, severity, constraint, path), items in sorted(groups.items()):
         where = f"{constraint} on {_compact(path)}" if path else constraint
-        lines.append("")
-        lines.append(f"{severity}: {message} [{where}] ({len(items)})")
-        for v in sorted(items, key=lambda v: (v.focus, v.value or "")):
+        lines += ["", f"{severity}: {message} [{where}] ({len(items)})"]
+        items.sort(key=lambda v: (v.focus, v.value or ""))
+        for v in items[:limit]:
             extra = f"  value {_compact(v.value)}" if v.value is not None and v.value != v.focus else ""
             lines.append(f"  {_compact(v.focus)}{extra}")
+        if limit is not None and len(items) > limit:
+            lines.append(f"  ... and {len(items) - limit} more")
     return "\n".join(lines) + "\n"
 
 

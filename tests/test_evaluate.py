@@ -238,7 +238,8 @@ TRIG = """
 
 d:a\\.txt {
   d:a\\.txt a zkg:Article, nif:Context ; dcterms:identifier "a.txt" ; zkg:author e:zw ;
-      zkg:datePublished "2022-10-19"^^xsd:date .
+      zkg:publishedIn e:pub ; zkg:datePublished "2022-10-19"^^xsd:date .
+  e:pub a zkg:Publication ; rdfs:label "Example Finance"@en, "示例财经"@zh .
   e:icbc a zkg:FinancialInstitution, zkg:Company ; rdfs:label "中国工商银行"@zh, "ICBC"@en ;
       skos:altLabel "工行"@zh ; zkg:hasMetric <https://w3id.org/zhkg/id/doc/a.txt#metric=3,6> .
   e:qh a zkg:FinancialInstitution ; rdfs:label "青禾银行"@zh .
@@ -282,7 +283,8 @@ def test_read_graph(graph_file):
     assert doc.relations == [("https://w3id.org/zhkg/id/entity/zw", "worksFor",
                               "https://w3id.org/zhkg/id/entity/icbc")]
     assert [(m.label, m.value) for m in doc.metrics] == [("客户", Decimal("700000000"))]
-    assert doc.article == {"author": "张伟", "datePublished": "2022-10-19"}
+    # the Chinese label of the publication wins over the English one
+    assert doc.article == {"author": "张伟", "datePublished": "2022-10-19", "publishedIn": "示例财经"}
 
 
 def test_doc_gold_against_a_built_graph(graph_file, tmp_path):

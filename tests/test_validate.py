@@ -11,11 +11,12 @@ from urllib.parse import quote
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rdflib import Dataset, Graph, Namespace
+from rdflib import RDF, Dataset, Graph, Namespace, URIRef
+from rdflib.collection import Collection
 
 from kg.cli import cli
 from kg.errors import EXIT_ERROR, EXIT_INVALID, EXIT_OK, InputError
-from kg.ontology import PREFIXES
+from kg.ontology import ENTITY_CLASSES, ONTOLOGY_DIR, PREFIXES, RELATIONS, SUPERCLASS, fits
 from kg.validate import ValidationReport, Violation, format_json, format_report, validate
 
 TEXT = "星云银行总部位于临川。星云银行推出了云帆平台，服务客户超过3000万户。行长李文出席发布会。"
@@ -124,8 +125,8 @@ def parse(text: str, fmt: str = "turtle") -> Graph:
     return Graph().parse(data=text, format=fmt)
 
 
-def found(report: ValidationReport, severity: str = "Violation") -> set[tuple[str, str | None, str]]:
-    return {(v.constraint, v.path, v.focus) for v in report.violations if v.severity == severity}
+def found(report: ValidationReport, severity: str = "Violation") -> set[tuple]:
+    return {(v.constraint, v.path, v.focus, v.value) for v in report.violations if v.severity == severity}
 
 
 def test_offsets_in_the_hand_written_graph_match_the_text():
@@ -139,21 +140,22 @@ def test_offsets_in_the_hand_written_graph_match_the_text():
         assert TEXT[begin:end] == str(graph.value(node, nif.anchorOf))
 
 
-@pytest.mark.parametrize("fmt", ["graph", "dataset", "trig-file", "ttl-file", "nq-file"])
+@pytest.mark.parametrize("fmt", ["graph", "dataset", "trig", "ttl", "nq", "jsonld", "rdf"])
 def test_the_conforming_graph_passes(fmt, tmp_path):
+    dataset = Dataset()
+    dataset.parse(data=trig(), format="trig")
     if fmt == "graph":
         data = parse(turtle())
     elif fmt == "dataset":
-        data = Dataset()
-        data.parse(data=trig(), format="trig")
+        data = dataset
     else:
-        path = tmp_path / f"g.{fmt.split('-')[0]}"
-        if fmt == "nq-file":
-            dataset = Dataset()
-            dataset.parse(data=trig(), format="trig")
-            path.write_text(dataset.serialize(format="nquads"), encoding="utf-8")
+        path = tmp_path / f"g.{fmt}"
+        if fmt in ("trig", "ttl"):
+            path.write_text(trig() if fmt == "trig" else turtle(), encoding="utf-8")
+        elif fmt == "rdf":
+            parse(turtle()).serialize(path, format="xml", encoding="utf-8")
         else:
-            path.write_text(trig() if fmt == "trig-file" else turtle(), encoding="utf-8")
+            dataset.serialize(path, format={"nq": "nquads", "jsonld": "json-ld"}[fmt], encoding="utf-8")
         data = [path]
     report = validate(data)
     assert report.violations == []
@@ -161,67 +163,84 @@ def test_the_conforming_graph_passes(fmt, tmp_path):
     assert report.triples == len(parse(turtle()))
 
 
-def test_named_graphs_are_validated_as_one_union(tmp_path):
-    """Entities in one named graph, mentions in another: only the union conforms."""
+def test_named_graphs_and_files_are_validated_as_one_union(tmp_path):
+    """Mentions in one named graph (or file), their texts and entities in another: only the union conforms."""
     graph = parse(turtle())
     mentions = Graph()
-    for triple in graph.triples((None, None, None)):
+    for triple in graph:
         if "#char=" in str(triple[0]):
             mentions.add(triple)
-    first = tmp_path / "rest.ttl"
-    (graph - mentions).serialize(first, format="turtle")
-    second = tmp_path / "mentions.nt"
-    mentions.serialize(second, format="nt")
-    assert validate([first, second]).conforms
-    alone = validate([second])
-    assert not alone.conforms
-    assert ("sparql", None, "[blank node]") not in found(alone)  # results name real nodes
+    dataset = Dataset()
+    dataset.graph(URIRef(D)).__iadd__(graph - mentions)
+    dataset.graph(URIRef("urn:mentions")).__iadd__(mentions)
+    both = tmp_path / "both.nq"
+    both.write_text(dataset.serialize(format="nquads"), encoding="utf-8")
+    assert validate([both]).conforms
+    rest, alone = tmp_path / "rest.ttl", tmp_path / "mentions.nt"
+    (graph - mentions).serialize(rest, format="turtle", encoding="utf-8")
+    mentions.serialize(alone, format="nt", encoding="utf-8")
+    assert validate([rest, alone]).conforms
+    report = validate([alone])
+    assert ("class", NIF + "referenceContext", D + "#char=0,4", D) in found(report)
 
 
 D = DOC
+RDFS, DCT = PREFIXES["rdfs"], PREFIXES["dcterms"]
+NN = '"{}"^^xsd:nonNegativeInteger'.format
+#: (name, edits of BODY, every violation as (constraint, path, focus, value))
 BROKEN = [
     ("missing zh label", [('<PLACE> a zkg:Place ; rdfs:label "临川"@zh .', "<PLACE> a zkg:Place .")],
-     {("qualifiedMinCount", PREFIXES["rdfs"] + "label", PLACE)}),
+     {("qualifiedMinCount", RDFS + "label", PLACE, None)}),
     ("second zh label", [('rdfs:label "临川"@zh .', 'rdfs:label "临川"@zh, "临川市"@zh .')],
-     {("qualifiedMaxCount", PREFIXES["rdfs"] + "label", PLACE)}),
+     {("qualifiedMaxCount", RDFS + "label", PLACE, None)}),
     ("wrong range class", [("zkg:develops <PLATFORM> ;", "zkg:develops <PLATFORM> ; zkg:usesTechnology <PLACE> ;")],
-     {("class", ZKG + "usesTechnology", BANK)}),
+     {("class", ZKG + "usesTechnology", BANK, PLACE)}),
     ("wrong domain class", [("<PLACE> a zkg:Place ;", "<PLACE> a zkg:Place ; zkg:develops <PLATFORM> ;")],
-     {("class", None, PLACE)}),
+     {("class", None, PLACE, PLACE)}),
+    ("wrong domain in a union", [("<PLACE> a zkg:Place ;", "<PLACE> a zkg:Place ; zkg:usesTechnology <PLATFORM> ;")],
+     {("qualifiedMinCount", PREFIXES["rdf"] + "type", PLACE, None), ("class", ZKG + "usesTechnology", PLACE, PLATFORM)}),
     ("entity without a zkg class", [("<PLACE> a zkg:Place ;", "<PLACE> a schema:Place ;")],
-     {("or", None, PLACE), ("class", ZKG + "locatedIn", BANK)}),
+     {("qualifiedMinCount", PREFIXES["rdf"] + "type", PLACE, None), ("class", ZKG + "locatedIn", BANK, PLACE)}),
     ("mention beyond the text", [('"38"^^', '"44"^^'), ('"40"^^', '"48"^^'), ('"李文" ;', '"会。" ;')],
-     {("sparql", NIF + "endIndex", D + "#char=38,40")}),
+     {("sparql", None, D, D + "#char=38,40")}),
     ("anchor not the substring", [('"临川" ; nif:referenceContext', '"临州" ; nif:referenceContext')],
-     {("sparql", NIF + "anchorOf", D + "#char=8,10")}),
+     {("sparql", None, D, D + "#char=8,10")}),
     ("begin after end", [('"18"^^', '"23"^^')],
-     {("lessThanOrEquals", NIF + "beginIndex", D + "#char=18,22")}),
+     {("lessThanOrEquals", NIF + "beginIndex", D + "#char=18,22", NN(23)), ("sparql", None, D, D + "#char=18,22")}),
     ("negative offset", [('"8"^^xsd:nonNegativeInteger', '"-1"^^xsd:nonNegativeInteger')],
-     {("datatype", NIF + "beginIndex", D + "#char=8,10")}),
+     {("datatype", NIF + "beginIndex", D + "#char=8,10", NN(-1)), ("sparql", None, D, D + "#char=8,10")}),
     ("context end not the text length", [('"46"^^xsd:nonNegativeInteger ;\n    nif:isString',
                                           '"45"^^xsd:nonNegativeInteger ;\n    nif:isString')],
-     {("sparql", NIF + "endIndex", D), ("sparql", NIF + "endIndex", D + "#sentence=36,46")}),
+     {("sparql", NIF + "endIndex", D, NN(45)), ("sparql", None, D, D + "#sentence=36,46")}),
     ("metric with non-numeric value", [("zkg:value 30000000.0", 'zkg:value "三千万"')],
-     {("or", ZKG + "value", D + "#metric=27,35")}),
+     {("datatype", ZKG + "value", D + "#metric=27,35", '"三千万"')}),
+    ("metric value as an integer", [("zkg:value 30000000.0", "zkg:value 30000000")],
+     {("datatype", ZKG + "value", D + "#metric=27,35", '"30000000"^^xsd:integer')}),
     ("metric without unit", [('zkg:unit "户" ;', "")],
-     {("minCount", ZKG + "unit", D + "#metric=27,35")}),
+     {("minCount", ZKG + "unit", D + "#metric=27,35", None)}),
     ("unknown qualifier", [('"atLeast"', '"over"')],
-     {("in", ZKG + "qualifier", D + "#metric=27,35")}),
+     {("in", ZKG + "qualifier", D + "#metric=27,35", '"over"')}),
     ("statement missing extractor", [('zkg:extractor "relations/locatedIn@1" ;', "")],
-     {("minCount", ZKG + "extractor", D + "#stmt-1")}),
+     {("minCount", ZKG + "extractor", D + "#stmt-1", None)}),
     ("confidence 1.5", [("zkg:confidence 0.85", "zkg:confidence 1.5")],
-     {("maxInclusive", ZKG + "confidence", D + "#stmt-2")}),
+     {("maxInclusive", ZKG + "confidence", D + "#stmt-2", '"1.5"^^xsd:decimal')}),
     ("statement for a triple not in the graph", [("rdf:object <PLATFORM> ;", "rdf:object <PLACE> ;")],
-     {("sparql", None, D + "#stmt-2")}),
+     {("sparql", None, D, D + "#stmt-2")}),
     ("statement without a sentence", [("zkg:evidence <d1#sentence=0,11> ;", "")],
-     {("minCount", ZKG + "evidence", D + "#stmt-1")}),
+     {("minCount", ZKG + "evidence", D + "#stmt-1", None)}),
     ("article without identifier", [('dcterms:identifier "d1" ;', "")],
-     {("minCount", PREFIXES["dcterms"] + "identifier", D)}),
+     {("minCount", DCT + "identifier", D, None)}),
+    ("article not a nif:Context", [("<d1> a zkg:Article, nif:Context ;", "<d1> a zkg:Article ;")],
+     {("hasValue", PREFIXES["rdf"] + "type", D, None)} | {
+         ("class", NIF + "referenceContext", D + f"#{k}", D) for k in (
+             "char=0,4", "char=8,10", "char=11,15", "char=18,22", "char=38,40",
+             "sentence=0,11", "sentence=11,36", "sentence=36,46")}),
     ("date not an xsd:date", [('"2024-05-01"^^xsd:date', '"2024年5月"')],
-     {("datatype", ZKG + "datePublished", D)}),
+     {("datatype", ZKG + "datePublished", D, '"2024年5月"')}),
     ("entity as a blank node", [("<PLATFORM> a zkg:Platform ; rdfs:label \"云帆平台\"@zh .",
                                  "[] a zkg:Platform ; rdfs:label \"云帆平台\"@zh .")],
-     {("nodeKind", None, "[blank node]"), ("class", ZKG + "develops", BANK), ("or", None, PLATFORM)}),
+     {("nodeKind", None, "[blank node]", "[blank node]"), ("class", ZKG + "develops", BANK, PLATFORM),
+      ("qualifiedMinCount", PREFIXES["rdf"] + "type", PLATFORM, None)}),
 ]
 
 
@@ -241,7 +260,7 @@ def test_a_superclass_next_to_the_specific_class_is_only_a_warning():
     report = validate(parse(turtle(body)))
     assert report.conforms
     assert found(report) == set()
-    assert found(report, "Warning") == {("sparql", None, BANK)}
+    assert found(report, "Warning") == {("not", PREFIXES["rdf"] + "type", BANK, ZKG + "Company")}
     assert "Conforms: yes" in format_report(report) and "1 warning" in format_report(report)
 
 
@@ -253,7 +272,7 @@ def test_custom_shapes_replace_the_default(tmp_path):
         encoding="utf-8")
     report = validate(parse(turtle()), shapes=shapes)
     # the bank is a FinancialInstitution: the ontology's subclass chain makes it an Organization
-    assert found(report) == {("minCount", ZKG + "jobTitle", BANK)}
+    assert found(report) == {("minCount", ZKG + "jobTitle", BANK, None)}
 
 
 @pytest.mark.parametrize("name, content, message", [
@@ -261,10 +280,13 @@ def test_custom_shapes_replace_the_default(tmp_path):
     ("bad.ttl", "<a> <b> .", "cannot read"),
     ("bad.trig", "<g> { <a> <b> <c> ", "cannot read"),
     ("data.csv", "a,b\n", "RDF format"),
+    ("empty", "DIR", "no RDF files"),
 ])
 def test_unreadable_input_raises_input_error(tmp_path, name, content, message):
     path = tmp_path / name
-    if content is not None:
+    if content == "DIR":
+        path.mkdir()
+    elif content is not None:
         path.write_text(content, encoding="utf-8")
     with pytest.raises(InputError, match=message):
         validate([path])
@@ -272,7 +294,7 @@ def test_unreadable_input_raises_input_error(tmp_path, name, content, message):
 
 def broken_report() -> ValidationReport:
     body = edit(BODY, "zkg:confidence 0.85", "zkg:confidence 1.5")
-    body = edit(body, "zkg:confidence 0.75", "zkg:confidence 2")
+    body = edit(body, "zkg:confidence 0.75", "zkg:confidence 2.0")
     body = edit(body, '"临川" ; nif:referenceContext', '"临州" ; nif:referenceContext')
     return validate(parse(turtle(body)))
 
@@ -286,20 +308,27 @@ def test_text_report_is_grouped_readable_and_deterministic():
     header = next(line for line in lines if "zkg:confidence must be" in line)
     assert header.startswith("Violation: ") and header.endswith("[maxInclusive on zkg:confidence] (2)")
     group = lines[lines.index(header) + 1: lines.index(header) + 3]
-    assert group == ['  zkgr:doc/d1#stmt-2  value "1.5"^^xsd:decimal', '  zkgr:doc/d1#stmt-3  value "2"^^xsd:integer']
-    assert "  zkgr:doc/d1#char=8,10  value \"临州\"" in lines
-    assert "临州 is not the text between the offsets (临川)" in text
+    assert group == ['  zkgr:doc/d1#stmt-2  value "1.5"^^xsd:decimal', '  zkgr:doc/d1#stmt-3  value "2.0"^^xsd:decimal']
+    anchor = lines.index("  zkgr:doc/d1  value zkgr:doc/d1#char=8,10")
+    assert lines[anchor - 1].startswith("Violation: the nif:anchorOf of a mention or sentence")
     assert "http" not in text  # every IRI is shortened
+
+
+def test_text_report_limits_each_group():
+    text = format_report(broken_report(), limit=1)
+    assert '  zkgr:doc/d1#stmt-2  value "1.5"^^xsd:decimal\n  ... and 1 more\n' in text
+    assert "stmt-3" not in text
 
 
 def test_report_items_are_sorted_and_json_round_trips():
     report = broken_report()
-    assert report.violations == sorted(report.violations)
+    assert report.violations == sorted(report.violations, key=Violation.sort_key)
     assert all(isinstance(v, Violation) for v in report.violations)
     data = json.loads(format_json(report))
     assert data["conforms"] is False
     assert data["counts"] == {"Violation": 3, "Warning": 0, "Info": 0}
-    assert {v["focus"] for v in data["violations"]} == {D + "#stmt-2", D + "#stmt-3", D + "#char=8,10"}
+    assert [(v["focus"], v["value"]) for v in data["violations"]] == [
+        (D, D + "#char=8,10"), (D + "#stmt-2", '"1.5"^^xsd:decimal'), (D + "#stmt-3", '"2.0"^^xsd:decimal')]
 
 
 ASTRAL_TEXT = st.text(alphabet=st.sampled_from(list("银行ab1。𠀀😀 \n\"\\")), min_size=1, max_size=12)
@@ -353,6 +382,16 @@ def test_cli_exits_4_on_violations_with_text_and_json(tmp_path):
     assert json.loads(result.stdout)["counts"]["Violation"] == 1
 
 
+def test_cli_reads_a_directory_and_limits_the_text_report(tmp_path):
+    body = edit(BODY, "zkg:confidence 0.85", "zkg:confidence 1.5")
+    write(tmp_path, "a.trig", trig(edit(body, "zkg:confidence 0.75", "zkg:confidence 2.0")))
+    write(tmp_path, "notes.txt", "not RDF")
+    result = run([str(tmp_path), "--limit", "1"])
+    assert result.exit_code == EXIT_INVALID
+    assert "(2)" in result.stdout and "... and 1 more" in result.stdout
+    assert "... and" not in run([str(tmp_path), "--limit", "0"]).stdout
+
+
 def test_cli_uses_the_shapes_option(tmp_path):
     empty = write(tmp_path, "none.ttl", "@prefix sh: <http://www.w3.org/ns/shacl#> .\n")
     bad = write(tmp_path, "bad.ttl", turtle(edit(BODY, "zkg:confidence 0.85", "zkg:confidence 1.5")))
@@ -372,3 +411,75 @@ def test_cli_exits_1_when_the_shapes_file_is_unreadable(tmp_path):
     good = write(tmp_path, "good.ttl", turtle())
     result = run([good, "--shapes", str(tmp_path / "nope.ttl")])
     assert result.exit_code == EXIT_ERROR and "nope.ttl" in result.stderr
+
+
+# --- the shapes file itself -------------------------------------------------------------------
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+SHAPES = Namespace("https://w3id.org/zhkg/shapes#")
+ENTITY_IRIS = [URIRef(ZKG + c) for c in ENTITY_CLASSES]
+
+
+@pytest.fixture(scope="module")
+def shapes() -> Graph:
+    return Graph().parse(ONTOLOGY_DIR / "shapes.ttl", format="turtle")
+
+
+def test_shapes_are_valid_shacl(shapes):
+    import pyshacl
+
+    conforms, _, text = pyshacl.validate(Graph(), shacl_graph=shapes, meta_shacl=True)
+    assert conforms, text
+
+
+def in_list(graph: Graph, shape) -> list:
+    """The sh:in list of a property shape's sh:qualifiedValueShape, or its own sh:in."""
+    holder = graph.value(shape, SH.qualifiedValueShape) or shape
+    return list(Collection(graph, graph.value(holder, SH["in"])))
+
+
+RELATION_TABLE = {**RELATIONS, "author": (("Article",), ("Person",)),
+                  "publishedIn": (("Article",), ("Publication",)),
+                  "hasMetric": (("Organization", "Product"), ("Metric",))}
+
+
+@pytest.mark.parametrize("name", sorted(RELATION_TABLE))
+def test_each_object_property_has_a_domain_and_range_shape_in_step_with_the_code(shapes, name):
+    domain, (range_,) = RELATION_TABLE[name]
+    prop = URIRef(ZKG + name)
+    targeted = set(shapes.subjects(SH.targetSubjectsOf, prop))
+    stem = name[0].upper() + name[1:]
+    assert targeted == {SHAPES[stem + "DomainShape"], SHAPES[stem + "RangeShape"]}
+    range_shape, domain_shape = SHAPES[stem + "RangeShape"], SHAPES[stem + "DomainShape"]
+    assert shapes.value(range_shape, SH.path) == prop
+    assert shapes.value(range_shape, SH["class"]) == URIRef(ZKG + range_)
+    if len(domain) == 1:
+        assert shapes.value(domain_shape, SH["class"]) == URIRef(ZKG + domain[0])
+    else:
+        assert shapes.value(domain_shape, SH.path) == RDF.type
+        assert in_list(shapes, domain_shape) == [URIRef(ZKG + c) for c in ENTITY_CLASSES if fits(c, domain)]
+
+
+def test_entity_class_lists_in_the_shapes_match_the_code(shapes):
+    roots = {URIRef(ZKG + c) for c in ENTITY_CLASSES if SUPERCLASS[c] is None}
+    for shape in ("EntityShape", "EntityZhLabelShape", "EntityAltLabelShape"):
+        assert set(shapes.objects(SHAPES[shape], SH.targetClass)) == roots
+    assert in_list(shapes, SHAPES.EntityReferenceShape) == ENTITY_IRIS
+    assert in_list(shapes, SHAPES.MentionClassShape) == ENTITY_IRIS
+
+
+# --- graphs that kg build writes ---------------------------------------------------------------
+
+def test_a_built_graph_conforms():
+    from kg.api import build_text
+
+    result = build_text("中国工商银行与中国人民银行签署合作协议，共同推出区块链平台，服务客户超过3000万户。",
+                        doc_id="demo")
+    report = validate(result)
+    assert report.triples == len(result.quads)
+    assert report.conforms, format_report(report)
+
+
+def test_the_seed_graph_conforms(seed_result):
+    report = validate(seed_result)
+    assert report.conforms, format_report(report)

@@ -1,8 +1,7 @@
-"""``kg build``: articles in, RDF out."""
+"""``kg build``: articles in, RDF out (a file, or a store updated incrementally)."""
 from __future__ import annotations
 
 import sys
-import time
 
 import click
 
@@ -11,44 +10,69 @@ from kg.errors import EXIT_ERROR, EXIT_PARTIAL, OutputError
 
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("-o", "--output", default="-", show_default=True,
-              help="Output file (.ttl .trig .nt .nq .jsonld), or - for stdout.")
+@click.option("-o", "--output", default=None,
+              help="Output file (.ttl .trig .nt .nq .jsonld), or - for stdout (the default).")
 @click.option("--format", "fmt", help="ttl, trig, nt, nq or jsonld; overrides the extension.")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.option("--store", "store_spec", metavar="oxigraph:DIR",
+              help="Update the corpus in this store instead: add new documents, replace changed ones.")
+@click.option("-j", "--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: all cores; 1 runs in this process).")
+@click.option("--dask", metavar="ADDRESS",
+              help="Run on an existing Dask cluster (e.g. tcp://scheduler:8786) instead.")
 @click.option("--base", default=None, help="Base IRI for entities and documents.")
 @click.option("--ner-model", type=click.Path(exists=True, dir_okay=False),
               help="A CRF model from `kg train-ner`, combined with the rules.")
 @click.option("--strict", is_flag=True, help="Stop at the first bad input instead of skipping it.")
 @click.option("--no-text", is_flag=True, help="Leave the article text (nif:isString) out.")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress bar on stderr (default: when stderr is a terminal).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
-def build(inputs, output, fmt, force, base, ner_model, strict, no_text, quiet):
+def build(inputs, output, fmt, force, store_spec, workers, dask, base, ner_model, strict, no_text,
+          progress, quiet):
     """Build a knowledge graph from Chinese articles.
 
     INPUTS are .txt/.md files, folders of them, JSONL corpora (one {"id", "text", ...} per
-    line) or - for standard input. The output format follows the extension of -o.
+    line) or - for standard input. The output format follows the extension of -o. With
+    --store, documents already in the store (same content hash) are skipped, changed ones
+    replace their graph, and entities shared with other documents are kept consistent.
 
     \b
     Examples:
       kg build article.txt -o article.ttl
-      kg build articles/ corpus.jsonl -o corpus.trig --force
+      kg build articles/ corpus.jsonl -o corpus.trig --force --workers 4
+      kg build new_docs/ --store oxigraph:corpus.db
+      kg build corpus.jsonl -o corpus.nq --dask tcp://scheduler:8786
       cat article.txt | kg build - --format nt
     """
+    from kg.api import BuildOptions
+    from kg.ids import DEFAULT_BASE
+
+    if dask and workers:
+        raise click.UsageError("give either --workers or --dask, not both")
+    options = BuildOptions(base or DEFAULT_BASE, ner_model, not no_text)
+    if store_spec:
+        if output or fmt:
+            raise click.UsageError("--store writes into the store: leave out -o and --format")
+        _build_store(inputs, store_spec, options, workers, dask, strict, progress, quiet)
+    else:
+        _build_file(inputs, output or "-", fmt, force, options, workers, dask, strict, progress, quiet)
+
+
+def _build_file(inputs, output, fmt, force, options, workers, dask, strict, progress, quiet):
+    from pathlib import Path
+
     from kg.api import build as build_graph
     from kg.export import format_for
-    from kg.ids import DEFAULT_BASE
     from kg.io import atomic_write
 
-    started = time.perf_counter()
     fmt = format_for(output, fmt)
-    if output != "-" and not force:
-        from pathlib import Path
-
-        if Path(output).exists():
-            raise OutputError(f"{output}: already exists", hint="pass --force to overwrite it")
-    result = build_graph(inputs, strict=strict, base=base or DEFAULT_BASE, ner_model=ner_model,
-                         include_text=not no_text)
-    for skip in result.skipped:
-        click.echo(f"kg: warning: skipped {skip}", err=True)
+    if output != "-" and not force and Path(output).exists():
+        raise OutputError(f"{output}: already exists", hint="pass --force to overwrite it")
+    result = build_graph(inputs, strict=strict, base=options.base, ner_model=options.ner_model,
+                         include_text=options.include_text, workers=workers, dask=dask,
+                         progress=progress)
+    _report_skipped(result.skipped)
     if not result.documents:
         click.echo("kg: error: no input could be read; nothing was written", err=True)
         sys.exit(EXIT_ERROR)
@@ -59,8 +83,37 @@ def build(inputs, output, fmt, force, base, ner_model, strict, no_text, quiet):
         atomic_write(output, data, force=True)
     if not quiet:
         click.echo(f"kg: {len(result.documents)} documents, {len(result.entities)} entities, "
-                   f"{result.relation_count} relations, {len(result.quads)} quads "
-                   f"in {time.perf_counter() - started:.2f}s"
-                   + (f"; {len(result.skipped)} inputs skipped" if result.skipped else ""), err=True)
+                   f"{result.relation_count} relations, {result.quad_count} triples "
+                   f"in {result.seconds:.2f}s; {_skipped(result.skipped)}", err=True)
     if result.skipped:
         sys.exit(EXIT_PARTIAL)
+
+
+def _build_store(inputs, store_spec, options, workers, dask, strict, progress, quiet):
+    from kg.api import default_pipeline
+    from kg.corpus import update
+    from kg.parallel import open_runner
+
+    default_pipeline(options.ner_model)  # loaded before forking: workers inherit it
+    with open_runner(workers, dask) as runner:
+        report = update(store_spec, inputs, runner=runner, options=options, strict=strict,
+                        progress=progress)
+    _report_skipped(report.skipped)
+    if not quiet:
+        click.echo(f"kg: {store_spec}: {report.added} added, {report.changed} changed, "
+                   f"{report.unchanged} unchanged, {report.removed} removed documents "
+                   f"({report.relinked} relinked, {report.rewritten} graphs written); now "
+                   f"{report.documents} documents, {report.entities} entities, {report.relations} "
+                   f"relations, {report.quads} triples in {report.seconds:.2f}s; "
+                   f"{_skipped(report.skipped)}", err=True)
+    if report.skipped:
+        sys.exit(EXIT_PARTIAL)
+
+
+def _report_skipped(skipped) -> None:
+    for skip in skipped:
+        click.echo(f"kg: warning: skipped {skip}", err=True)
+
+
+def _skipped(skipped) -> str:
+    return f"{len(skipped)} input(s) skipped" if skipped else "no input skipped"

@@ -56,7 +56,7 @@ def evaluate(gold: Path, fmt, limit, errors, ner_model, ner_only, graph, split, 
 @click.option("--split", type=click.FloatRange(0, 1, min_open=True), default=1.0, show_default=True,
               help="Train on this share of DATA (shuffled with --seed); `kg eval --split` scores the rest.")
 @click.option("--seed", type=int, default=13, show_default=True, help="Seed of the --split shuffle.")
-@click.option("--iterations", type=click.IntRange(min=1), default=100, show_default=True,
+@click.option("--iterations", type=click.IntRange(min=1), default=150, show_default=True,
               help="L-BFGS iterations (fewer trains faster).")
 @click.option("--limit", type=click.IntRange(min=1), help="Read only the first N records of DATA.")
 @click.option("-f", "--force", is_flag=True, help="Overwrite OUTPUT if it exists.")

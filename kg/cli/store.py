@@ -84,6 +84,13 @@ def remove(doc_ids, store_spec, endpoint, update_endpoint, graph_store, base):
     """
     from kg.errors import InputError
 
+    if store_spec and store_spec.startswith("oxigraph:"):
+        from kg.corpus import is_corpus, remove_documents
+
+        if is_corpus(store_spec):  # built by `kg build --store`: keep shared entities consistent
+            for line in remove_documents(store_spec, doc_ids, base):
+                click.echo(line, err=True)
+            return
     with open_from_options(store_spec, endpoint, update_endpoint, graph_store) as store:
         graphs = []
         for doc_id in doc_ids:

@@ -19,6 +19,7 @@ NOT_SUBJECT_BEFORE = re.compile(
     r"研发|打造|推出|成立|设立|收购|投资|入股|加入|包括|等|的|了|、)$")
 
 
+CHILD_BEFORE = re.compile(r"子公司$|旗下的?$")
 TRIGGER_WORDS = re.compile(r"研发|打造|推出|建成|构建|搭建|上线|发布|开发|成立|设立|收购|投资|合作|通过|应用|运用")
 
 
@@ -43,6 +44,11 @@ class Subjects:
             if not is_a(m.cls, "Organization"):
                 continue
             start = clause_start(text, m.start)
+            if CHILD_BEFORE.search(text, max(start, m.start - 12), m.start):
+                # 招商银行旗下的金融科技子公司招银云创…成立于2016年: the child is the subject
+                self.points.append(m.start)
+                self.subjects.append(m)
+                continue
             if start in seen_clauses:  # only the first organization of a clause can be its subject
                 continue
             seen_clauses.add(start)

@@ -14,11 +14,13 @@ from kg.types import Document, Mention
 
 NAME = "lists@1"
 ITEM = f"[{CJK}A-Za-z0-9][{CJK}A-Za-z0-9·()（）+\\-]{{0,14}}?"
-LIST = re.compile(f"({ITEM}(?:、{ITEM}){{1,12}}(?:(?:和|及|与|以及){ITEM})?)等")
+#: A list ends with 等 or with a count (四款, 3个, 多项) before its head noun.
+LIST = re.compile(f"({ITEM}(?:、{ITEM}){{1,12}}(?:(?:和|及|与|以及){ITEM})?)"
+                  f"(?:等|(?=[一二两三四五六七八九十多\\d]+(?:款|个|项|种|家|类|大)))")
 
 #: Head nouns after 等 (checked at the end of the phrase), with the class they give.
 HEADS: tuple[tuple[str, str], ...] = (
-    ("产品", "FinancialProduct"), ("贷款", "FinancialProduct"), ("服务", "FinancialProduct"),
+    ("产品", "FinancialProduct"), ("贷款", "FinancialProduct"),
     ("平台", "Platform"), ("系统", "Platform"), ("App", "Platform"), ("应用程序", "Platform"),
     ("技术", "Technology"), ("科技", "Technology"),
     ("银行", "FinancialInstitution"), ("金融机构", "FinancialInstitution"),
@@ -31,10 +33,16 @@ _LEAD = re.compile(r"^(?:打造|推出|研发|创新研发|构建|搭建|建成|
 
 
 def head_class(phrase: str) -> str | None:
-    """The class a list's head noun gives (产品 -> FinancialProduct), or None."""
-    for head, cls in HEADS:
-        if phrase.endswith(head):
-            return cls
+    """The class a list's head noun gives (产品 -> FinancialProduct), or None.
+
+    The head is the longest start of the phrase that ends in a head noun: 风险防控产品,
+    产品均属该系列 and 前沿技术探索 all have one.
+    """
+    phrase = re.split(r"[为的于在均将已和与及是对把被从向,，]", phrase, maxsplit=1)[0] or phrase
+    for end in range(len(phrase), 0, -1):
+        for head, cls in HEADS:
+            if phrase[:end].endswith(head):
+                return cls
     return None
 
 
@@ -82,7 +90,7 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
             entry = res.lexicon.by_surface.get(text[s:e])
             if entry is not None:
                 known[entry.cls] += 1
-        if sum(known.values()) * 2 >= len(items):
+        if known and sum(known.values()) * 2 >= len(items):
             cls = known.most_common(1)[0][0]
         for s, e in items:
             if text[s:e] not in res.lexicon.by_surface and e - s <= 12:

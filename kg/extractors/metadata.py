@@ -12,7 +12,7 @@ from kg.extractors.people import looks_like_name
 from kg.types import Document, Mention, Span
 
 NAME = "metadata@1"
-AUTHOR = re.compile(f"(?:作者|文|撰文|记者)\\s*[:|]\\s*([{CJK}A-Za-z·]{{2,40}})")
+AUTHOR = re.compile(f"(?:作者|文|撰文|记者)[ \\t]*[:|][ \\t]*([{CJK}A-Za-z· \\t]{{2,40}})")
 SOURCE = re.compile(r"(?:本文来源|文章来源|来源|原载|刊载于|刊发于|转载自)\s*[:]?\s*《([^》\n]{2,30})》")
 DATE = re.compile(r"(20\d{2}|19\d{2})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*(?:-|/|\.|月)\s*(\d{1,2})\s*日?")
 HEAD = 600  # the date and author are looked for near the top
@@ -39,11 +39,16 @@ def _author(doc: Document, res: Resources) -> list[Mention]:
     m = AUTHOR.search(doc.norm[:HEAD])
     if not m:
         return []
-    value, start = m.group(1), m.start(1)
+    # 作者:本报记者 王敏 -> the last word of the line; 作者:中国工商银行首席技术官吕仲涛 -> all of it
+    words = m.group(1).split()
+    if not words:
+        return []
+    value = words[-1]
+    start = m.start(1) + len(m.group(1).rstrip()) - len(value)
     # the name is at the end: 中国工商银行首席技术官吕仲涛 -> 吕仲涛
     for length in (3, 2, 4):
         name = value[-length:]
-        if looks_like_name(name):
+        if len(name) == length and looks_like_name(name):
             doc.meta.setdefault("author", name)
             end = start + len(value)
             doc.links["author"] = Span(end - length, end)

@@ -24,7 +24,7 @@ QUALIFIERS = {"超过": "atLeast", "超出": "atLeast", "超": "atLeast", "逾":
               "不低于": "atLeast", "近": "approximately", "将近": "approximately", "接近": "approximately",
               "约": "approximately", "大约": "approximately", "余": "moreThan", "多": "moreThan",
               "不足": "lessThan", "不到": "lessThan", "少于": "lessThan", "低于": "lessThan"}
-UNITS = ("美元", "港元", "欧元", "日元", "英镑", "人民币", "元", "户", "次", "个", "家", "笔", "项", "款", "名",
+UNITS = ("美元", "港元", "欧元", "日元", "英镑", "人民币", "元", "户", "人次", "次", "个", "家", "笔", "项", "款", "名",
          "人", "位", "张", "台", "套", "件", "条", "份", "座", "所", "倍", "%", "吨", "辆", "架", "艘", "GB", "TB")
 TIME_UNITS = ("年", "月", "日", "天", "小时", "分钟", "秒", "期", "周", "季度", "届", "代", "号")
 
@@ -57,6 +57,8 @@ def parse_number(num: str) -> Decimal:
 
 
 def _label_after(doc: Document, pos: int, tag) -> str:
+    if doc.norm.startswith("的", pos):  # 近50%的零售理财交易
+        pos += 1
     text = doc.norm[pos:pos + 10]
     cut = _LABEL_STOP.search(text)
     label = text[: cut.start() if cut else len(text)]
@@ -66,7 +68,7 @@ def _label_after(doc: Document, pos: int, tag) -> str:
     for tok in index.tokens[index.at(pos):]:
         if tok.start >= pos + len(label) or count == 3:
             break
-        if tok.start >= pos and out and (tag(tok.text).startswith("v") or tok.text in LABEL_STOP_WORDS):
+        if tok.start >= pos and out and (tag(tok.text).startswith(("v", "f")) or tok.text in LABEL_STOP_WORDS):
             break
         out += doc.norm[max(tok.start, pos):min(tok.end, pos + len(label))]
         count += 1
@@ -75,12 +77,18 @@ def _label_after(doc: Document, pos: int, tag) -> str:
 
 def _label_before(doc: Document, pos: int, tag) -> str:
     start = clause_start(doc.norm, pos)
-    before = _PREV_STOP.sub("", doc.norm[start:pos])
-    before = re.sub(r"(超过|超|逾|近|约|达到|达|累计|共|合计|高达)$", "", before)
+    before, previous = doc.norm[start:pos], None
+    while before != previous:  # 已达, 累计超过: strip every trailing verb or qualifier
+        previous = before
+        before = _PREV_STOP.sub("", before)
+        before = re.sub(r"(超过|超|逾|近|约|达到|达|累计|共|合计|高达|已经|已|均|都|将|的|\([^()]*\))$", "", before)
     index, out = token_index(doc), ""
+    named = {i for m in doc.mentions for i in range(m.start, m.end)}
     for tok in reversed(index.tokens[index.at(start):index.at(max(start, start + len(before) - 1)) + 1]):
         word = doc.norm[tok.start:min(tok.end, start + len(before))]
-        if not word or tag(word) in ("v", "p", "c", "u", "d", "r", "uj") or word in LABEL_STOP_BEFORE or \
+        verb_ok = tag(word) == "v" and len(word) == 2 and not out  # 信息科技投入达…
+        if not word or (tag(word) in ("v", "p", "c", "u", "d", "r", "uj") and not verb_ok) \
+                or tok.start in named or word in LABEL_STOP_BEFORE or \
                 not re.fullmatch(f"[{CJK}A-Za-z]+", word) or len(out) + len(word) > 10:
             break
         out = word + out
@@ -104,6 +112,8 @@ def _subject(doc: Document, subjects: Subjects, pos: int):
     else the organization the text is about."""
     cs, sentence = clause_start(doc.norm, pos), doc.sentence_of(pos)
     before = [x for x in doc.mentions if sentence.start <= x.start and x.end <= pos]
+    if doc.norm[pos - 1:pos] == "等":  # 招商银行、平安银行等50余家会员单位: a list, not the subject
+        before = [x for x in before if x.end < clause_start(doc.norm, pos) or x.start < cs]
     orgs = [x for x in before if x.start >= cs and is_a(x.cls, "Organization")]
     products = [x for x in before if is_a(x.cls, "Product")]
     return (orgs or products or [subjects.at(pos)[0]])[-1]
@@ -124,6 +134,8 @@ def propose(doc: Document, res: Resources) -> list[Metric]:
         if not label:
             continue
         unit = unit or _default_unit(label)
+        if not unit:
+            continue  # a quantity without a unit cannot be compared with anything
         label_after = text.startswith(label, end)
         q = m.group("q1") or m.group("q2") or m.group("q3")
         value = parse_number(m.group("num")) * MULTIPLIERS.get(m.group("mult") or "", 1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kg.extractors.base import CJK, Resources, mention
+from kg.extractors.base import CJK, Resources, is_cjk, mention
 from kg.types import Document, Mention
 
 NAME = "people@1"
@@ -61,12 +61,37 @@ def _best_name(candidate: str, doc: Document, start: int, res: Resources) -> int
     return 0
 
 
+PERSON_TAGS = ("nr", "nrfg")
+
+
+#: Surnames that are also everyday words or particles: never the start of a bare name.
+AMBIGUOUS_SURNAMES = set("""和 都 时 但 于 向 常 明 信 安 全 高 平 金 白 石 文 方 成 国 海 云 华 计 相 万 原 商 战 索 银 宁
+江 乐 展 能 门 居 衣 有 公 官 元 车 区 盖 利 师 宝 应 井 丰 支 敬 来 普 初 干 鲜 印 危 玉 亢 湛 冶 斯 束 檀 阴 智 幸 奉
+植 衡 富 尧 闭 由 羊 阿 乌 母 那 宿 隆 茹 诸 慕 花 权 强 帅 练 谷 管 路 游 简 连 项 景 党 宫 冷 席 卫 米 柏 宗 边 沙 荣
+桑 郎 甄 池 查 麻 燕 楚 劳 皮 满 位 伊 双 农 司 古 吉 时 穆 阳 尤 解 房 蒙 蓝 苏 关 包 兰 龙 雷 史 钟 齐 易 余 任
+上 下 中 大 小 多 少 新 老 第 把 被 将 对 与 及 在 是 为 也 就 还 又 再 才 只 可 要 会 能 让 使 给 从 自 到 以 按 据""".split())
+NOT_GIVEN_BARE = NOT_GIVEN | set("我你他她它这那们个不很么吗吧呢啊之其此每各本该后前上下中里内外年月日时则")
+
+
+def _bare_names(doc: Document, res: Resources) -> list[Mention]:
+    """Names without a title: a new word jieba's HMM found (not in its dictionary) that
+    starts with a common surname (叶老桂, 梁京)."""
+    found = []
+    for tok in doc.tokens:
+        name = tok.text
+        if 2 <= len(name) <= 3 and name[0] not in AMBIGUOUS_SURNAMES and looks_like_name(name) \
+                and not any(c in NOT_GIVEN_BARE for c in name[1:]) and not res.segmenter.in_dictionary(name):
+            found.append(mention(doc, tok.start, tok.end, "Person", NAME, 0.55))
+    return found
+
+
 def propose(doc: Document, res: Resources) -> list[Mention]:
-    """Person mentions next to job titles (title before or after the name)."""
+    """Person mentions next to job titles (title before or after the name), and bare names."""
+    found = _bare_names(doc, res)
     if not res.lexicon.titles:
-        return []
+        return found
     after, before = _patterns(tuple(res.lexicon.titles))
-    text, found = doc.norm, []
+    text = doc.norm
     for m in after.finditer(text):
         length = _best_name(m.group(2), doc, m.start(2), res)
         if length:

@@ -31,6 +31,7 @@ AFTER: tuple[tuple[str, str], ...] = (
 BEFORE: tuple[tuple[str, str], ...] = (
     ("平台", "Platform"), ("系统", "Platform"), ("App", "Platform"), ("APP", "Platform"),
     ("品牌", "Product"), ("系列", "ProductSeries"), ("产品", "FinancialProduct"),
+    ("助手", "Platform"), ("助理", "Platform"), ("机器人", "Platform"), ("小程序", "Platform"),
     ("子公司", "Company"), ("公司", "Company"), ("银行", "FinancialInstitution"),
 )
 #: Name endings that type a quoted name without a head noun.

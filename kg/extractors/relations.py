@@ -19,7 +19,7 @@ NAME = "relations@1"
 
 #: (trigger regex, property, how many objects: "all" fitting mentions or the "first").
 TRIGGERS: tuple[tuple[str, str, str], ...] = (
-    (r"自主研发|创新研发|研发|打造|推出|建成|构建|搭建|上线|发布|开发|首创|推广", "develops", "all"),
+    (r"自主研发|创新研发|研发|打造|推出|建成|构建|搭建|上线|发布|开发|首创|推广|形成了|先后推出|陆续推出", "develops", "all"),
     (r"运用|应用|基于|采用|利用|融合|引入|依托", "usesTechnology", "all"),
     (r"发起设立|成立|设立|组建|创办|创立", "establishes", "all"),
     (r"拟收购|收购|并购|兼并", "acquires", "all"),
@@ -30,8 +30,17 @@ TRIGGERS: tuple[tuple[str, str, str], ...] = (
 _TRIGGER = re.compile("|".join(f"(?P<t{i}>{p})" for i, (p, _, _) in enumerate(TRIGGERS)))
 _COOPERATE = re.compile(r"(?:与|和|同|携手|联合)(?P<body>[^,;:。!?\n]{2,60}?)"
                         r"(?:签署|签订|签约|达成|开展|建立|展开|深化|共建|合作|战略合作|联合)")
+_JOIN = re.compile(r"(?:携手|联合)(?P<body>[^,;:。!?\n]{2,30}?)(?=[,;:。!?\n]|在|共同|开展|推出|打造)")
+#: 兴远基金由星河证券全资设立, 数字人民币App由数研所开发: the doer comes after 由.
+_PASSIVE = re.compile(r"由(?P<body>[^,;:。!?\n]{2,40}?)(?:全资|控股|出资|发起|牵头|会同有关部门|联合)?"
+                      r"(?P<verb>设立|成立|组建|开发|研发|推出|打造|发布|收购)")
+_PASSIVE_PROPS = {"设立": "establishes", "成立": "establishes", "组建": "establishes", "开发": "develops",
+                  "研发": "develops", "推出": "develops", "打造": "develops", "发布": "develops",
+                  "收购": "acquires"}
+_PENALTY = re.compile(r"行政处罚|处罚|罚款|罚单|没收违法所得|责令改正")
 _CERTIFY = re.compile(r"通过(?P<body>[^,;:。!?\n]{2,60}?)(?:测评|认证|评估|检测|验收|评测|测试|审核)")
-_SUBSIDIARY = re.compile(r"旗下(?:的)?|的(?:全资|控股)?子公司|控股的")
+_SUBSIDIARY = re.compile(r"(?:旗下|控股)的?(?:[\u4e00-\u9fff]{0,6}子公司)?|(?:全资|控股)?子公司")
+_PAREN_END = re.compile(r"(?:\([^()]{1,28}\))?$")  # 中国工商银行(以下简称“工行”)首席技术官
 _TITLE_PREFIX = re.compile(r"(?:党委|常务|执行|副|总|的)*$")
 _PENALIZE = re.compile(r"对(?P<body>[^,;:。!?\n]{2,40}?)(?:作出|进行|予以|实施|开出)?(?:行政处罚|处罚|罚款|约谈|通报批评)")
 _SERVE = re.compile(r"为(?P<body>[^,;:。!?\n]{2,40}?)提供")
@@ -73,7 +82,14 @@ def _relation(doc, s, p, o, pos, confidence) -> Relation | None:
         return None
     if (s.canonical or s.text) == (o.canonical or o.text):
         return None
-    return Relation(s, p, o, doc.sentence_of(pos), NAME, confidence)
+    sentence = doc.sentence_of(pos)
+    if min(s.start, o.start) < sentence.start and _is_heading(doc, sentence):
+        return None  # a heading has no subject of its own: nothing carries over into it
+    return Relation(s, p, o, sentence, NAME, confidence)
+
+
+def _is_heading(doc: Document, sentence: Span) -> bool:
+    return len(sentence) <= 40 and doc.norm[sentence.end - 1] not in "。!?;！？；"
 
 
 def _triggered(doc: Document, finder: _Finder, subjects: Subjects) -> list[Relation]:
@@ -84,6 +100,8 @@ def _triggered(doc: Document, finder: _Finder, subjects: Subjects) -> list[Relat
         subject, explicit = subjects.explicit(doc, m.start())
         if prop == "regulates" and (subject is None or not is_a(subject.cls, "GovernmentAgency")):
             continue
+        if prop == "establishes" and re.search(r"(?:核准|批准|同意|获准|获批)$", text[max(0, m.start() - 4):m.start()]):
+            continue  # 证监会核准设立X: the agency approves, it does not establish
         end = _clause_end(text, m.end())
         nxt = _TRIGGER.search(text, m.end(), end)
         objects = [o for o in finder.between(m.end(), nxt.start() if nxt else end)
@@ -108,17 +126,59 @@ def _pattern(doc, finder, subjects, regex, prop, *, subject_from=None) -> list[R
     return out
 
 
+_ANAPHOR = re.compile(r"(?:该|此|这一|这款|这个)(?:平台|产品|系统|系列|应用|App|APP)")
+
+
 def _last_product(finder: _Finder, doc: Document, pos: int) -> Mention | None:
+    """The product the sentence is about: named earlier in it, or referred to as 该平台/该产品."""
     sentence = doc.sentence_of(pos)
     products = [m for m in finder.between(sentence.start, pos) if is_a(m.cls, "Product")]
+    if not products and _ANAPHOR.search(doc.norm, sentence.start, pos):
+        products = [m for m in finder.between(0, sentence.start) if is_a(m.cls, "Product")]
     return products[-1] if products else None
 
 
-def _subsidiaries(doc: Document, finder: _Finder) -> list[Relation]:
+def _passive(doc: Document, finder: _Finder) -> list[Relation]:
+    """X由Y设立/开发: Y establishes or develops X, X being the clause's first mention."""
+    out = []
+    for m in _PASSIVE.finditer(doc.norm):
+        topic = finder.between(clause_start(doc.norm, m.start()), m.start())
+        doers = [x for x in finder.between(m.start("body"), m.end("body")) if is_a(x.cls, "Organization")]
+        if not topic or not doers:
+            continue
+        prop = _PASSIVE_PROPS[m.group("verb")]
+        rel = _relation(doc, doers[0], prop, topic[0], m.start(), 0.75)
+        out += [rel] if rel else []
+        if prop == "establishes" and "全资" in m.group() or "控股" in m.group():
+            rel = _relation(doc, topic[0], "subsidiaryOf", doers[0], m.start(), 0.7)
+            out += [rel] if rel else []
+    return out
+
+
+def _penalties(doc: Document, finder: _Finder) -> list[Relation]:
+    """A sentence about a penalty: its government agency regulates the other organizations in it."""
+    out = []
+    for sentence in doc.sentences:
+        if not _PENALTY.search(doc.norm, sentence.start, sentence.end):
+            continue
+        found = finder.between(sentence.start, sentence.end)
+        agencies = [x for x in found if x.cls == "GovernmentAgency"]
+        for target in (x for x in found if is_a(x.cls, "Organization") and x.cls != "GovernmentAgency"):
+            if agencies:
+                rel = _relation(doc, agencies[0], "regulates", target, sentence.start, 0.6)
+                out += [rel] if rel else []
+    return out
+
+
+def _subsidiaries(doc: Document, finder: _Finder, subjects: Subjects) -> list[Relation]:
+    """subsidiaryOf: 招商银行旗下的…子公司招银云创, 设立全资子公司招银理财."""
     out = []
     for m in _SUBSIDIARY.finditer(doc.norm):
-        parent = finder.ending_at(m.start())
-        child = next(iter(finder.between(m.end(), _clause_end(doc.norm, m.end()))), None)
+        cs = clause_start(doc.norm, m.start())
+        parents = [x for x in finder.between(cs, m.start()) if is_a(x.cls, "Organization")]
+        parent = parents[0] if parents else subjects.at(m.start())[0]
+        children = finder.between(m.end(), _clause_end(doc.norm, m.end()))
+        child = children[0] if children and children[0].start - m.end() <= 8 else None
         rel = _relation(doc, child, "subsidiaryOf", parent, m.start(), 0.75)
         if rel:
             out.append(rel)
@@ -168,6 +228,7 @@ def _works_for(doc: Document, finder: _Finder, res: Resources) -> list[Relation]
         doc.attributes.append((person, "jobTitle", res.lexicon.title_name(title)))
         pos = person.start - len(title)
         pos -= len(_TITLE_PREFIX.search(doc.norm[max(0, pos - 6):pos]).group())
+        pos -= len(_PAREN_END.search(doc.norm[max(0, pos - 30):pos]).group())
         org = finder.ending_at(pos, slack=1)
         rel = _relation(doc, person, "worksFor", org, person.start, 0.85)
         if rel:
@@ -176,7 +237,8 @@ def _works_for(doc: Document, finder: _Finder, res: Resources) -> list[Relation]
 
 
 #: Verbs after which a technology in the same clause is one the subject uses.
-_USE_VERBS = re.compile(r"研发|打造|构建|建成|搭建|升级|应用|运用|采用|利用|依托|基于|探索|加强|深化|推动|部署|引入|融合|布局|攻关")
+_USE_VERBS = re.compile(r"研发|打造|构建|建成|搭建|升级|应用|运用|采用|利用|依托|基于|探索|加强|深化|推动|部署|引入|融合|布局|攻关|"
+                        r"围绕|跟踪|聚焦|选择|借助|结合|引领|赋能")
 _PARENT = re.compile(r"依托|旗下|下属|所属|内设")
 
 
@@ -185,9 +247,13 @@ def _technologies(doc: Document, finder: _Finder, subjects: Subjects) -> list[Re
     out = []
     techs = [m for m in finder.mentions if m.cls == "Technology"]
     for tech in techs:
-        cs = clause_start(doc.norm, tech.start)
-        if _USE_VERBS.search(doc.norm, cs, tech.start):
-            rel = _relation(doc, subjects.at(tech.start)[0], "usesTechnology", tech, tech.start, 0.6)
+        sentence = doc.sentence_of(tech.start)
+        if _USE_VERBS.search(doc.norm, sentence.start, sentence.end):
+            subject = subjects.at(tech.start)[0]
+            later = subjects.at(sentence.end - 1)[0]  # 围绕人工智能…, 工行研发…: named after the technology
+            if later is not None and later.start >= sentence.start:
+                subject = later
+            rel = _relation(doc, subject, "usesTechnology", tech, tech.start, 0.6)
             out += [rel] if rel else []
     names = {(t.canonical or t.text): t for t in techs}
     for product in (m for m in finder.mentions if is_a(m.cls, "Product")):
@@ -215,13 +281,14 @@ def propose(doc: Document, res: Resources) -> list[Relation]:
     finder, subjects = _Finder(doc), Subjects(doc)
     out = _triggered(doc, finder, subjects)
     out += _pattern(doc, finder, subjects, _COOPERATE, "cooperatesWith")
+    out += _pattern(doc, finder, subjects, _JOIN, "cooperatesWith")
     out += _pattern(doc, finder, subjects, _SERVE, "serves")
     out += [r for r in _pattern(doc, finder, subjects, _PENALIZE, "regulates")
             if is_a(r.subject.cls, "GovernmentAgency")]
     out += _pattern(doc, finder, subjects, _CERTIFY, "certifiedBy",
                     subject_from=lambda m: _last_product(finder, doc, m.start())
                     or subjects.explicit(doc, m.start())[0])
-    out += _subsidiaries(doc, finder) + _adjacent(doc, finder) + _series(doc)
+    out += _subsidiaries(doc, finder, subjects) + _adjacent(doc, finder) + _series(doc)
     out += _works_for(doc, finder, res) + _technologies(doc, finder, subjects)
-    out += _units(doc, finder, subjects)
+    out += _units(doc, finder, subjects) + _passive(doc, finder) + _penalties(doc, finder)
     return out

@@ -6,6 +6,8 @@ gives 信息安全运营中心. Names made only of generic modifiers (商业银�
 """
 from __future__ import annotations
 
+import re
+
 from kg.extractors.base import CLAUSE_END, NAME_CHAR, Resources, mention, token_index
 from kg.types import Document, Mention
 
@@ -29,7 +31,7 @@ SUFFIXES: tuple[tuple[str, str], ...] = tuple(sorted({
     "委员会": "GovernmentAgency", "部": "GovernmentAgency", "局": "GovernmentAgency",
     "总局": "GovernmentAgency", "署": "GovernmentAgency", "厅": "GovernmentAgency",
     "办公室": "GovernmentAgency", "政府": "GovernmentAgency", "法院": "GovernmentAgency",
-    "检察院": "GovernmentAgency", "委": "GovernmentAgency",
+    "检察院": "GovernmentAgency", "委": "GovernmentAgency", "司": "GovernmentAgency",
 }.items(), key=lambda kv: -len(kv[0])))
 
 GOV_PREFIXES = ("国家", "国务院", "中央", "中共", "中国", "全国", "最高人民")
@@ -40,16 +42,19 @@ FIN_WORDS = ("银行", "保险", "证券", "基金", "信托", "金融", "支付
 #: Words that never start or continue a name on the left.
 STOP = frozenset("""的 了 和 与 及 或 在 由 向 对 为 被 将 把 从 等 也 都 已 并 又 还 是 有 其 该 各 这 那 本 我 我们
 此 每 首家 首个 同业 全 全新 多家 一家 一个 一批 以及 联合 依托 通过 成立 设立 组建 合作 推出 打造 包括 其中 目前
-以下 简称 下称 旗下 作为 收购 投资 入股 控股 宣布 表示 显示 要求 支持 参与 加入 成为 获批 批准 处罚 发布 召开 举办
+以下 简称 下称 旗下 子公司 全资子公司 控股子公司 分公司 孙公司 作为 收购 投资 入股 控股 宣布 表示 显示 要求 支持 参与 加入 成为 获批 批准 处罚 发布 召开 举办
 出席 认为 指出 介绍 称 据 向 国内 国外 境内 境外 海外 全国性 地方 相关 有关 各类 其他 主要 多个 部分 新""".split())
 GENERIC = frozenset("""大型 中型 小型 中小 中小型 商业 国有 股份制 股份 城市 农村 民营 外资 中资 金融 主要 上市 头部 龙头
 互联网 科技 数字 数字化 非银 政府 监管 职能 全球 世界 国际 传统 银行 村镇 开发性 政策性 直销 民营 核心 重点 领先
 所属 分支 总 一级 二级 省级 市级 县级 专业 综合 服务 运营 管理 研发 创新 技术 业务 数据 安全 客户 合作 会员 成员
-合规 风险 计算 信息 网络 总部 研究 科研 高校 知名 新闻 新 发展""".split())
+合规 风险 计算 信息 网络 总部 研究 科研 高校 知名 新闻 新 发展 基金 证券 保险 支付 信托 期货 理财 资管 消费
+银行业 该 本 此 两家 多家 几家 各家 外部 第三方 大中型 农商 城商""".split())
 #: Common words that end like an organization suffix (…局, …部) but never name one.
 NOT_ORGS = ("格局", "大局", "全局", "布局", "结局", "部署", "干部", "内部", "外部", "全部", "局部", "底部", "顶部",
-            "总部", "东部", "西部", "南部", "北部", "中部", "俱乐部", "后部", "前部", "腹部", "头部")
+            "总部", "东部", "西部", "南部", "北部", "中部", "俱乐部", "后部", "前部", "腹部", "头部",
+            "子公司", "分公司", "孙公司", "总公司", "母公司", "本公司", "该公司", "新公司")
 COMPANY_CLASSES = ("Company", "FinancialInstitution")
+RARE = 1000  # jieba frequency below which a verb may be part of a name
 #: Suffix classes whose names may be made of generic words (金融科技研究院, 信息安全运营中心).
 UNIT_CLASSES = ("ResearchInstitute", "OrganizationUnit")
 BAD_TAGS = frozenset("v p c u d r m q f t y e o ul uj uz ug uv ud vd ad zg dg tg rz rr ry mq".split())
@@ -67,11 +72,17 @@ def _name_like(word: str, res: Resources, company: bool = False) -> bool:
     if word in STOP or not all(NAME_CHAR.match(c) for c in word):
         return False
     tag = res.segmenter.pos(word)
-    return tag not in BAD_TAGS or (company and tag == "v" and len(word) >= 2)
+    if tag not in BAD_TAGS:
+        return True
+    # a company name may hold a business word (支付) or a rare verb (远航), not a common one (实现)
+    return company and (word in FIN_WORDS or (tag == "v" and len(word) >= 2
+                                              and res.segmenter.frequency(word) < RARE))
 
 
 #: Words after which a noun phrase (an organization's name) begins.
-OPENERS = frozenset("对 与 和 向 为 同 由 被 及 将 把 联合 携手 跟 获 经".split())
+OPENERS = frozenset("对 与 和 向 为 同 由 及 将 把 联合 携手 跟 获 经".split())
+#: Words before a unit that belongs to the organization the text is about (依托旗下金融科技研究院).
+INSIDE = re.compile(r"(?:依托|旗下|下属|所属|内设|内部|行内|集团内)(?:的)?$")
 
 
 def _opens_clause(tokens, k: int) -> bool:
@@ -101,16 +112,15 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         if tok.text.endswith(NOT_ORGS):
             continue
         if tok.text != suffix and res.segmenter.in_dictionary(tok.text) \
-                and res.segmenter.pos(tok.text) not in ("nt", "nz"):
-            # 部署, 大局, 格局, 新闻中心: a common word that merely ends like an organization
-            if len(suffix) == 1 or i == 0 or not _name_like(tokens[i - 1].text, res):
-                continue
+                and res.segmenter.pos(tok.text) not in ("nt", "nz", "n"):
+            continue  # 签署, 部署: a word that merely ends like an organization
         j = i
         while (j > 0 and i - j < MAX_TOKENS and tok.end - tokens[j - 1].start <= MAX_CHARS
                and _name_like(tokens[j - 1].text, res, cls in COMPANY_CLASSES)):
             j -= 1
         core = j
         if j > 0 and _opens_clause(tokens, j - 1) and tokens[j - 1].text not in STOP \
+                and res.segmenter.frequency(tokens[j - 1].text) < RARE \
                 and len(tokens[j - 1].text) >= 2 and all(NAME_CHAR.match(c) for c in tokens[j - 1].text):
             j -= 1  # a name opening its clause may start with any word (远航消费金融有限公司)
         start = tokens[j].start
@@ -118,8 +128,9 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         head = name[: -len(suffix)]
         words = [t.text for t in tokens[core:i]] + ([tok.text[: -len(suffix)]] if tok.text != suffix else [])
         words = [w for w in words if w]
+        refined = classify(name, suffix, cls)
         if len(head) < 2 or (all(w in GENERIC for w in words)
-                             and (len(words) < 2 or cls not in UNIT_CLASSES)):
+                             and (len(words) < 2 or refined not in UNIT_CLASSES)):
             continue
         if len(tokens[j].text) == 1 and res.segmenter.pos(tokens[j].text) in ("x", "n", "a", "b"):
             # a lone character at the left edge is usually the tail of a verb or modifier
@@ -127,5 +138,8 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
                 continue
             start += 1
             name = name[1:]
-        found.append(mention(doc, start, tok.end, classify(name, suffix, cls), NAME, 0.75))
+        cls = classify(name, suffix, cls)
+        if cls == "ResearchInstitute" and INSIDE.search(doc.norm[max(0, start - 6):start]):
+            cls = "OrganizationUnit"
+        found.append(mention(doc, start, tok.end, cls, NAME, 0.75))
     return found

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extractors.base import CJK, Resources, mention
+from kg.extractors.base import CJK, Resources, mention, token_index
 from kg.types import Document, Mention
 
 NAME = "systems@1"
@@ -35,9 +35,34 @@ def _generic(doc: Document, start: int, end: int, res: Resources) -> bool:
     return True
 
 
+APP = re.compile(r"(?<=[\u4e00-\u9fff])(?:App|APP)(?![A-Za-z])")
+APP_STOP_TAGS = ("v", "p", "c", "u", "uj", "d", "r", "m", "q", "f", "t")
+
+
+def _apps(doc: Document, res: Resources) -> list[Mention]:
+    """Names written with an App suffix (数字人民币App), extended left over name-like words."""
+    found, tokens = [], doc.tokens
+    index = token_index(doc)
+    for m in APP.finditer(doc.norm):
+        i = index.at(m.start() - 1)
+        j = i
+        while j >= 0 and i - j < 4 and tokens[j].start >= m.start() - 12:
+            word, tag = tokens[j].text, res.segmenter.pos(tokens[j].text)
+            # 两大App, 依托App: a function word or verb ends the name; a one-character verb
+            # inside it does not (工银兴农通App)
+            if not re.fullmatch(f"[{CJK}A-Za-z0-9]+", word) or \
+                    (tag in APP_STOP_TAGS and (len(word) >= 2 or tag != "v")):
+                break
+            j -= 1
+        start = tokens[j + 1].start if j < i else m.start()
+        if m.start() - start >= 2:
+            found.append(mention(doc, start, m.end(), "Platform", NAME, 0.7))
+    return found
+
+
 def propose(doc: Document, res: Resources) -> list[Mention]:
-    """Platform mentions for named systems that follow a build verb."""
-    text, found = doc.norm, []
+    """Platform mentions for named systems that follow a build verb, and for XX App names."""
+    text, found = doc.norm, _apps(doc, res)
     for m in PHRASE.finditer(text):
         start, end = m.span(1)
         name = text[start:end]

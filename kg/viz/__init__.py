@@ -19,12 +19,13 @@ from importlib import resources
 from pathlib import Path
 
 from kg.errors import OutputError
+from kg.ontology import PREFIXES
 from kg.viz.layout import spring_positions
 from kg.viz.model import (
     EntityGraph, extract, find_entity, most_connected, neighbourhood, open_store, subgraph,
 )
 
-__all__ = ["CLASS_STYLE", "render_html", "write_html"]
+__all__ = ["CLASS_STYLE", "render", "render_html", "write_html"]
 
 #: class -> (colour, vis shape); families share a shape, members differ in colour.
 CLASS_STYLE: dict[str, tuple[str, str]] = {
@@ -45,7 +46,25 @@ _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
 
 def render_html(source, *, title: str | None = None, query: str | None = None,
                 focus: str | None = None, depth: int = 1, max_nodes: int = 1500) -> str:
-    """Render ``source`` (rdflib graph, pyoxigraph Store or list of paths) as one HTML page."""
+    """Render ``source`` (rdflib graph, pyoxigraph Store or list of paths) as one HTML page.
+
+    ``query`` is a SPARQL CONSTRUCT whose entities and relations are drawn (the contract
+    prefixes are declared for it); ``focus`` (an IRI, name or alias) with ``depth`` draws one
+    entity's neighbourhood; above ``max_nodes`` the best-connected entities are kept and the page
+    says what was left out.
+    """
+    return render(source, title=title, query=query, focus=focus, depth=depth,
+                  max_nodes=max_nodes)[0]
+
+
+def render(source, *, title=None, query=None, focus=None, depth=1, max_nodes=1500):
+    """Like :func:`render_html`, returning ``(html, counts)``.
+
+    ``counts`` has the drawn ``nodes`` and ``edges``, the ``scopeNodes``/``scopeEdges`` after
+    ``query`` and ``focus`` but before ``max_nodes``, and the input's ``totalNodes``/``totalEdges``.
+    """
+    if query is not None:
+        query = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in sorted(PREFIXES.items())) + query
     graph = extract(open_store(source), query=query)
     total_nodes, total_edges = len(graph.nodes), len(graph.edges)
     centre = None
@@ -59,9 +78,10 @@ def render_html(source, *, title: str | None = None, query: str | None = None,
         omitted = _omitted(graph, kept)
         graph = kept
     payload = _payload(graph, title or "zhkg 知识图谱", omitted, centre)
-    payload["totals"] = {"nodes": total_nodes, "edges": total_edges,
+    payload["totals"] = {"totalNodes": total_nodes, "totalEdges": total_edges,
                          "scopeNodes": scope_nodes, "scopeEdges": scope_edges}
-    return _fill_template(payload)
+    drawn = {**payload["totals"], "nodes": len(graph.nodes), "edges": len(graph.edges)}
+    return _fill_template(payload), drawn
 
 
 def write_html(text: str, output: str | Path, *, force: bool = False) -> Path:
@@ -75,6 +95,9 @@ def write_html(text: str, output: str | Path, *, force: bool = False) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; give it normal permissions
         os.replace(tmp, output)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -98,7 +121,8 @@ def _payload(graph: EntityGraph, title: str, omitted: dict | None, centre: str |
     iris = sorted(graph.nodes)
     index = {iri: i for i, iri in enumerate(iris)}
     degree = graph.degrees()
-    pos = spring_positions(len(iris), [(index[e.source], index[e.target]) for e in graph.edges])
+    pos = spring_positions(len(iris), [(index[e.source], index[e.target]) for e in graph.edges],
+                           widths=[_label_px(graph.nodes[i].label) for i in iris])
     net = Network(directed=True)
     net.nodes = [_vis_node(graph.nodes[iri], i, degree[iri], pos[i]) for i, iri in enumerate(iris)]
     net.edges = [{"id": k, "from": index[e.source], "to": index[e.target], "arrows": "to",
@@ -121,8 +145,12 @@ def _payload(graph: EntityGraph, title: str, omitted: dict | None, centre: str |
         "relations": [{"name": r, "zh": graph.labels.get(r, r),
                        "count": sum(1 for e in graph.edges if e.prop == r)} for r in rels],
         "omitted": omitted, "focus": index.get(centre) if centre else None,
-        "stabilize": 60 if len(iris) <= 2000 else 20,
     }
+
+
+def _label_px(label: str) -> float:
+    """Rough width of a node label at 14 px: CJK characters are square, others about half."""
+    return sum(14.0 if ord(ch) > 0x2E7F else 7.5 for ch in label[:40])
 
 
 def _class_order(cls: str) -> int:
@@ -156,10 +184,11 @@ def _vis_options(n: int) -> dict:
                            "strokeColor": "#ffffff", "align": "middle"}},
         "physics": {"enabled": True, "solver": "barnesHut",
                     "barnesHut": {"gravitationalConstant": -2500, "centralGravity": 0.05,
-                                  "springLength": 110, "springConstant": 0.03,
+                                  "springLength": 80, "springConstant": 0.03,
                                   "damping": 0.4, "avoidOverlap": 0.2},
-                    "stabilization": {"enabled": True, "iterations": 20 if big else 60,
-                                      "updateInterval": 50, "fit": True},
+                    # the layout is already computed: a brief polish, cheaper per node when big
+                    "stabilization": {"enabled": True, "fit": True, "updateInterval": 50,
+                                      "iterations": max(5, min(100, 20000 // max(n, 1)))},
                     "minVelocity": 1.0},
         "interaction": {"hover": not big, "tooltipDelay": 150, "hideEdgesOnDrag": big,
                         "hideEdgesOnZoom": big, "navigationButtons": False, "keyboard": False},

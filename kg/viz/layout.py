@@ -11,13 +11,17 @@ from __future__ import annotations
 import math
 
 #: Pixels per unit of ideal edge length in the page.
-SCALE = 110.0
+SCALE = 80.0
 _EXACT_LIMIT = 300
 
 
 def spring_positions(n: int, edges: list[tuple[int, int]], *, seed: int = 42,
-                     iterations: int | None = None) -> list[tuple[int, int]]:
-    """Positions (integer pixels) for nodes ``0..n-1`` joined by undirected ``edges``."""
+                     iterations: int | None = None,
+                     widths: list[float] | None = None) -> list[tuple[int, int]]:
+    """Positions (integer pixels) for nodes ``0..n-1`` joined by undirected ``edges``.
+
+    ``widths`` (pixels, e.g. of each label) keeps packed components and lone nodes apart.
+    """
     if n == 0:
         return []
     import numpy as np
@@ -28,7 +32,8 @@ def spring_positions(n: int, edges: list[tuple[int, int]], *, seed: int = 42,
         index = {v: i for i, v in enumerate(comp)}
         sub = [(index[a], index[b]) for a, b in edges if a in index and b in index and a != b]
         pos = _layout_component(len(comp), sub, seed, iterations)
-        placed.append((comp, pos - pos.min(axis=0)))
+        pad = max((widths[v] for v in comp), default=0.0) / SCALE if widths else 0.0
+        placed.append((comp, pos - pos.min(axis=0), pad))
     coords = np.zeros((n, 2))
     for comp, pos in _pack(placed):
         coords[comp] = pos
@@ -107,7 +112,7 @@ def _repulsion_grid(pos):
 
     n = len(pos)
     lo = pos.min(axis=0)
-    size = max(2.0, float((pos.max(axis=0) - lo).max()) / 40)
+    size = max(2.0, float((pos.max(axis=0) - lo).max()) / 60)
     cells = np.floor((pos - lo) / size).astype(np.int64)
     disp = np.zeros_like(pos)
     pairs = cKDTree(pos).query_pairs(size * 2.9, output_type="ndarray")
@@ -134,17 +139,23 @@ def _repulsion_grid(pos):
 
 
 def _pack(placed):
-    """Shelf-pack laid-out components (each with min corner at 0) into rows."""
+    """Shelf-pack laid-out components (each with min corner at 0) into rows about as wide as tall.
+
+    Single nodes are small, so they get a tighter grid than the connected components.
+    """
     import numpy as np
 
-    margin = 1.5
-    total = sum((p[:, 0].max() + margin) * (p[:, 1].max() + margin) for _, p in placed)
-    width = max(math.sqrt(total) * 1.3, max(p[:, 0].max() for _, p in placed) + margin)
+    def box(p, pad):
+        margin = 1.0 if len(p) == 1 else 1.6
+        return p[:, 0].max() + max(margin, pad + 0.3), p[:, 1].max() + margin
+
+    total = sum(w * h for w, h in (box(p, pad) for _, p, pad in placed))
+    width = max(math.sqrt(total) * 1.15, max(box(p, pad)[0] for _, p, pad in placed))
     x = y = row_h = 0.0
-    for comp, p in placed:
-        w, h = p[:, 0].max() + margin, p[:, 1].max() + margin
+    for comp, p, pad in placed:
+        w, h = box(p, pad)
         if x > 0 and x + w > width:
             x, y, row_h = 0.0, y + row_h, 0.0
-        yield comp, p + np.array([x, y])
+        yield comp, p + np.array([x + max(0.0, pad - 1.0) / 2, y])
         x += w
         row_h = max(row_h, h)

@@ -1,0 +1,373 @@
+"""Incremental builds into a store: add new documents, replace changed ones, remove old ones.
+
+A corpus lives in an ``oxigraph:DIR`` store, one named graph per document. Next to the graphs,
+``DIR/zhkg-corpus.sqlite`` keeps one record per document: its content hash, the names it
+establishes, what it tells the entity resolver, and its analysed form. With those records an
+update touches only what changed, and still leaves **the same graph as a fresh build** of the
+same documents:
+
+1. new and changed documents (by content hash, ``kg.api.content_hash``) are analysed, in chunks
+   (memory follows the chunk, not the corpus); unchanged ones are skipped;
+2. the corpus' known names are merged again; a document already in the store whose text holds
+   a name whose reading changed is analysed again (aliases learned elsewhere reach it);
+3. entities are resolved again from every record (cheap: no text involved); every document that
+   mentions an entity whose class, aliases or titles changed gets its graph rewritten;
+4. removed documents lose their graph; an entity no document mentions any more disappears
+   with it, since entity descriptions live in the graphs of the documents that mention them.
+
+The content hash is stored on each Article as ``dcterms:hasVersion "sha256:<hex>"`` (no new
+``zkg:`` term): the SHA-256 of the document's text and input metadata.
+"""
+from __future__ import annotations
+
+import json
+import pickle
+import sqlite3
+import tempfile
+import time
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from kg import api
+from kg.errors import KGError, StoreError
+from kg.io import Skipped, read_documents
+from kg.parallel import Runner, batched
+from kg.types import Document
+
+STATE_FILE = "zhkg-corpus.sqlite"
+#: documents analysed per chunk: memory grows with this, not with the corpus
+CHUNK = 256
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS docs (
+    iri TEXT PRIMARY KEY, doc_id TEXT NOT NULL, hash TEXT NOT NULL, source BLOB NOT NULL,
+    names BLOB NOT NULL, contrib BLOB NOT NULL, relations INTEGER NOT NULL, final BLOB NOT NULL);
+"""
+
+
+def _dump(obj) -> bytes:
+    return zlib.compress(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def _load(blob: bytes):
+    return pickle.loads(zlib.decompress(blob))
+
+
+@dataclass
+class UpdateReport:
+    """What an update did, and the corpus it left."""
+
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    relinked: int = 0
+    rewritten: int = 0
+    documents: int = 0
+    entities: int = 0
+    relations: int = 0
+    quads: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class CorpusState:
+    """The per-document records of a store (an SQLite file inside the store's folder)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.db = sqlite3.connect(str(path))
+        self.db.executescript(_SCHEMA)
+
+    def check_options(self, options: api.BuildOptions) -> None:
+        """A store is built with one set of options: another set would mix two kinds of graph."""
+        wanted = json.dumps(options.__dict__, sort_keys=True)
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'options'").fetchone()
+        if row is None:
+            self.db.execute("INSERT INTO meta VALUES ('options', ?)", (wanted,))
+        elif row[0] != wanted:
+            raise KGError(f"the store was built with other options ({row[0]})",
+                          hint="use the same --base, --ner-model and --no-text, or a new store")
+
+    def hashes(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT iri, hash FROM docs"))
+
+    def column(self, name: str, iris: Iterable[str] | None = None) -> Iterator[tuple[str, object]]:
+        """(iri, value) of one column, unpickled, for all records or the given ones."""
+        if iris is None:
+            rows = self.db.execute(f"SELECT iri, {name} FROM docs ORDER BY iri")
+        else:
+            rows = (r for iri in sorted(iris)
+                    for r in self.db.execute(f"SELECT iri, {name} FROM docs WHERE iri = ?", (iri,)))
+        for iri, blob in rows:
+            yield iri, blob if isinstance(blob, (int, str)) else _load(blob)
+
+    def put(self, iri: str, doc: Document, digest: str, source: dict, names, contrib) -> None:
+        self.db.execute("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (iri, doc.id, digest, _dump(source), _dump(names), _dump(contrib),
+                         len(doc.relations), _dump(doc)))
+
+    def delete(self, iri: str) -> None:
+        self.db.execute("DELETE FROM docs WHERE iri = ?", (iri,))
+
+    def commit(self) -> None:
+        self.db.commit()
+
+    def close(self) -> None:
+        self.db.close()
+
+
+class Spill:
+    """Analysed documents waiting for the corpus' names, kept on disk (a temporary SQLite file)."""
+
+    def __init__(self) -> None:
+        self._dir = tempfile.TemporaryDirectory(prefix="zhkg-")
+        self.db = sqlite3.connect(str(Path(self._dir.name) / "spill.sqlite"))
+        self.db.execute("CREATE TABLE pending (iri TEXT PRIMARY KEY, hash TEXT, source BLOB, "
+                        "names BLOB, packed BLOB)")
+        self.names: dict[str, dict] = {}
+
+    def add(self, iri: str, digest: str, source: dict, packed, names) -> None:
+        self.names[iri] = names
+        self.db.execute("INSERT OR REPLACE INTO pending VALUES (?, ?, ?, ?, ?)",
+                        (iri, digest, _dump(source), _dump(names), _dump(packed)))
+
+    def __contains__(self, iri: str) -> bool:
+        return iri in self.names
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def items(self) -> Iterator[tuple[str, str, dict, dict, tuple]]:
+        for iri, digest, source, names, packed in self.db.execute("SELECT * FROM pending ORDER BY iri"):
+            yield iri, digest, _load(source), _load(names), _load(packed)
+
+    def close(self) -> None:
+        self.db.close()
+        self._dir.cleanup()
+
+
+def _source(doc: Document) -> dict:
+    """The document as read (analysis adds metadata to ``doc.meta``; keep the original)."""
+    return {"id": doc.id, "text": doc.text, "source": doc.source, "meta": dict(doc.meta)}
+
+
+def _document(source: dict) -> Document:
+    return Document(id=source["id"], text=source["text"], source=source["source"], meta=dict(source["meta"]))
+
+
+class CorpusBuild:
+    """One update of a store's corpus (see the module docstring for the steps)."""
+
+    def __init__(self, store, runner: Runner, options: api.BuildOptions, progress: bool | None) -> None:
+        from kg.store import OxigraphStore
+
+        if not isinstance(store, OxigraphStore) or store.path is None:
+            raise StoreError("incremental builds need a store on disk: --store oxigraph:DIR")
+        self.store, self.runner, self.options, self.progress = store, runner, options, progress
+        self.state = CorpusState(store.path / STATE_FILE)
+        self.state.check_options(options)
+        self.lexicon = api.default_pipeline(options.ner_model).lexicon
+        self.spill = Spill()
+        self.report = UpdateReport()
+        self.old_hashes = self.state.hashes()
+        self._check_store()
+
+    def _check_store(self) -> None:
+        stored = set(self.store.graphs())
+        foreign = sorted(stored - set(self.old_hashes))
+        if foreign:
+            raise StoreError(f"{len(foreign)} document graph(s) in {self.store.spec} were not built by "
+                             f"`kg build --store` (e.g. <{foreign[0]}>)",
+                             hint="remove them, or build the corpus into a new store")
+        # a graph dropped behind our back (kg remove on an old version): forget its record
+        self.gone = set(self.old_hashes) - stored
+
+    # -- step 1
+    def add_inputs(self, docs: Iterable[Document]) -> None:
+        """Analyse new and changed documents in chunks; skip the unchanged ones."""
+        with api.progress_bar(self.progress, "analyze") as bar:
+            for chunk in batched(api.unique_ids(docs), CHUNK):
+                todo = []
+                for doc in chunk:
+                    iri, digest = self.iri(doc), api.content_hash(doc)
+                    if self.old_hashes.get(iri) == digest and iri not in self.gone:
+                        self.report.unchanged += 1
+                    else:
+                        if iri in self.old_hashes:
+                            self.report.changed += 1
+                        elif iri not in self.spill:
+                            self.report.added += 1
+                        todo.append((doc, digest))
+                self._analyze(todo)
+                bar.update(len(chunk))
+
+    def iri(self, doc: Document) -> str:
+        from kg import ids
+
+        return ids.document_iri(doc.id, self.options.base)
+
+    def _analyze(self, todo: list[tuple[Document, str]]) -> None:
+        sources = [(self.iri(d), h, _source(d)) for d, h in todo]
+        results = self.runner.imap(api.analyze_batch, batched([d for d, _ in todo], api.BATCH),
+                                   self.options)
+        flat = (r for batch in results for r in batch)
+        for (iri, digest, source), (packed, names) in zip(sources, flat):
+            self.spill.add(iri, digest, source, packed, names)
+
+    # -- step 2
+    def relink(self, removed: set[str]) -> None:
+        """Merge the names again; analyse again the stored documents a changed name reaches."""
+        old_names = dict(self.state.column("names"))
+        before = api.merge_names(old_names[i] for i in sorted(old_names))
+        current = {i: n for i, n in old_names.items() if i not in removed and i not in self.spill}
+        current.update(self.spill.names)
+        self.known = api.merge_names(current[i] for i in sorted(current))
+        delta = sorted(n for n in set(before) | set(self.known) if before.get(n) != self.known.get(n))
+        if not delta:
+            return
+        import ahocorasick
+
+        automaton = ahocorasick.Automaton()
+        for name in delta:
+            automaton.add_word(name, name)
+        automaton.make_automaton()
+        stale = []
+        for iri, doc in self.state.column("final"):
+            if iri in current and iri not in self.spill and next(automaton.iter(doc.norm), None):
+                stale.append(iri)
+        for chunk in batched(stale, CHUNK):
+            rows = dict(self.state.column("source", chunk))
+            hashes = self.old_hashes
+            self._analyze([(_document(rows[i]), hashes[i]) for i in chunk])
+        self.report.relinked = len(stale)
+
+    # -- step 3
+    def finish(self, removed: set[str]) -> None:
+        """Relate the analysed documents, resolve entities, rewrite the graphs that changed."""
+        old_contrib = dict(self.state.column("contrib"))
+        before = api.merge_entities((old_contrib[i] for i in sorted(old_contrib)), self.lexicon)
+        known = self.runner.share(self.known)
+        for chunk in batched(self.spill.items(), CHUNK):  # one chunk in memory at a time
+            items = [p[4] for p in chunk]
+            flat = (r for b in self.runner.imap(api.relate_batch, batched(items, api.BATCH), known,
+                                                self.options) for r in b)
+            for (iri, digest, source, names, _), (doc, contrib) in zip(chunk, flat):
+                self.state.put(iri, doc, digest, source, names, contrib)
+                old_contrib[iri] = contrib
+        for iri in removed:
+            old_contrib.pop(iri, None)
+            self.state.delete(iri)
+        entities = api.merge_entities((old_contrib[i] for i in sorted(old_contrib)), self.lexicon)
+        changed = {k for k in set(before) | set(entities) if before.get(k) != entities.get(k)}
+        rewrite = set(self.spill.names) | {i for i, c in old_contrib.items() if changed & c.keys()}
+        self._write(sorted(rewrite), entities)
+        for iri in sorted(removed):
+            self.store.remove_graph(iri)
+        self.report.entities = len(entities)
+
+    def _write(self, iris: list[str], entities) -> None:
+        from pyoxigraph import NamedNode, RdfFormat
+
+        hashes = self.state.hashes()
+        ox_store = self.store.oxigraph
+        with api.progress_bar(self.progress, "write", len(iris)) as bar:
+            for chunk in batched(iris, CHUNK):
+                docs = [d for _, d in self.state.column("final", chunk)]
+                tasks = ((b, api.entity_subsets([d for d, _ in b], entities, self.lexicon))
+                         for b in batched([(d, hashes[self.iri(d)]) for d in docs], api.BATCH))
+                for batch in self.runner.imap(api._graph_task, tasks, self.options):
+                    for iri, _, _ in batch:
+                        if ox_store.contains_named_graph(NamedNode(iri)):
+                            ox_store.remove_graph(NamedNode(iri))
+                    # one load per batch: each call to an on-disk store costs a transaction
+                    ox_store.load(input=b"".join(data for _, data, _ in batch), format=RdfFormat.N_QUADS)
+                    bar.update(len(batch))
+        self.report.rewritten = len(iris)
+
+    def close(self) -> None:
+        self.state.commit()
+        self.report.documents, self.report.relations = self.state.db.execute(
+            "SELECT COUNT(*), COALESCE(SUM(relations), 0) FROM docs").fetchone()
+        self.report.quads = len(self.store)
+        self.spill.close()
+        self.state.close()
+
+
+def update(store_spec: str, inputs: Iterable[str | Path] = (), *, remove: Iterable[str] = (),
+           runner: Runner | None = None, options: api.BuildOptions | None = None,
+           strict: bool = False, progress: bool | None = False) -> UpdateReport:
+    """Add, replace and remove documents of the corpus in ``store_spec`` (``oxigraph:DIR``).
+
+    ``remove`` takes document ids or graph IRIs. The store ends up holding the same graph a
+    fresh build of its documents would give.
+    """
+    from kg.parallel import SerialRunner
+    from kg.store import open_store
+
+    started = time.perf_counter()
+    options = options or api.BuildOptions()
+    runner = runner or SerialRunner()
+    skipped: list[Skipped] = []
+    with open_store(store_spec, create=True) as store:
+        build = CorpusBuild(store, runner, options, progress)
+        try:
+            removed = {_graph_of(store, r, options.base) for r in remove} | build.gone
+            build.add_inputs(read_documents(inputs, strict=strict, skipped=skipped))
+            removed -= set(build.spill.names)
+            build.report.removed = len(removed & set(build.old_hashes))
+            build.relink(removed)
+            build.finish(removed)
+        finally:
+            build.close()
+    build.report.skipped = skipped
+    build.report.seconds = time.perf_counter() - started
+    return build.report
+
+
+def _graph_of(store, doc_id: str, base: str) -> str:
+    from kg import ids
+
+    if doc_id.startswith(("http://", "https://", "urn:")):
+        iri = doc_id
+    else:
+        iri = store.find_document(doc_id, base) or ids.document_iri(doc_id, base)
+    if iri not in set(store.graphs()):
+        raise KGError(f"no document {doc_id!r} in {store.spec}")
+    return iri
+
+
+def is_corpus(store_spec: str) -> bool:
+    """True when ``oxigraph:DIR`` holds a corpus built by ``kg build --store``."""
+    return store_spec.startswith("oxigraph:") and \
+        (Path(store_spec[len("oxigraph:"):]).expanduser() / STATE_FILE).is_file()
+
+
+def remove_documents(store_spec: str, doc_ids: Iterable[str], base: str | None = None) -> list[str]:
+    """Remove documents from a corpus store, rewriting the graphs that shared their entities.
+
+    Returns one line per removed document, for the command line.
+    """
+    from kg.ids import DEFAULT_BASE
+    from kg.store import open_store
+
+    state = CorpusState(Path(store_spec[len("oxigraph:"):]).expanduser() / STATE_FILE)
+    row = state.db.execute("SELECT value FROM meta WHERE key = 'options'").fetchone()
+    state.close()
+    options = api.BuildOptions(**json.loads(row[0])) if row else api.BuildOptions(base or DEFAULT_BASE)
+    with open_store(store_spec) as store:
+        targets = [(d, _graph_of(store, d, options.base)) for d in doc_ids]
+        counts = {iri: sum(1 for _ in store.oxigraph.quads_for_pattern(None, None, None, _node(iri)))
+                  for _, iri in targets}
+    report = update(store_spec, remove=[iri for _, iri in targets], options=options)
+    return [f"removed {d}: graph <{iri}>, {counts[iri]} quads" for d, iri in targets] + \
+        [f"{report.rewritten} graph(s) rewritten; now {report.documents} documents, "
+         f"{report.entities} entities, {report.quads} triples"]
+
+
+def _node(iri: str):
+    from pyoxigraph import NamedNode
+
+    return NamedNode(iri)

@@ -1,0 +1,297 @@
+"""kg viz: the entity-graph model, selection, the page data, escaping and the command."""
+from __future__ import annotations
+
+import json
+import re
+import stat
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from click.testing import CliRunner
+from hypothesis import given, strategies as st
+
+from kg.cli import cli
+from kg.errors import InputError, QueryError
+from kg.ontology import RELATIONS, ZKG_IRI
+from kg.viz import _json_for_script, render, render_html
+from kg.viz.layout import spring_positions
+from kg.viz.model import extract, open_store, term_labels
+from kg.viz.synthetic import HOSTILE, entity_iri, example_trig, synthetic_ntriples
+
+DATA_RE = re.compile(r'<script type="application/json" id="zhkg-data">(.*?)</script>', re.S)
+
+
+def payload(html: str) -> dict:
+    """The JSON data block embedded in a page."""
+    return json.loads(DATA_RE.search(html).group(1))
+
+
+def labels_of(data: dict) -> set[str]:
+    return {n["label"] for n in data["nodes"]}
+
+
+@pytest.fixture(scope="module")
+def trig_path(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("viz") / "example.trig"
+    path.write_text(example_trig(), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def graph(trig_path):
+    return extract(open_store([trig_path]))
+
+
+# ---------------------------------------------------------------- model
+
+def test_nodes_are_the_entities_only(graph):
+    assert {n.label for n in graph.nodes.values()} == {
+        "中国工商银行", "工银玺链", "区块链", "蚂蚁集团", "张三", "杭州", HOSTILE, "中国人民银行"}
+    assert not any("#" in iri for iri in graph.nodes)  # no statements, sentences, phrases, articles
+
+
+@pytest.mark.parametrize("name, cls, aliases, english, wikidata", [
+    ("中国工商银行", "FinancialInstitution", ["工商银行", "工行"],
+     "Industrial and Commercial Bank of China", "http://www.wikidata.org/entity/Q26463"),
+    ("蚂蚁集团", "FinancialInstitution", ["蚂蚁金服"], "Ant Group", None),
+    ("工银玺链", "Platform", [], None, None),
+    ("张三", "Person", [], None, None),
+    ("杭州", "Place", [], None, None),
+])
+def test_node_details(graph, name, cls, aliases, english, wikidata):
+    node = graph.nodes[entity_iri(name)]
+    assert (node.label, node.cls, node.aliases, node.english, node.wikidata) == (
+        name, cls, aliases, english, wikidata)
+
+
+@pytest.mark.parametrize("subject, prop, obj, sentence", [
+    ("中国工商银行", "develops", "工银玺链", "中国工商银行推出了工银玺链平台。"),
+    ("工银玺链", "usesTechnology", "区块链", "工银玺链基于区块链技术构建。"),
+    ("蚂蚁集团", "cooperatesWith", "中国工商银行", "蚂蚁集团与中国工商银行签署战略合作协议。"),
+    ("张三", "worksFor", "蚂蚁集团", "张三担任蚂蚁集团首席技术官。"),
+    ("蚂蚁集团", "locatedIn", "杭州", "蚂蚁集团总部位于杭州。"),
+    (HOSTILE, "cooperatesWith", "蚂蚁集团", f"{HOSTILE}与蚂蚁集团合作。"),
+    ("中国人民银行", "regulates", "蚂蚁集团", "中国人民银行监管蚂蚁集团。"),
+])
+def test_edges_carry_evidence_with_mentions(graph, subject, prop, obj, sentence):
+    edge = next(e for e in graph.edges if (e.source, e.prop, e.target) ==
+                (entity_iri(subject), prop, entity_iri(obj)))
+    [ev] = edge.evidence
+    assert ev.text == sentence
+    assert (ev.extractor, ev.confidence) == ("rules.v1", 0.9)
+    marked = {role: ev.text[b:e] for b, e, role in ev.highlights}
+    assert marked == {"subject": subject, "object": obj}
+
+
+def test_edge_set_is_exact(graph):
+    assert len(graph.edges) == 7
+    assert graph.edges == sorted(graph.edges, key=lambda e: (e.source, e.prop, e.target))
+
+
+def test_metric_with_evidence(graph):
+    [metric] = graph.nodes[entity_iri("中国工商银行")].metrics
+    assert (metric["label"], metric["value"], metric["unit"], metric["qualifier"]) == (
+        "个人客户", "700000000", "户", "atLeast")
+    assert [e["text"] for e in metric["evidence"]] == ["该行个人客户超过7亿户。"]
+
+
+def test_mentions_fall_back_to_the_name_without_nif_phrases():
+    text = example_trig()
+    without = "\n".join(line for line in text.splitlines() if "a nif:Phrase" not in line)
+    g = extract(open_store(rdflib.Dataset().parse(data=without, format="trig")))
+    edge = next(e for e in g.edges if e.prop == "develops")
+    ev = edge.evidence[0]
+    assert {role: ev.text[b:e] for b, e, role in ev.highlights} == {
+        "subject": "中国工商银行", "object": "工银玺链"}
+
+
+def test_relation_labels_are_chinese_and_input_overrides():
+    labels = term_labels(ox.Store())
+    for rel in RELATIONS:
+        assert labels[rel] and not labels[rel].isascii(), rel
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode(ZKG_IRI + "develops"),
+                      ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+                      ox.Literal("开发", language="zh")))
+    assert term_labels(store)["develops"] == "开发"
+
+
+# ---------------------------------------------------------------- page data
+
+def test_sources_give_identical_bytes(trig_path):
+    from_paths = render_html([trig_path])
+    assert render_html([trig_path]) == from_paths  # deterministic
+    ds = rdflib.Dataset()
+    ds.parse(trig_path, format="trig")
+    assert render_html(ds) == from_paths
+    store = ox.Store()
+    store.load(path=str(trig_path), format=ox.RdfFormat.TRIG)
+    assert render_html(store) == from_paths
+
+
+def test_page_is_self_contained(trig_path):
+    html = render_html([trig_path], title="测试")
+    assert '<meta charset="utf-8">' in html
+    assert not re.search(r"<(script|link|img|iframe)\b[^>]*\b(src|href)=", html, re.I)
+    assert "cdn" not in html.split("<body", 1)[1].lower().split("<script>", 1)[0]
+    assert "<title>测试</title>" in html
+    data = payload(html)
+    assert len(data["nodes"]) == 8 and len(data["edges"]) == 7
+    assert {e["label"] for e in data["edges"]} >= {"研发", "合作", "监管"}
+    assert all(e["arrows"] == "to" for e in data["edges"])
+    assert data["omitted"] is None
+
+
+def test_hostile_text_is_escaped(trig_path):
+    html = render_html([trig_path], title='</title><script>alert(1)</script>')
+    assert "<script>window.__pwned" not in html
+    assert "<script>alert(1)" not in html
+    block = DATA_RE.search(html).group(1)
+    assert not set("<>&") & set(block)
+    assert HOSTILE in labels_of(payload(html))
+
+
+@given(st.text())
+def test_json_for_script_round_trips_without_markup(text):
+    out = _json_for_script({"t": text})
+    assert not set("<>&\u2028\u2029") & set(out)
+    assert json.loads(out) == {"t": text}
+
+
+def test_sizes_follow_degree(trig_path):
+    data = payload(render_html([trig_path]))
+    size = {n["label"]: n["size"] for n in data["nodes"]}
+    assert size["蚂蚁集团"] > size["中国工商银行"] > size["杭州"]
+
+
+# ---------------------------------------------------------------- selection
+
+@pytest.mark.parametrize("focus, depth, expected", [
+    ("工行", 0, {"中国工商银行"}),
+    ("工行", 1, {"中国工商银行", "工银玺链", "蚂蚁集团"}),
+    ("Ant Group", 1, {"蚂蚁集团", "中国工商银行", "张三", "杭州", HOSTILE, "中国人民银行"}),
+    (entity_iri("区块链"), 2, {"区块链", "工银玺链", "中国工商银行"}),
+    ("中国工商银行", 3, {"中国工商银行", "工银玺链", "区块链", "蚂蚁集团", "张三", "杭州",
+                     HOSTILE, "中国人民银行"}),
+])
+def test_focus_and_depth(trig_path, focus, depth, expected):
+    data = payload(render_html([trig_path], focus=focus, depth=depth))
+    assert labels_of(data) == expected
+    assert data["nodes"][data["focus"]]["label"] in expected
+
+
+def test_unknown_focus_is_a_user_error(trig_path):
+    with pytest.raises(InputError, match="no entity named"):
+        render_html([trig_path], focus="不存在的公司")
+
+
+def test_max_nodes_keeps_the_best_connected(tmp_path):
+    path = tmp_path / "g.nt"
+    path.write_text(synthetic_ntriples(60, seed=3), encoding="utf-8")
+    full = extract(open_store([path]))
+    deg = full.degrees()
+    html, counts = render([path], max_nodes=10)
+    data = payload(html)
+    kept = {full.nodes[n["iri"]].iri for n in data["info"]["nodes"]}
+    assert len(kept) == 10 and counts["nodes"] == 10
+    assert min(deg[i] for i in kept) >= max(deg[i] for i in full.nodes if i not in kept)
+    assert data["omitted"]["nodes"] == 50
+    assert data["omitted"]["edges"] == len(full.edges) - len(data["edges"])
+    assert sum(data["omitted"]["byClass"].values()) == 50
+
+
+def test_construct_query_selects_the_subgraph(trig_path):
+    q = "CONSTRUCT { ?s zkg:develops ?o } WHERE { ?s zkg:develops ?o }"
+    data = payload(render_html([trig_path], query=q))
+    assert labels_of(data) == {"中国工商银行", "工银玺链"}
+    [edge] = data["edges"]
+    assert edge["label"] == "研发"
+    assert data["info"]["edges"][0]["evidence"][0]["text"] == "中国工商银行推出了工银玺链平台。"
+
+
+@pytest.mark.parametrize("query, message", [
+    ("SELECT * WHERE { ?s ?p ?o }", "CONSTRUCT"),
+    ("CONSTRUCT { ?s ?p } WHERE {", "invalid SPARQL"),
+])
+def test_bad_queries(trig_path, query, message):
+    with pytest.raises(QueryError, match=message):
+        render_html([trig_path], query=query)
+
+
+# ---------------------------------------------------------------- layout
+
+def test_layout_is_deterministic_and_spread():
+    edges = [(i, (i * 7) % 40) for i in range(1, 40)] + [(40, 41)]
+    pos = spring_positions(45, edges)
+    assert pos == spring_positions(45, edges)
+    assert len(set(pos)) == 45  # no two nodes on the same spot
+    assert all(isinstance(c, int) for xy in pos for c in xy)
+
+
+# ---------------------------------------------------------------- command
+
+def test_cli_writes_the_page(trig_path, tmp_path):
+    out = tmp_path / "g.html"
+    result = CliRunner().invoke(cli, ["viz", str(trig_path), "-o", str(out), "--title", "示例"])
+    assert result.exit_code == 0, result.output
+    assert "8 entities, 7 relations" in result.output
+    assert "<title>示例</title>" in out.read_text(encoding="utf-8")
+    assert stat.S_IMODE(out.stat().st_mode) & 0o044  # not left private by the temp file
+    assert [p.name for p in tmp_path.iterdir()] == ["g.html"]  # no temp file left
+
+
+def test_cli_refuses_to_overwrite_without_force(trig_path, tmp_path):
+    out = tmp_path / "g.html"
+    out.write_text("keep", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["viz", str(trig_path), "-o", str(out)])
+    assert result.exit_code == 1 and "--force" in result.output
+    assert out.read_text(encoding="utf-8") == "keep"
+    assert CliRunner().invoke(cli, ["viz", str(trig_path), "-o", str(out), "--force"]).exit_code == 0
+    assert out.read_text(encoding="utf-8") != "keep"
+
+
+@pytest.mark.parametrize("content, name, message", [
+    (None, "missing.ttl", "no such file"),
+    ("this is not turtle", "bad.ttl", "cannot parse"),
+    ("x", "graph.xyz", "unknown RDF format"),
+])
+def test_cli_bad_input_is_one_line(tmp_path, content, name, message):
+    path = tmp_path / name
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["viz", str(path), "-o", str(tmp_path / "g.html")])
+    assert result.exit_code == 1
+    assert result.output.startswith("kg: error: ") and message in result.output
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output
+
+
+def test_cli_usage_errors(trig_path, tmp_path):
+    out = str(tmp_path / "g.html")
+    assert CliRunner().invoke(cli, ["viz", "-o", out]).exit_code == 2
+    assert CliRunner().invoke(cli, ["viz", str(trig_path), "--store", "oxigraph:x", "-o", out]
+                              ).exit_code == 2
+    assert CliRunner().invoke(cli, ["viz", str(trig_path), "-o", out, "--max-nodes", "0"]
+                              ).exit_code == 2
+
+
+def test_cli_reads_a_store_and_a_query_file(trig_path, tmp_path):
+    db = tmp_path / "db"
+    store = ox.Store(str(db))
+    store.load(path=str(trig_path), format=ox.RdfFormat.TRIG)
+    store.flush()
+    del store
+    rq = tmp_path / "q.rq"
+    rq.write_text("CONSTRUCT { ?p zkg:worksFor ?o } WHERE { ?p zkg:worksFor ?o }", encoding="utf-8")
+    out = tmp_path / "g.html"
+    result = CliRunner().invoke(cli, ["viz", "--store", f"oxigraph:{db}", "--query", str(rq),
+                                      "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert labels_of(payload(out.read_text(encoding="utf-8"))) == {"张三", "蚂蚁集团"}
+
+
+def test_cli_focus_not_found(trig_path, tmp_path):
+    result = CliRunner().invoke(cli, ["viz", str(trig_path), "-o", str(tmp_path / "g.html"),
+                                      "--focus", "无此实体"])
+    assert result.exit_code == 1 and "no entity named" in result.output
