@@ -91,6 +91,14 @@ class CorpusState:
             raise KGError(f"the store was built with other options ({row[0]})",
                           hint="use the same --base, --ner-model and --no-text, or a new store")
 
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+        self.db.commit()
+
     def hashes(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT iri, hash FROM docs"))
 
@@ -173,17 +181,21 @@ class CorpusBuild:
         self.spill = Spill()
         self.report = UpdateReport()
         self.old_hashes = self.state.hashes()
+        # an update that did not finish leaves the flag set: the next one rewrites every graph
+        self.repair = self.state.get_meta("dirty") == "1"
         self._check_store()
+        self.state.set_meta("dirty", "1")
 
     def _check_store(self) -> None:
         stored = set(self.store.graphs())
-        foreign = sorted(stored - set(self.old_hashes))
-        if foreign:
-            raise StoreError(f"{len(foreign)} document graph(s) in {self.store.spec} were not built by "
-                             f"`kg build --store` (e.g. <{foreign[0]}>)",
+        self.orphans = sorted(stored - set(self.old_hashes))
+        if self.orphans and not self.repair:
+            raise StoreError(f"{len(self.orphans)} document graph(s) in {self.store.spec} were not built by "
+                             f"`kg build --store` (e.g. <{self.orphans[0]}>)",
                              hint="remove them, or build the corpus into a new store")
-        # a graph dropped behind our back (kg remove on an old version): forget its record
-        self.gone = set(self.old_hashes) - stored
+        # a graph dropped behind our back (kg remove on an old version): forget its record;
+        # when repairing, the records are the truth and every graph is written again
+        self.gone = set() if self.repair else set(self.old_hashes) - stored
 
     # -- step 1
     def add_inputs(self, docs: Iterable[Document]) -> None:
@@ -263,9 +275,14 @@ class CorpusBuild:
         entities = api.merge_entities((old_contrib[i] for i in sorted(old_contrib)), self.lexicon)
         changed = {k for k in set(before) | set(entities) if before.get(k) != entities.get(k)}
         rewrite = set(self.spill.names) | {i for i, c in old_contrib.items() if changed & c.keys()}
+        if self.repair:
+            rewrite |= set(old_contrib)
+        self.state.commit()  # the records first: an interrupted write is repaired from them
         self._write(sorted(rewrite), entities)
-        for iri in sorted(removed):
+        for iri in sorted(removed | set(self.orphans)):
             self.store.remove_graph(iri)
+        self.store.oxigraph.flush()
+        self.state.set_meta("dirty", "0")
         self.report.entities = len(entities)
 
     def _write(self, iris: list[str], entities) -> None:

@@ -1,12 +1,17 @@
 """Every user-facing error in one place, with the exit codes the CLI documents.
 
-Exit codes (also in the README):
-  0  success
-  1  a user error: bad input, missing file, unknown store or format (one line on stderr)
-  2  bad command-line usage (click's own code)
-  3  the build finished, but some inputs were skipped (each one reported)
-  4  validation failed (SHACL violations or contract problems)
-  5  a store or SPARQL endpoint could not be reached
+Exit codes (also in the README; every message, with what to do, is in docs/errors.md):
+  0    success
+  1    a user error: bad input (with --strict), no input readable, missing file, output exists
+       without --force, unknown store or format, bad --base, bad query (one line on stderr)
+  2    bad command-line usage (click's own code)
+  3    the build finished, but some inputs were skipped (each one reported as a warning)
+  4    validation failed (SHACL violations or contract problems)
+  5    a store or SPARQL endpoint could not be reached (or a server could not listen)
+  130  interrupted (Ctrl-C); outputs are atomic, so the previous output is intact
+
+Messages are one line: ``kg: error: <what is wrong>; <what to do>``, and for a skipped input
+``kg: warning: skipped <file[:line]>: <what is wrong>; <what to do>``.
 """
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ EXIT_USAGE = 2
 EXIT_PARTIAL = 3
 EXIT_INVALID = 4
 EXIT_UNREACHABLE = 5
+EXIT_INTERRUPTED = 130
 
 
 class KGError(Exception):

@@ -5,7 +5,7 @@ once and never modified after (offsets index the decoded text, CRLF line ends in
 
 * UTF-8, with or without a BOM;
 * UTF-16 and UTF-32 with a BOM, and UTF-16 LE/BE without one when the text is plausible;
-* GB18030 (a superset of GBK and GB2312) when the bytes are not UTF-8.
+* GB18030 (a superset of GBK and GB2312) when the bytes are not UTF-8 and read as Chinese.
 
 A bad input never stops the others: it becomes a :class:`Skipped` record naming the file
 (and line) or the byte offset, and saying what to do, unless ``strict`` asks to stop at the
@@ -84,8 +84,16 @@ def _plausible(text: str) -> float:
 
 
 def _sniff_utf16(data: bytes) -> str | None:
-    """Text of BOM-less UTF-16 (LE or BE), or None when neither reading is plausible."""
+    """Text of BOM-less UTF-16 (LE or BE), or None when neither reading is plausible.
+
+    Two printable ASCII bytes make a CJK code unit, so mostly-ASCII bytes (a GBK or Latin-1 file
+    with some English) are never taken for UTF-16: real UTF-16 has a NUL beside each ASCII letter.
+    """
     if len(data) % 2:
+        return None
+    head = data[:2 * SAMPLE]
+    ascii_pairs = sum(1 for a, b in zip(head[0::2], head[1::2]) if 0x20 <= a < 0x7F and 0x20 <= b < 0x7F)
+    if ascii_pairs * 2 > len(head) // 2:
         return None
     best: tuple[float, str] | None = None
     for enc in ("utf-16-le", "utf-16-be"):
@@ -97,6 +105,25 @@ def _sniff_utf16(data: bytes) -> str | None:
         if score >= 0.9 and (best is None or score > best[0]):
             best = (score, text)
     return best[1] if best else None
+
+
+def _common_han(text: str) -> float:
+    """The share of Han characters in a sample that GB2312 (the 6,763 common ones) holds.
+
+    Over 0.9 for Simplified text and about 0.55 for Traditional; Latin-1 or Big5 bytes read as
+    GB18030 give rare characters. 1.0 when there is no Han character to judge by.
+    """
+    han = [c for c in text[:SAMPLE] if "\u3400" <= c <= "\u9fff" or ord(c) >= 0x20000]
+    if not han:
+        return 1.0
+    common = 0
+    for c in han:
+        try:
+            c.encode("gb2312")
+            common += 1
+        except UnicodeEncodeError:
+            pass
+    return common / len(han)
 
 
 def _line_of(data: bytes, offset: int) -> int:
@@ -149,7 +176,7 @@ def _decode(data: bytes) -> str:
             text = data.decode("gb18030")
         except UnicodeDecodeError:
             text = None
-        if text is not None and _plausible(text) >= 0.8:
+        if text is not None and _plausible(text) >= 0.8 and _common_han(text) >= 0.4:
             return _check_controls(text, data, 0)
     raise _Bad(f"not valid UTF-8 (byte 0x{data[start]:02X} at byte offset {start}, line "
                f"{_line_of(data, start)}), nor UTF-16 or GB18030", _CONVERT)

@@ -80,6 +80,9 @@ class PoolRunner(Runner):
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        # start the workers now, before the caller opens stores or starts threads of its own
+        for future in [self._pool.submit(os.getpid) for _ in range(workers)]:
+            future.result()
 
     def imap(self, func: Callable, batches: Iterable[Any], *args) -> Iterator[Any]:
         pending: deque = deque()

@@ -2,8 +2,9 @@
 
 ``run_query(sources_or_store, query, params)`` returns a :class:`QueryResult` whatever the backend
 (files read into memory, an Oxigraph store on disk, a remote SPARQL 1.1 endpoint). The contract's
-prefixes are pre-declared, and every query sees the union of all document graphs as its default
-graph, so no ``GRAPH`` clause is needed.
+prefixes are pre-declared, and every query reads the store's default graph, the merge of all
+document graphs (see :mod:`kg.store`), so no ``GRAPH`` clause is needed and a triple stated by
+several documents counts once.
 
 Parameters (``--param name=value``) are never pasted into the query text as text: each value is
 parsed into one RDF term, written by Oxigraph's N-Triples serializer, and joined to the query as

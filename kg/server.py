@@ -3,7 +3,7 @@
 ``GET /query?query=...``, ``POST /query`` (form ``query=`` or ``application/sparql-query``) and,
 only with ``allow_update``, ``POST /update`` (form ``update=`` or ``application/sparql-update``).
 Results are negotiated from the ``Accept`` header: SPARQL results JSON (default), XML, CSV, TSV;
-graphs as Turtle (default), N-Triples, N-Quads, TriG, JSON-LD or RDF/XML. Queries see the union
+graphs as Turtle (default), N-Triples, N-Quads, TriG, JSON-LD or RDF/XML. Queries read the merge
 of all graphs as the default graph, like ``kg query``.
 """
 from __future__ import annotations
@@ -93,6 +93,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         url = urllib.parse.urlsplit(self.path)
         params = urllib.parse.parse_qs(url.query)
+        if url.path not in ("/", "/query", "/sparql", "/update"):
+            return self._send(HTTPStatus.NOT_FOUND, b"not found; use /query or /update\n")
         ctype = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_BODY:
@@ -130,9 +132,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.OK, body, media + charset)
 
     def _evaluate(self, query: str, params: dict, fmt) -> bytes:
-        options = {"prefixes": dict(PREFIXES), "use_default_graph_as_union": True}
+        options = {"prefixes": dict(PREFIXES)}  # the default graph is the merge of all graphs
         if params.get("default-graph-uri"):
-            options["use_default_graph_as_union"] = False
             options["default_graph"] = [ox.NamedNode(g) for g in params["default-graph-uri"]]
         if params.get("named-graph-uri"):
             options["named_graphs"] = [ox.NamedNode(g) for g in params["named-graph-uri"]]

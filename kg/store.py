@@ -1,14 +1,20 @@
 """Graph stores: RDF files in memory, an Oxigraph store on disk, or a remote SPARQL 1.1 endpoint.
 
-One named graph per document (its IRI is the Article's). Every entity description lives inside
-the graphs of the documents that mention it, so replacing or removing a document's graph is all
-an incremental build needs.
+Layout of every store kg writes: one named graph per document (its IRI is the Article's), and a
+default graph that is the RDF merge (set union) of all named graphs. Every entity description
+lives inside the graphs of the documents that mention it, so replacing or removing a document's
+graph is all an incremental build needs; the store keeps the merged default graph in step.
+
+Queries read the merged default graph, so they see every document without ``GRAPH`` clauses and
+a triple stated by several documents counts once. (Oxigraph 0.5's own "union default graph"
+returns such a triple once per graph: duplicated rows, inflated counts and joins that grow with
+the number of documents; oxigraph#1919, fixed upstream after 0.5.)
 
 Store specs (``open_store``):
 
     memory                 an empty in-memory store
     oxigraph:DIR           a persistent embedded Oxigraph store in DIR
-    http(s)://HOST/PATH    a SPARQL 1.1 query endpoint (updates: SPARQL Update or Graph Store Protocol)
+    http(s)://HOST/PATH    a SPARQL 1.1 query endpoint (updates: SPARQL Update, or Graph Store Protocol)
 """
 from __future__ import annotations
 
@@ -44,6 +50,9 @@ DOC_BASE = PREFIXES["zkgr"] + "doc/"
 _ARTICLE = ox.NamedNode(ZKG_IRI + "Article")
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _LOADING = ox.NamedNode("urn:zhkg:loading")
+#: graph of triples that belong to no single document (a Turtle file describing several articles)
+UNASSIGNED = PREFIXES["zkgr"] + "graph/unassigned"
+_MERGED = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 TIMEOUT = 30.0
 
 
@@ -79,31 +88,48 @@ def rdf_format(path: Path) -> ox.RdfFormat:
     return fmt
 
 
-def read_rdf(path: str | Path) -> tuple[ox.Store, list, list[str]]:
+def read_rdf(path: str | Path) -> tuple[ox.Store, list[ox.NamedNode], list[str]]:
     """Read one RDF file into a scratch in-memory store, one named graph per document.
 
     TriG and N-Quads keep their graphs. A Turtle or N-Triples file that describes exactly one
-    ``zkg:Article`` goes into that article's graph; otherwise into the default graph (a note
-    says so). Returns the scratch store, its graph names and the notes.
+    ``zkg:Article`` goes into that article's graph. Anything else (several articles in one
+    graph, default-graph triples) goes into the ``UNASSIGNED`` graph, and a note says so.
+    Returns the scratch store, its graph names and the notes.
     """
     path = Path(path)
     fmt = rdf_format(path)
     scratch = ox.Store()
     _load_file(scratch, path, fmt, to_graph=None if fmt.supports_datasets else _LOADING)
     notes: list[str] = []
+    source = ox.DefaultGraph()
     if not fmt.supports_datasets:
+        source = _LOADING
         articles = {q.subject for q in scratch.quads_for_pattern(None, _RDF_TYPE, _ARTICLE, _LOADING)}
-        target = next(iter(articles)) if len(articles) == 1 else ox.DefaultGraph()
-        if len(articles) > 1:
-            notes.append(f"{path}: {len(articles)} articles in one graph were loaded into the default graph; "
+        if len(articles) == 1:
+            _move_graph(scratch, _LOADING, next(iter(articles)))
+        elif articles:
+            notes.append(f"{path}: {len(articles)} articles in one graph were loaded into <{UNASSIGNED}>; "
                          "use TriG or N-Quads to keep one graph per document")
-        data = scratch.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=_LOADING)
-        scratch = ox.Store()
-        scratch.load(input=data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
-    graphs = sorted(scratch.named_graphs(), key=str)
-    if any(True for _ in scratch.quads_for_pattern(None, None, None, ox.DefaultGraph())):
-        graphs.append(ox.DefaultGraph())
+    if any(True for _ in scratch.quads_for_pattern(None, None, None, source)):
+        _move_graph(scratch, source, ox.NamedNode(UNASSIGNED))
+    graphs = sorted(scratch.named_graphs(), key=lambda g: g.value)
     return scratch, graphs, notes
+
+
+def _move_graph(store: ox.Store, source, target) -> None:
+    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=source)
+    store.clear_graph(source)
+    if isinstance(source, ox.NamedNode):
+        store.remove_graph(source)
+    store.load(input=data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+
+
+def _unmerge(graph_iri: str) -> str:
+    """SPARQL Update dropping a named graph and its triples that no other graph states."""
+    g = str(ox.NamedNode(graph_iri))
+    return (f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} "
+            f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {g}) }} }} ;\n"
+            f"DROP SILENT GRAPH {g}")
 
 
 def _load_file(store: ox.Store, path: Path, fmt: ox.RdfFormat, to_graph=None) -> None:
@@ -131,14 +157,10 @@ class Store(ABC):
         for path in paths:
             scratch, graphs, notes = read_rdf(path)
             for graph in graphs:
-                quads = scratch.quads_for_pattern(None, None, None, graph)
-                if isinstance(graph, ox.DefaultGraph):
-                    self._add_default(quads)
-                else:
-                    self.replace_graph(graph.value, quads)
-                    report.graphs.append(graph.value)
+                self.replace_graph(graph.value, scratch.quads_for_pattern(None, None, None, graph))
             report.files += 1
             report.quads += len(scratch)
+            report.graphs += [g.value for g in graphs]
             report.notes += notes
         return report
 
@@ -161,10 +183,6 @@ class Store(ABC):
     @abstractmethod
     def quads(self) -> Iterator[ox.Quad]:
         """Every quad in the store."""
-
-    @abstractmethod
-    def _add_default(self, quads: Iterable) -> None:
-        """Add triples to the default graph."""
 
     def find_document(self, doc_id: str, base: str = PREFIXES["zkgr"]) -> str | None:
         """The graph IRI of a document given its id or IRI, or None."""
@@ -215,39 +233,47 @@ class OxigraphStore(Store):
         report = LoadReport()
         for path in paths:
             scratch, graphs, notes = read_rdf(path)
-            named = [g for g in graphs if not isinstance(g, ox.DefaultGraph)]
-            for graph in named:
-                self._store.remove_graph(graph) if self._store.contains_named_graph(graph) else None
-            # N-Quads from store to store stays inside Oxigraph: no Python object per quad
+            for graph in graphs:
+                if self._store.contains_named_graph(graph):
+                    self._store.update(_unmerge(graph.value))
+            # store to store as N-Quads/N-Triples bytes: no Python object per quad
             self._store.load(input=scratch.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+            merged = scratch.query(_MERGED).serialize(format=ox.RdfFormat.N_TRIPLES)
+            self._store.load(input=merged, format=ox.RdfFormat.N_TRIPLES)
             report.files += 1
             report.quads += len(scratch)
-            report.graphs += [g.value for g in named]
+            report.graphs += [g.value for g in graphs]
             report.notes += notes
         return report
 
     def load_raw(self, paths: Iterable[str | Path]) -> int:
-        """Load files as they are (no graph replacement): the fast path for querying files."""
+        """Load files as they are, then merge their named graphs into the default graph.
+
+        The fast path for querying files: no graph is replaced, and Turtle or N-Triples go
+        straight into the default graph.
+        """
         for path in paths:
             path = Path(path)
             _load_file(self._store, path, rdf_format(path))
+        self._store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
         return len(self._store)
 
     def replace_graph(self, graph_iri: str, quads: Iterable) -> int:
         graph = ox.NamedNode(graph_iri)
-        new = [ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads]
+        triples = [q.triple if isinstance(q, ox.Quad) else q for q in quads]
         if self._store.contains_named_graph(graph):
-            self._store.remove_graph(graph)
+            self._store.update(_unmerge(graph_iri))
         self._store.add_graph(graph)
-        self._store.extend(new)
-        return len(new)
+        self._store.extend([ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples])
+        self._store.extend([ox.Quad(t.subject, t.predicate, t.object) for t in triples])
+        return len(triples)
 
     def remove_graph(self, graph_iri: str) -> int:
         graph = ox.NamedNode(graph_iri)
         if not self._store.contains_named_graph(graph):
             return 0
         count = sum(1 for _ in self._store.quads_for_pattern(None, None, None, graph))
-        self._store.remove_graph(graph)
+        self._store.update(_unmerge(graph_iri))
         return count
 
     def graphs(self) -> list[str]:
@@ -257,7 +283,7 @@ class OxigraphStore(Store):
         form = check_query(sparql)
         text = bind_params(sparql, bindings or {})
         try:
-            result = self._store.query(text, prefixes=dict(PREFIXES), use_default_graph_as_union=True)
+            result = self._store.query(text, prefixes=dict(PREFIXES))
             return QueryResult.from_oxigraph(result, form)
         except SyntaxError as exc:  # only if binding produced something the parser rejects
             raise QueryError(f"cannot bind parameters: {exc}") from None
@@ -265,10 +291,8 @@ class OxigraphStore(Store):
             raise QueryError(f"query failed: {exc}") from None
 
     def quads(self) -> Iterator[ox.Quad]:
-        return iter(self._store)
-
-    def _add_default(self, quads: Iterable) -> None:
-        self._store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
+        """The quads of the named graphs (the default graph is their merge)."""
+        return (q for q in self._store if not isinstance(q.graph_name, ox.DefaultGraph))
 
     def __len__(self) -> int:
         return len(self._store)
@@ -285,14 +309,15 @@ class OxigraphStore(Store):
 
 
 class EndpointStore(Store):
-    """A remote SPARQL 1.1 endpoint.
+    """A remote SPARQL 1.1 endpoint holding the same layout as the other stores.
 
-    Queries use the SPARQL 1.1 Protocol (form POST). Writes use the Graph Store Protocol
-    (PUT/DELETE of one named graph per document) when ``graph_store_url`` is given, else SPARQL
-    Update at ``update_url`` (default: the query URL with a final ``/query`` or ``/sparql``
-    replaced by ``/update``, else the query URL itself). The server should expose the union of
-    its named graphs as the default graph (``oxigraph serve --union-default-graph``, Fuseki
-    ``unionDefaultGraph``; Virtuoso and GraphDB do it by default).
+    Queries use the SPARQL 1.1 Protocol (form POST) and read the server's default graph, which
+    kg keeps as the merge of the document graphs: configure the server *without* a union
+    default graph (plain ``oxigraph serve``, Fuseki without ``unionDefaultGraph``). Writes use
+    SPARQL Update at ``update_url`` (default: the query URL with a final ``/query`` or
+    ``/sparql`` replaced by ``/update``, else the query URL itself); with ``graph_store_url``
+    the triples themselves travel over the Graph Store Protocol (PUT of the document graph,
+    POST to the default graph), and SPARQL Update only drops what a document alone stated.
     """
 
     def __init__(self, url: str, *, update_url: str | None = None, graph_store_url: str | None = None,
@@ -353,23 +378,21 @@ class EndpointStore(Store):
     def replace_graph(self, graph_iri: str, quads: Iterable) -> int:
         triples = [q.triple if isinstance(q, ox.Quad) else q for q in quads]
         body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        graph = str(ox.NamedNode(graph_iri))
         if self.graph_store_url:
-            self._request(self._gsp_url(graph_iri), data=body, method="PUT",
-                          headers={"Content-Type": "application/n-triples"})
+            self._update(_unmerge(graph_iri))
+            headers = {"Content-Type": "application/n-triples"}
+            self._request(self._gsp_url(graph_iri), data=body, method="PUT", headers=headers)
+            self._request(f"{self.graph_store_url}?default", data=body, method="POST", headers=headers)
         else:
-            graph = str(ox.NamedNode(graph_iri))
-            self._update(f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n"
-                         f"{body.decode('utf-8')}}} }}")
+            text = body.decode("utf-8")
+            self._update(f"{_unmerge(graph_iri)} ;\nINSERT DATA {{ GRAPH {graph} {{\n{text}}}\n{text}}}")
         return len(triples)
 
     def remove_graph(self, graph_iri: str) -> int:
         count = self._count(graph_iri)
-        if count == 0:
-            return 0
-        if self.graph_store_url:
-            self._request(self._gsp_url(graph_iri), method="DELETE")
-        else:
-            self._update(f"DROP SILENT GRAPH {ox.NamedNode(graph_iri)}")
+        if count:
+            self._update(_unmerge(graph_iri))
         return count
 
     def _count(self, graph_iri: str) -> int:
@@ -384,24 +407,14 @@ class EndpointStore(Store):
         return sorted(row[0].value for row in result.rows if isinstance(row[0], ox.NamedNode))
 
     def quads(self) -> Iterator[ox.Quad]:
+        """The quads of the named graphs (the default graph is their merge)."""
         named = self._select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         for s, p, o, g in named.rows:
             yield ox.Quad(s, p, o, g)
-        default = self._select("SELECT ?s ?p ?o WHERE { ?s ?p ?o MINUS { GRAPH ?g { ?s ?p ?o } } }")
-        for s, p, o in default.rows:
-            yield ox.Quad(s, p, o, ox.DefaultGraph())
 
     def _select(self, sparql: str) -> QueryResult:
         body, _ = self._raw_query(sparql, "application/sparql-results+json")
         return QueryResult.from_oxigraph(ox.parse_query_results(input=body, format=ox.QueryResultsFormat.JSON))
-
-    def _add_default(self, quads: Iterable) -> None:
-        body = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES)
-        if self.graph_store_url:
-            self._request(f"{self.graph_store_url}?default", data=body, method="POST",
-                          headers={"Content-Type": "application/n-triples"})
-        else:
-            self._update(f"INSERT DATA {{\n{body.decode('utf-8')}}}")
 
     def _gsp_url(self, graph_iri: str) -> str:
         return f"{self.graph_store_url}?graph={urllib.parse.quote(graph_iri, safe='')}"
@@ -434,7 +447,7 @@ def open_store(spec: str, *, create: bool = False, update_url: str | None = None
 
 
 def open_files(paths: Sequence[str | Path]) -> OxigraphStore:
-    """Read RDF files into a new in-memory store (named graphs kept, triples in the default graph)."""
+    """Read RDF files into a new in-memory store: named graphs kept, the default graph their merge."""
     if not paths:
         raise InputError("no RDF files given")
     store = OxigraphStore()

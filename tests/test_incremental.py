@@ -103,7 +103,7 @@ def test_a_changed_document_replaces_its_graph(tmp_path, db):
 def test_remove_equals_a_fresh_build_and_drops_orphan_entities(tmp_path, db):
     update(f"oxigraph:{db}", [write_jsonl(tmp_path / "all.jsonl", ["star-a", "star-b", "pay-c"]),
                               EXAMPLES / "pboc_regulation.txt"])
-    assert is_corpus(f"oxigraph:{db}")
+    assert is_corpus(f"oxigraph:{db}") and (db / STATE_FILE).is_file()
     result = CliRunner().invoke(cli, ["remove", "star-a", "--store", f"oxigraph:{db}"])
     assert result.exit_code == 0, result.output
     assert re.search(r"removed star-a: graph <.*/doc/star-a>, \d+ quads", result.output)
@@ -165,3 +165,21 @@ def test_build_store_command_summary(tmp_path, db):
     assert again.exit_code == 0
     assert re.search(r"0 added, 0 changed, 2 unchanged, 0 removed documents .* now 2 documents, "
                      r"\d+ entities, \d+ relations, \d+ triples in [\d.]+s; no input skipped", again.output)
+
+
+def test_an_interrupted_update_is_repaired_by_the_next(tmp_path, db, monkeypatch):
+    from kg import corpus
+
+    inputs = [write_jsonl(tmp_path / "all.jsonl", ["star-a", "star-b", "pay-c"])]
+    update(f"oxigraph:{db}", [write_jsonl(tmp_path / "b.jsonl", ["star-b"])])
+
+    def crash(self, iris, entities):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(corpus.CorpusBuild, "_write", crash)
+    with pytest.raises(KeyboardInterrupt):
+        update(f"oxigraph:{db}", inputs)
+    monkeypatch.undo()
+    report = update(f"oxigraph:{db}", [])  # the records were saved: nothing to analyse again
+    assert (report.rewritten, report.documents) == (3, 3)
+    assert store_lines(db) == fresh_lines(inputs)

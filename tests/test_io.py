@@ -40,6 +40,9 @@ DECODED = [
     ("gb18030 4-byte char", "€与𠀀银行".encode("gb18030"), "€与𠀀银行"),
     ("traditional utf-8", "中國工商銀行".encode(), "中國工商銀行"),
     ("control char kept", "工行\x0c年报".encode(), "工行\x0c年报"),
+    # mostly ASCII, even length: pairs of ASCII bytes would read as CJK in UTF-16
+    ("gbk mostly ascii", "The ICBC annual report (工行) is out!!".encode("gbk"), "The ICBC annual report (工行) is out!!"),
+    ("gbk traditional", "中國工商銀行推出工銀璽鏈平台。".encode("gbk"), "中國工商銀行推出工銀璽鏈平台。"),
 ]
 
 
@@ -61,6 +64,8 @@ UNDECODABLE = [
      "a.txt: not valid UTF-8 (byte 0xC3 at byte offset 70, line 2), nor UTF-16 or GB18030; " + io._CONVERT),
     ("latin-1", "café crème brûlée".encode("latin-1"),
      "a.txt: not valid UTF-8 (byte 0xE9 at byte offset 3, line 1), nor UTF-16 or GB18030; " + io._CONVERT),
+    ("latin-1 that is valid GB18030", "Müller Straße Größe Übung".encode("latin-1"),
+     "a.txt: not valid UTF-8 (byte 0xFC at byte offset 1, line 1), nor UTF-16 or GB18030; " + io._CONVERT),
     ("lone surrogate utf-16 BOM", codecs.BOM_UTF16_LE + b"A\x00\x00\xd8B\x00",
      "a.txt: invalid UTF-16 at byte offset 4 (line 1); re-save the file as UTF-8"),
 ]

@@ -179,12 +179,13 @@ def test_extractor_offsets_always_slice_the_text(model, text):
 
 
 def test_extractor_reads_norm_and_reports_original_text(model):
-    text = "張偉在北京工作。"  # Traditional 張偉
-    norm = "张伟在北京工作。"
-    tokens = [Token("张伟", 0, 2), Token("在", 2, 3), Token("北京", 3, 5), Token("工作", 5, 7), Token("。", 7, 8)]
+    text = "張偉在青禾銀行工作。"  # Traditional 張偉, 銀
+    norm = "张伟在青禾银行工作。"
+    tokens = [Token("张伟", 0, 2), Token("在", 2, 3), Token("青禾", 3, 5), Token("银行", 5, 7),
+              Token("工作", 7, 9), Token("。", 9, 10)]
     mentions = crf.propose(Document("d", text, norm=norm, tokens=tokens), model)
     found = {(m.text, m.cls, m.canonical) for m in mentions}
-    assert ("張偉", "Person", "张伟") in found and ("北京", "Place", None) in found
+    assert found == {("張偉", "Person", "张伟"), ("青禾銀行", "Company", "青禾银行")}
 
 
 def test_extractor_accepts_resources_and_paths(model):
@@ -197,6 +198,27 @@ def test_extractor_accepts_resources_and_paths(model):
     assert isinstance(res.options["ner_model"], ner.NerModel)  # loaded once, then reused
     Res.options = {}
     assert crf.propose(doc, Res()) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("招行”", "招行"),
+    ("“招行", "招行"),
+    ("工行”)", "工行"),
+    ("“星展中国”南宁分行", "“星展中国”南宁分行"),  # the quote's partner is inside: kept
+    ("苏格兰皇家银行(RBS)", "苏格兰皇家银行(RBS)"),
+    (" 张伟，", "张伟"),
+    ("”）", ""),
+])
+def test_trim(text, expected):
+    start, end = crf.trim(text, 0, len(text))
+    assert text[start:end] == expected
+
+
+def test_low_confidence_mentions_are_dropped(model):
+    class Res:
+        options = {"ner_model": model, "ner_min_confidence": 1.01}
+
+    assert crf.propose(Document("d", "李娜在青禾银行工作。"), Res()) == []
 
 
 @given(st.text(alphabet="ab。\n！", max_size=500), st.integers(5, 50))

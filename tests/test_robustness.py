@@ -128,6 +128,29 @@ def test_strict_stops_at_a_bad_input(tmp_path, good, name, filename, data, warni
     assert not out.exists()
 
 
+def test_unreadable_file_in_folder_is_skipped_and_the_rest_builds(tmp_path, monkeypatch):
+    """chmod 000 does not stop root (CI), so the refusal is simulated where the file is read."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(GOOD, encoding="utf-8")
+    locked = folder / "b.txt"
+    locked.write_text("工行。", encoding="utf-8")
+    real = Path.read_bytes
+
+    def read_bytes(self):
+        if self == locked:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    out = tmp_path / "out.trig"
+    result = run(str(folder), "-o", str(out))
+    assert result.exit_code == EXIT_PARTIAL
+    assert f"kg: warning: skipped {locked}: permission denied; make it readable (chmod +r) or leave it out" \
+        in result.stderr.splitlines()
+    assert _texts(_graph(out)) == {GOOD}
+
+
 def test_nothing_readable_exits_1_and_writes_nothing(tmp_path):
     inputs = []
     for _, filename, data, _ in BAD_INPUTS:
@@ -423,3 +446,17 @@ def test_viz_html_has_no_script_from_data(nasty_graph, tmp_path):
     assert page.count("<script") == clean.count("<script")
     assert "&lt;script&gt;alert(3)&lt;/script&gt;" in page
     assert "\\u003cscript\\u003ealert(1)" in page
+
+
+# -- the documentation stays in step -------------------------------------------------------------
+
+def test_docs_list_every_case_and_exit_code():
+    import kg.errors
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "errors.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[2].strip() for line in doc.splitlines() if re.match(r"\| \d+ \|", line)}
+    assert {b[0] for b in BAD_INPUTS} | {o[0] for o in ODD_BUT_GOOD} <= rows
+    assert f"**{len(BAD_INPUTS)}** bad files" in doc and f"**{len(ODD_BUT_GOOD)}** odd but valid" in doc
+    codes = {int(v) for k, v in vars(kg.errors).items() if k.startswith("EXIT_")}
+    assert all(f"| {c} |" in doc for c in codes)
+    assert all(re.search(rf"^  {c}\s", kg.errors.__doc__, re.M) for c in codes)

@@ -172,10 +172,12 @@ def test_allow_update_on_a_persistent_store(tmp_path):
         store.load([SAMPLE])
     proc, url = start_kg_serve(db, "--allow-update")
     try:
-        update = "INSERT DATA { GRAPH <urn:g> { <urn:a> rdfs:label \"新\"@zh } }"
+        # the store layout: a document graph, and its triples merged into the default graph
+        update = 'INSERT DATA { GRAPH <urn:g> { <urn:a> rdfs:label "新"@zh } <urn:a> rdfs:label "新"@zh }'
         status, _, _ = http(url, data=update.encode(), headers={"Content-Type": "application/sparql-update"})
         assert status == 204
         assert json.loads(get_query(url, 'ASK { <urn:a> rdfs:label "新"@zh }')[2])["boolean"] is True
+        assert json.loads(get_query(url, 'ASK { GRAPH <urn:g> { <urn:a> ?p ?o } }')[2])["boolean"] is True
     finally:
         stop(proc)
     with open_store(db) as store:  # the update was persisted
@@ -234,7 +236,7 @@ def oxigraph_server(tmp_path):
     binary = str(OXIGRAPH) if OXIGRAPH.exists() else shutil.which("oxigraph")
     port = free_port()
     proc = subprocess.Popen([binary, "serve", "--location", str(tmp_path / "oxdb"), "--bind", f"127.0.0.1:{port}",
-                             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             ], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + WAIT
     while time.monotonic() < deadline:

@@ -14,7 +14,8 @@ from rdflib.compare import isomorphic
 from kg.cli import cli
 from kg.errors import EXIT_ERROR, EXIT_UNREACHABLE, InputError, RegistryError, StoreError
 from kg.query import run_query
-from kg.store import (EndpointStore, OxigraphStore, doc_graph_iri, open_files, open_store, read_rdf)
+from kg.store import (UNASSIGNED, EndpointStore, OxigraphStore, doc_graph_iri, open_files, open_store,
+                      read_rdf)
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "tests" / "data" / "contract_sample.trig"
@@ -106,12 +107,20 @@ def test_turtle_with_one_article_goes_into_its_graph(tmp_path):
     assert graphs == [ox.NamedNode(B2)] and notes == []
 
 
-def test_turtle_with_several_articles_goes_into_the_default_graph(tmp_path):
+def test_turtle_with_several_articles_goes_into_the_unassigned_graph(tmp_path):
     path = tmp_path / "all.nt"
     path.write_bytes(ox.serialize([q.triple for q in ox.parse(path=str(SAMPLE))], format=ox.RdfFormat.N_TRIPLES))
     scratch, graphs, notes = read_rdf(path)
-    assert graphs == [ox.DefaultGraph()]
+    assert graphs == [ox.NamedNode(UNASSIGNED)]
     assert "3 articles" in notes[0] and "TriG" in notes[0]
+
+
+def test_default_graph_triples_of_a_trig_file_go_into_the_unassigned_graph(tmp_path):
+    path = tmp_path / "mixed.trig"
+    path.write_text(SAMPLE.read_text(encoding="utf-8") + "\n<urn:x> <urn:p> <urn:y> .\n", encoding="utf-8")
+    scratch, graphs, _ = read_rdf(path)
+    assert [g.value for g in graphs] == [A1, B2, C3, UNASSIGNED]
+    assert list(scratch.quads_for_pattern(None, None, None, ox.DefaultGraph())) == []
 
 
 @pytest.mark.parametrize("name, content, message", [
@@ -247,3 +256,31 @@ def test_store_content_matches_the_files_as_rdf(db, tmp_path):
     for iri in (A1, B2, C3):
         from rdflib import URIRef
         assert isomorphic(got.graph(URIRef(iri)), want.graph(URIRef(iri)))
+
+
+def merged(store: OxigraphStore) -> set[ox.Triple]:
+    return {q.triple for q in store.oxigraph.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+
+
+def test_the_default_graph_stays_the_merge_of_the_document_graphs(db, tmp_path):
+    graphs = sample_graphs()
+    with open_store(db, create=True) as store:
+        store.load([SAMPLE])
+        assert merged(store) == {q.triple for q in store.quads()}
+        # ICBC's label is stated by all three documents; it must survive until the last one goes
+        icbc_label = next(q.triple for q in graphs[A1] if q.object.value == "中国工商银行"
+                          and q.predicate.value.endswith("#label"))
+        store.remove_graph(A1)
+        store.replace_graph(B2, graphs[B2][:10])  # a rebuilt, smaller b2
+        assert merged(store) == {q.triple for q in store.quads()}
+        assert icbc_label in merged(store)
+        store.remove_graph(C3)
+        store.remove_graph(B2)
+        assert merged(store) == set() and store.graphs() == []
+
+
+def test_a_triple_stated_by_several_documents_is_one_row(db):
+    with open_store(db, create=True) as store:
+        store.load([SAMPLE])
+        rows = run_query(store, 'SELECT ?e WHERE { ?e rdfs:label "中国工商银行"@zh }').rows
+    assert len(rows) == 1  # stated in a1, b2 and c3

@@ -248,7 +248,8 @@ def test_cli_refuses_to_overwrite_without_force(trig_path, tmp_path):
     result = CliRunner().invoke(cli, ["viz", str(trig_path), "-o", str(out)])
     assert result.exit_code == 1 and "--force" in result.output
     assert out.read_text(encoding="utf-8") == "keep"
-    assert CliRunner().invoke(cli, ["viz", str(trig_path), "-o", str(out), "--force"]).exit_code == 0
+    forced = CliRunner().invoke(cli, ["viz", str(trig_path), "-o", str(out), "--force"])
+    assert forced.exit_code == 0
     assert out.read_text(encoding="utf-8") != "keep"
 
 
@@ -295,3 +296,24 @@ def test_cli_focus_not_found(trig_path, tmp_path):
     result = CliRunner().invoke(cli, ["viz", str(trig_path), "-o", str(tmp_path / "g.html"),
                                       "--focus", "无此实体"])
     assert result.exit_code == 1 and "no entity named" in result.output
+
+
+def test_empty_graph_gives_an_empty_page(tmp_path):
+    path = tmp_path / "empty.ttl"
+    path.write_text("<http://example.org/a> <http://example.org/p> 'x' .\n", encoding="utf-8")
+    html, counts = render([path])
+    assert (counts["nodes"], counts["edges"]) == (0, 0)
+    assert payload(html)["nodes"] == []
+
+
+@pytest.mark.parametrize("tag", ["zh", "zh-CN", "zh-Hans"])
+def test_chinese_label_with_region_tag_is_the_name(tag):
+    store = ox.Store()
+    iri = ox.NamedNode(entity_iri("x"))
+    rdfs_label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    store.add(ox.Quad(iri, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                      ox.NamedNode(ZKG_IRI + "Company")))
+    store.add(ox.Quad(iri, rdfs_label, ox.Literal("Acme", language="en")))
+    store.add(ox.Quad(iri, rdfs_label, ox.Literal("某公司", language=tag)))
+    node = extract(store).nodes[iri.value]
+    assert (node.label, node.english) == ("某公司", "Acme")

@@ -136,7 +136,8 @@ def test_clicking_an_edge_shows_its_evidence(page):
                                           y: (n.getPosition(a).y + n.getPosition(b).y) / 2}});
         const p = n.getPositions([a, b]);
         const t = 0.3;  // off the middle, where the label sits
-        return n.canvasToDOM({x: p[a].x + t * (p[b].x - p[a].x), y: p[a].y + t * (p[b].y - p[a].y)});
+        return n.canvasToDOM({x: p[a].x + t * (p[b].x - p[a].x),
+                              y: p[a].y + t * (p[b].y - p[a].y)});
     }""", [a, b])
     page.click_canvas(xy["x"], xy["y"])
     panel = page.page.locator("#panel")
@@ -173,5 +174,19 @@ def test_big_graph_says_what_was_left_out(browser, tmp_path):
         assert loaded.js("window.zhkgViz.network.body.data.nodes.length") == 100
         notice = loaded.page.locator("#notice")
         assert notice.is_visible() and "省略了 200 个实体" in notice.text_content()
+    finally:
+        loaded.page.close()
+
+
+def test_empty_graph_page_loads(browser, tmp_path):
+    (tmp_path / "e.nt").write_text('<http://example.org/a> <http://example.org/p> "x" .\n',
+                                   encoding="utf-8")
+    out = tmp_path / "e.html"
+    out.write_text(render_html([tmp_path / "e.nt"]), encoding="utf-8")
+    loaded = Loaded(browser, out)
+    try:
+        assert loaded.errors == []
+        assert loaded.js("window.zhkgViz.network.body.data.nodes.length") == 0
+        assert "没有实体" in loaded.page.locator("#notice").text_content()
     finally:
         loaded.page.close()

@@ -14,7 +14,8 @@ import click
               help="Read from a persistent Oxigraph store instead of GRAPH files.")
 @click.option("--query", "query_arg", metavar="FILE|SPARQL",
               help="Draw only what this CONSTRUCT query returns (a .rq file or the query text).")
-@click.option("--focus", metavar="ENTITY", help="Draw one entity's neighbourhood (IRI, name or alias).")
+@click.option("--focus", metavar="ENTITY",
+              help="Draw one entity's neighbourhood (IRI, name or alias).")
 @click.option("--depth", type=click.IntRange(0, 20), default=1, show_default=True,
               help="Hops around --focus.")
 @click.option("--max-nodes", type=click.IntRange(1), default=1500, show_default=True,
@@ -32,7 +33,8 @@ def viz(graphs, output, store_spec, query_arg, focus, depth, max_nodes, title, f
     Examples:
       kg viz article.ttl -o article.html
       kg viz corpus/*.trig -o corpus.html --focus 工商银行 --depth 2
-      kg viz --store oxigraph:corpus.db -o products.html --query examples/queries/products.rq
+      kg viz --store oxigraph:corpus.db -o corpus.html --max-nodes 3000
+      kg viz a.ttl -o dev.html --query 'CONSTRUCT {?o zkg:develops ?p} WHERE {?o zkg:develops ?p}'
     """
     from kg.errors import OutputError
     from kg.viz import render, write_html
@@ -64,7 +66,8 @@ def _read_query(arg: str | None) -> str | None:
     if arg is None:
         return None
     path = Path(arg)
-    if len(arg) < 1024 and "\n" not in arg and (path.suffix in {".rq", ".sparql"} or path.is_file()):
+    looks_like_path = len(arg) < 1024 and "\n" not in arg
+    if looks_like_path and (path.suffix in {".rq", ".sparql"} or path.is_file()):
         try:
             return path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:

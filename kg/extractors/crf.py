@@ -7,6 +7,7 @@ mention's confidence is the lowest CRF marginal probability of its tags.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 from kg.types import Document, Mention
@@ -16,6 +17,29 @@ NAME = "crf@1"
 #: trained on short sentences, and features look only two characters away).
 MAX_CHUNK = 200
 _BREAK = re.compile(r"[。！？!?；;\n]")
+#: Mentions the CRF is less sure of are dropped (on CLUENER this trades 2.5 points of recall
+#: for 3 of precision: more useful next to the rules, which add recall of their own).
+MIN_CONFIDENCE = 0.5
+PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", "(": ")", "（": "）", "[": "]",
+         "【": "】", '"': '"', "'": "'"}
+CLOSERS = {v: k for k, v in PAIRS.items()}
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink ``[start, end)`` past spaces and punctuation at its edges, keeping a quote or
+    bracket only when its partner is inside the span (“星展中国”南宁分行 stays whole)."""
+    def is_punct(ch: str) -> bool:
+        return ch.isspace() or unicodedata.category(ch)[0] in "PS"
+
+    while start < end:
+        first, last = text[start], text[end - 1]
+        if is_punct(last) and not (last in CLOSERS and CLOSERS[last] in text[start:end - 1]):
+            end -= 1
+        elif is_punct(first) and not (first in PAIRS and PAIRS[first] in text[start + 1:end]):
+            start += 1
+        else:
+            break
+    return start, end
 
 
 def _model(res_or_model):
@@ -67,6 +91,8 @@ def propose(doc: Document, res_or_model) -> list[Mention]:
     model = _model(res_or_model)
     if model is None:
         return []
+    options = getattr(res_or_model, "options", None) or {}
+    min_confidence = float(options.get("ner_min_confidence", MIN_CONFIDENCE))
     text = doc.norm or doc.text
     tokens = [(t.start, t.end) for t in doc.tokens]
     out = []
@@ -74,11 +100,9 @@ def propose(doc: Document, res_or_model) -> list[Mention]:
         local = [(max(s, cstart) - cstart, min(e, cend) - cstart) for s, e in tokens
                  if s < cend and e > cstart] or None
         for span in model.predict(text[cstart:cend], local):
-            start, end = cstart + span.start, cstart + span.end
-            while start < end and doc.text[start].isspace():
-                start += 1
-            while end > start and doc.text[end - 1].isspace():
-                end -= 1
+            if span.confidence < min_confidence:
+                continue
+            start, end = trim(text, cstart + span.start, cstart + span.end)
             if end > start:
                 canonical = doc.norm[start:end] if doc.norm[start:end] != doc.text[start:end] else None
                 out.append(Mention(start, end, doc.text[start:end], span.label, NAME,

@@ -73,15 +73,46 @@ AMBIGUOUS_SURNAMES = set("""和 都 时 但 于 向 常 明 信 安 全 高 平 
 NOT_GIVEN_BARE = NOT_GIVEN | set("我你他她它这那们个不很么吗吧呢啊之其此每各本该后前上下中里内外年月日时则")
 
 
+#: Words around a person's name that make it a person even without a surname (莫里尼奥表示).
+SPEECH_AFTER = re.compile(r"(?:表示|指出|认为|透露|强调|坦言|回应|介绍|称|说|告诉|笑称|直言|解释|先生|女士|教授|博士)")
+ROLE_BEFORE = re.compile(r"(?:主教练|教练|球员|前锋|后卫|门将|总监|记者|通讯员|编辑|教授|工程师|导演|演员|歌手|主持人|"
+                         r"作家|画家|裁判|主裁判|律师|专家|分析师|研究员|董事|经理|主任|部长|省长|市长|局长|首相|总统|总理)$")
+#: Characters common in transliterated foreign names; a name with · is grown over these only.
+TRANSLIT = set("阿埃艾爱安奥巴拜班邦保贝本比彼毕波伯博布查达戴丹道德迪蒂丁杜多厄恩法范菲费芬丰弗福盖冈高戈格贡古哈海汉豪赫亨"
+               "胡华霍基吉加贾杰金卡凯坎康柯科克肯库拉莱兰朗劳勒雷里利莉丽林琳隆卢鲁路伦罗洛马玛迈麦曼梅门蒙米敏莫姆穆纳娜奈南"
+               "内尼涅宁努诺欧帕潘佩彭皮珀普齐奇契乔切琼萨塞桑瑟森沙莎尚舍圣施什史舒斯松苏索塔泰坦汤唐特提汀图托瓦万威韦维温沃"
+               "乌伍西希夏谢辛休雅亚扬耶伊因英尤约泽扎詹兹卓佐")
+TRANSLITERATED = re.compile(r"·")
+PERSON_TAGS = ("nr", "nrfg", "nrt")
+
+
 def _bare_names(doc: Document, res: Resources) -> list[Mention]:
-    """Names without a title: a new word jieba's HMM found (not in its dictionary) that
-    starts with a common surname (叶老桂, 梁京)."""
-    found = []
+    """Names without a title: a new word (not in jieba's dictionary) or a dictionary person name
+    that starts with a common surname (叶老桂, 范冰冰); any such word next to a speech verb or a
+    role noun (莫里尼奥表示, 主教练沃尔贝克); transliterated names with · (西摩尔·霍夫曼)."""
+    found, text = [], doc.norm
     for tok in doc.tokens:
-        name = tok.text
-        if 2 <= len(name) <= 3 and name[0] not in AMBIGUOUS_SURNAMES and looks_like_name(name) \
-                and not any(c in NOT_GIVEN_BARE for c in name[1:]) and not res.segmenter.in_dictionary(name):
+        name, tag = tok.text, res.segmenter.pos(tok.text)
+        new = not res.segmenter.in_dictionary(name)
+        if not (2 <= len(name) <= 4 and is_cjk(name[0]) and (new or tag in PERSON_TAGS)):
+            continue
+        if name in res.lexicon.by_surface:
+            continue
+        if new and len(name) <= 3 and name[0] not in AMBIGUOUS_SURNAMES and looks_like_name(name) \
+                and not any(c in NOT_GIVEN_BARE for c in name[1:]):
             found.append(mention(doc, tok.start, tok.end, "Person", NAME, 0.55))
+        elif (SPEECH_AFTER.match(text, tok.end) or ROLE_BEFORE.search(text, max(0, tok.start - 4), tok.start)) \
+                and all(is_cjk(c) for c in name) and not any(c in NOT_GIVEN_BARE for c in name):
+            found.append(mention(doc, tok.start, tok.end, "Person", NAME, 0.5))
+    for m in TRANSLITERATED.finditer(text):
+        start, end = m.start(), m.end()
+        while start > 0 and text[start - 1] in TRANSLIT and m.start() - start < 6:
+            start -= 1
+        while end < len(text) and (text[end] in TRANSLIT or text[end] == "·") and end - m.end() < 8:
+            end += 1
+        overlaps = found and found[-1].end > start
+        if m.start() - start >= 1 and end - m.end() >= 1 and not overlaps:
+            found.append(mention(doc, start, end, "Person", NAME, 0.6))
     return found
 
 

@@ -32,6 +32,7 @@ SUFFIXES: tuple[tuple[str, str], ...] = tuple(sorted({
     "总局": "GovernmentAgency", "署": "GovernmentAgency", "厅": "GovernmentAgency",
     "办公室": "GovernmentAgency", "政府": "GovernmentAgency", "法院": "GovernmentAgency",
     "检察院": "GovernmentAgency", "委": "GovernmentAgency", "司": "GovernmentAgency",
+    "中院": "GovernmentAgency", "高院": "GovernmentAgency", "医院": "Organization", "院": "ResearchInstitute",
 }.items(), key=lambda kv: -len(kv[0])))
 
 GOV_PREFIXES = ("国家", "国务院", "中央", "中共", "中国", "全国", "最高人民")
@@ -91,19 +92,48 @@ def _opens_clause(tokens, k: int) -> bool:
         or tokens[k - 1].text in OPENERS
 
 
-def classify(name: str, suffix: str, cls: str) -> str:
-    """The class of an organization name, refining the suffix's default."""
-    if cls == "GovernmentAgency" and not (name.startswith(GOV_PREFIXES)
-                                          or any(m in name[:-len(suffix)] for m in GOV_MARKERS)):
+def classify(name: str, suffix: str, cls: str, place: bool = False) -> str:
+    """The class of an organization name, refining the suffix's default.
+
+    ``place`` tells that the name starts with a place (北京市住建委, 香港贸易发展局): a
+    government-like suffix then names a government body, as does 中心 (市土地整理储备中心).
+    """
+    public = place or name.startswith(GOV_PREFIXES) or any(m in name[:-len(suffix)] for m in GOV_MARKERS)
+    if cls == "GovernmentAgency" and not public:
         return "OrganizationUnit"
+    if suffix == "中心" and public and name.startswith(("市", "省", "县", "区", "国家")):
+        return "GovernmentAgency"
     if cls == "Company" and any(w in name for w in FIN_WORDS):
         return "FinancialInstitution"
     return cls
 
 
+#: Industry words that end a company's short name (万通地产, 中博传媒) after a proper-name word.
+INDUSTRY = frozenset("""地产 置业 传媒 娱乐 影业 电影 影视 财经 电子 汽车 制药 医药 药业 能源 电气 电器 软件 通信 通讯
+物流 航空 实业 资本 动漫 游戏 互娱 工作室 食品 乳业 酒业 钢铁 化工 建工 矿业 重工 环保 家电 服饰 商贸 百货 电商 快递""".split())
+#: Characters that do not occur in the proper-name part of a company's short name.
+NOT_IN_BRAND = set("的了是在和与及上下一二两三多新大小个轮维度这那些其各该本我你他插将把被从向对为等")
+PROPER_TAGS = ("nz", "nt", "nrt", "j", "ns", "x")
+
+
+def _industry(doc: Document, res: Resources) -> list[Mention]:
+    """Company short names: a proper-name word followed by an industry word (万通地产)."""
+    found, tokens = [], doc.tokens
+    for i in range(1, len(tokens)):
+        head, tail = tokens[i - 1].text, tokens[i].text
+        if tail in INDUSTRY and 2 <= len(head) <= 4 and head not in GENERIC and head not in STOP \
+                and not NOT_IN_BRAND.intersection(head) and head not in res.lexicon.by_surface \
+                and all(NAME_CHAR.match(c) for c in head) \
+                and (res.segmenter.pos(head) in PROPER_TAGS or not res.segmenter.in_dictionary(head)) \
+                and (i < 2 or tokens[i - 2].text not in ("的",)) \
+                and not any(e.cls == "Place" for s0, e0, e in res.lexicon.find(head) if e0 - s0 == len(head)):
+            found.append(mention(doc, tokens[i - 1].start, tokens[i].end, "Company", NAME, 0.6))
+    return found
+
+
 def propose(doc: Document, res: Resources) -> list[Mention]:
     """Organization mentions ending in a known suffix, extended left over name-like words."""
-    tokens, found = doc.tokens, []
+    tokens, found = doc.tokens, _industry(doc, res)
     for i, tok in enumerate(tokens):
         hit = _suffix_of(tok.text)
         if hit is None:
@@ -112,7 +142,7 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         if tok.text.endswith(NOT_ORGS):
             continue
         if tok.text != suffix and res.segmenter.in_dictionary(tok.text) \
-                and res.segmenter.pos(tok.text) not in ("nt", "nz", "n"):
+                and res.segmenter.pos(tok.text) not in ("nt", "nz", "n", "j"):
             continue  # 签署, 部署: a word that merely ends like an organization
         j = i
         while (j > 0 and i - j < MAX_TOKENS and tok.end - tokens[j - 1].start <= MAX_CHARS
@@ -121,6 +151,7 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         core = j
         if j > 0 and _opens_clause(tokens, j - 1) and tokens[j - 1].text not in STOP \
                 and res.segmenter.frequency(tokens[j - 1].text) < RARE \
+                and res.segmenter.pos(tokens[j - 1].text) not in BAD_TAGS - {"v"} \
                 and len(tokens[j - 1].text) >= 2 and all(NAME_CHAR.match(c) for c in tokens[j - 1].text):
             j -= 1  # a name opening its clause may start with any word (远航消费金融有限公司)
         start = tokens[j].start
@@ -128,7 +159,8 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         head = name[: -len(suffix)]
         words = [t.text for t in tokens[core:i]] + ([tok.text[: -len(suffix)]] if tok.text != suffix else [])
         words = [w for w in words if w]
-        refined = classify(name, suffix, cls)
+        place = any(s0 == 0 and e.cls == "Place" for s0, _, e in res.lexicon.find(name[:4]))
+        refined = classify(name, suffix, cls, place)
         if len(head) < 2 or (all(w in GENERIC for w in words)
                              and (len(words) < 2 or refined not in UNIT_CLASSES)):
             continue
@@ -138,7 +170,7 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
                 continue
             start += 1
             name = name[1:]
-        cls = classify(name, suffix, cls)
+        cls = classify(name, suffix, cls, place)
         if cls == "ResearchInstitute" and INSIDE.search(doc.norm[max(0, start - 6):start]):
             cls = "OrganizationUnit"
         found.append(mention(doc, start, tok.end, cls, NAME, 0.75))

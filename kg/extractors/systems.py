@@ -50,7 +50,7 @@ def _apps(doc: Document, res: Resources) -> list[Mention]:
             word, tag = tokens[j].text, res.segmenter.pos(tokens[j].text)
             # 两大App, 依托App: a function word or verb ends the name; a one-character verb
             # inside it does not (工银兴农通App)
-            if not re.fullmatch(f"[{CJK}A-Za-z0-9]+", word) or \
+            if not re.fullmatch(f"[{CJK}A-Za-z0-9]+", word) or word[0] in "一二两三四五六七八九十几多每各该这那" or \
                     (tag in APP_STOP_TAGS and (len(word) >= 2 or tag != "v")):
                 break
             j -= 1

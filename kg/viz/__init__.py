@@ -85,7 +85,7 @@ def render(source, *, title=None, query=None, focus=None, depth=1, max_nodes=150
 
 
 def write_html(text: str, output: str | Path, *, force: bool = False) -> Path:
-    """Write ``text`` to ``output`` atomically (temp file + rename); refuse to overwrite unless forced."""
+    """Write ``text`` to ``output`` atomically (temp file + rename); overwrite only if forced."""
     output = Path(output)
     if output.exists() and not force:
         raise OutputError(f"{output} exists", hint="use --force to overwrite")

@@ -106,7 +106,7 @@ class EntityGraph:
 # ---------------------------------------------------------------- loading
 
 def open_store(source) -> ox.Store:
-    """Return a pyoxigraph Store holding ``source`` (a Store, an rdflib graph or a list of paths)."""
+    """A pyoxigraph Store holding ``source``: a Store, an rdflib graph, or a list of paths."""
     if isinstance(source, ox.Store):
         return source
     if hasattr(source, "serialize") and hasattr(source, "triples"):
@@ -160,8 +160,10 @@ def _objects(store: ox.Store, pred: str) -> dict[str, list]:
 
 
 def _first_literal(values: list, lang: str | None = None) -> str | None:
-    lits = sorted({v.value for v in values if isinstance(v, ox.Literal)
-                   and (lang is None or (v.language or "") == lang)})
+    """The smallest literal with language ``lang`` ("zh" also matches zh-CN, zh-Hans, ...)."""
+    def fits(tag: str) -> bool:
+        return lang is None or tag == lang or (lang != "" and tag.startswith(lang + "-"))
+    lits = sorted({v.value for v in values if isinstance(v, ox.Literal) and fits(v.language or "")})
     return lits[0] if lits else None
 
 
@@ -318,7 +320,8 @@ def _metrics(store: ox.Store, nodes: dict[str, Node], ev: _Evidence) -> None:
         roles = {"subject": (ent, node.label)}
         evid = ev.for_triple(ent, has, m, roles)
         direct = sorted(v.value for v in ev.sentence.get(m, []) if isinstance(v, ox.NamedNode))
-        evid += [e for e in ev.sentences(None, direct, roles) if e.text not in {x.text for x in evid}]
+        seen = {x.text for x in evid}
+        evid += [e for e in ev.sentences(None, direct, roles) if e.text not in seen]
         node.metrics.append({
             "iri": m, "label": _first_literal(labels.get(m, []), "zh") or
             _first_literal(labels.get(m, [])) or "",

@@ -83,7 +83,8 @@ def example_trig() -> str:
                 out.append(f"  <{doc}#char={at},{at + len(name)}> a nif:Phrase ;"
                            f" nif:beginIndex {at} ; nif:endIndex {at + len(name)} ;"
                            f" nif:anchorOf {_lit(name)} ; nif:referenceContext <{doc}> ;"
-                           f" itsrdf:taIdentRef <{entity_iri(name)}> ; itsrdf:taClassRef zkg:{cls} .")
+                           f" itsrdf:taIdentRef <{entity_iri(name)}> ;"
+                           f" itsrdf:taClassRef zkg:{cls} .")
                 at += len(name)
         for b, e in sents:
             out.append(f"  <{doc}#sentence={b},{e}> a nif:Sentence ; nif:beginIndex {b} ;"

@@ -50,6 +50,11 @@
   byId("stats").textContent = stats;
   document.body.setAttribute("data-nodes", String(data.nodes.length));
   document.body.setAttribute("data-edges", String(data.edges.length));
+  if (!data.nodes.length) {
+    byId("notice").textContent = "图中没有实体：输入里没有 zkg 实体类的实例。" +
+      " No entities: nothing in the input is an instance of a zkg entity class.";
+    byId("notice").hidden = false;
+  }
   if (data.omitted) {
     var t = data.totals, o = data.omitted;
     var cls = Object.keys(o.byClass).map(function (k) {
@@ -164,7 +169,10 @@
     return q;
   }
   function evidenceList(parent, evidence) {
-    if (!evidence.length) { parent.appendChild(el("p", "hint", "（无证据句 no evidence recorded）")); return; }
+    if (!evidence.length) {
+      parent.appendChild(el("p", "hint", "（无证据句 no evidence recorded）"));
+      return;
+    }
     evidence.forEach(function (ev) { parent.appendChild(highlighted_text(ev)); });
   }
   function field(dl, name, value) {
@@ -184,8 +192,13 @@
   }
   function relationBlock(edgeId, fromSide) {
     var e = data.edges[edgeId], box = el("div", "rel"), head = el("div", "head");
-    if (fromSide) { head.appendChild(el("span", "pred", "→ " + e.label)); head.appendChild(nodeLink(e.to)); }
-    else { head.appendChild(nodeLink(e.from)); head.appendChild(el("span", "pred", e.label + " →")); }
+    if (fromSide) {
+      head.appendChild(el("span", "pred", "→ " + e.label));
+      head.appendChild(nodeLink(e.to));
+    } else {
+      head.appendChild(nodeLink(e.from));
+      head.appendChild(el("span", "pred", e.label + " →"));
+    }
     box.appendChild(head);
     evidenceList(box, info.edges[edgeId].evidence);
     return box;
@@ -225,7 +238,8 @@
       panel.appendChild(el("h4", null, "指标 Metrics"));
       d.metrics.forEach(function (m) {
         var box = el("div", "rel"), q = QUALIFIER[m.qualifier] || m.qualifier || "";
-        var v = m.value && isFinite(Number(m.value)) ? Number(m.value).toLocaleString("zh-CN") : (m.value || "");
+        var num = Number(m.value);
+        var v = m.value && isFinite(num) ? num.toLocaleString("zh-CN") : (m.value || "");
         box.appendChild(el("div", "head", m.label + "：" + q + v + (m.unit || "")));
         evidenceList(box, m.evidence);
         panel.appendChild(box);
@@ -248,7 +262,9 @@
     network.selectNodes([id]);
     highlight(id);
     showNode(id);
-    if (focus) network.focus(id, { scale: Math.max(network.getScale(), 1.1), animation: { duration: 300 } });
+    if (focus) {
+      network.focus(id, { scale: Math.max(network.getScale(), 1.1), animation: { duration: 300 } });
+    }
     panel.setAttribute("data-node", String(id));
   }
   api.selectNode = selectNode;
@@ -270,7 +286,11 @@
     });
   });
   var list = byId("search-names");
-  names.slice(0, 5000).forEach(function (s) { var o = el("option"); o.value = s; list.appendChild(o); });
+  names.slice(0, 5000).forEach(function (s) {
+    var o = el("option");
+    o.value = s;
+    list.appendChild(o);
+  });
   function findNode(q) {
     q = q.trim().toLowerCase();
     if (!q) return null;
@@ -306,7 +326,9 @@
     network.setOptions({ physics: { enabled: !physicsOn, stabilization: { enabled: false } } });
     setPhysicsButton(!physicsOn);
   });
-  byId("fit").addEventListener("click", function () { network.fit({ animation: { duration: 300 } }); });
+  byId("fit").addEventListener("click", function () {
+    network.fit({ animation: { duration: 300 } });
+  });
   setPhysicsButton(true);
 
   if (data.focus !== null && data.focus !== undefined) {
