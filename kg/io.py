@@ -15,6 +15,7 @@ line skips only that line. Every message is listed in ``docs/errors.md``.
 from __future__ import annotations
 
 import codecs
+import itertools
 import json
 import os
 import re
@@ -41,6 +42,7 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF16_BE, "utf-16"))
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _CONVERT = "convert it to UTF-8, e.g. iconv -f BIG5 -t UTF-8 FILE > NEW.txt, and build again"
 
 
@@ -135,13 +137,13 @@ def _binary(data: bytes, offset: int) -> _Bad:
                 "give a UTF-8 .txt, .md or .jsonl text file instead")
 
 
-def _check_controls(text: str, data: bytes, bom: int) -> str:
+def _check_controls(text: str, data: bytes, encoding: str) -> str:
     """Reject text whose sample is full of control characters (a binary file that decodes)."""
     sample = text[:SAMPLE]
     found = _CONTROL.findall(sample)
     if len(found) > max(4, len(sample) // 20):
         first = _CONTROL.search(sample).start()
-        raise _binary(data, bom + len(text[:first].encode("utf-8")))
+        raise _binary(data, len(text[:first].encode(encoding)))
     return text
 
 
@@ -154,13 +156,15 @@ def _decode(data: bytes) -> str:
             try:
                 return data.decode(enc)
             except UnicodeDecodeError as exc:
+                if bom == codecs.BOM_UTF32_LE:  # FF FE 00 00 may be UTF-16 LE text starting with NUL
+                    continue
                 name = enc.replace("-sig", "").upper()
                 raise _Bad(f"invalid {name} at byte offset {exc.start} (line {_line_of(data, exc.start)})",
                            "re-save the file as UTF-8") from None
     nul = data.find(b"\0")
     if nul < 0:
         try:
-            return _check_controls(data.decode("utf-8"), data, 0)
+            return _check_controls(data.decode("utf-8"), data, "utf-8")
         except UnicodeDecodeError as exc:
             utf8 = exc
     text = _sniff_utf16(data)
@@ -169,15 +173,15 @@ def _decode(data: bytes) -> str:
     if nul >= 0:
         raise _binary(data, nul)
     start = utf8.start
-    prefix = data[:start].decode("utf-8", "replace")
+    prefix = data[:start].decode("utf-8")
     # past a few non-ASCII UTF-8 characters, the file is UTF-8 with a bad byte, not GB18030
-    if sum(ord(c) > 127 for c in prefix) < 8:
+    if len(list(itertools.islice(_NON_ASCII.finditer(prefix), 8))) < 8:
         try:
             text = data.decode("gb18030")
         except UnicodeDecodeError:
             text = None
         if text is not None and _plausible(text) >= 0.8 and _common_han(text) >= 0.4:
-            return _check_controls(text, data, 0)
+            return _check_controls(text, data, "gb18030")
     raise _Bad(f"not valid UTF-8 (byte 0x{data[start]:02X} at byte offset {start}, line "
                f"{_line_of(data, start)}), nor UTF-16 or GB18030", _CONVERT)
 

@@ -6,6 +6,7 @@ One :class:`Document` goes through every stage. Extractors propose :class:`Menti
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -130,9 +131,10 @@ class Document:
 
     def sentence_of(self, pos: int) -> Span:
         """The sentence containing character ``pos`` (the whole text if none does)."""
-        import bisect
-
-        i = bisect.bisect_right([s.start for s in self.sentences], pos) - 1
+        starts = self.__dict__.get("_starts")
+        if starts is None or len(starts) != len(self.sentences):
+            starts = self.__dict__["_starts"] = [s.start for s in self.sentences]
+        i = bisect.bisect_right(starts, pos) - 1
         if 0 <= i < len(self.sentences) and self.sentences[i].start <= pos < self.sentences[i].end:
             return self.sentences[i]
         return Span(0, len(self.text))

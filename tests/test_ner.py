@@ -254,3 +254,13 @@ def test_small_cluener_model_generalises(tmp_path):
         p = {(s.start, s.end, s.label) for s in model.predict(ex.text)}
         gold, pred, hit = gold + len(g), pred + len(p), hit + len(g & p)
     assert pred > 0 and hit / gold > 0.15  # 480 sentences already beat chance by far
+
+
+def test_cli_eval_scores_the_held_out_part(data_file, model):
+    result = CliRunner().invoke(cli, ["eval", str(data_file), "--split", "0.5", "--ner-model", str(model.path),
+                                      "--ner-only", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["docs"] == 40 and "held-out 50%" in report["title"]
+    # the tiny model saw every template, so the held-out half is easy
+    assert report["sections"]["entities"]["groups"]["company+government+name"]["f1"] > 0.8

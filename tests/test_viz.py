@@ -317,3 +317,35 @@ def test_chinese_label_with_region_tag_is_the_name(tag):
     store.add(ox.Quad(iri, rdfs_label, ox.Literal("某公司", language=tag)))
     node = extract(store).nodes[iri.value]
     assert (node.label, node.english) == ("某公司", "Acme")
+
+
+def test_seed_article_graph(seed_result):
+    """The real pipeline's output: every relation drawn with evidence whose marks are names."""
+    store = ox.Store()
+    store.extend(seed_result.quads)
+    graph = extract(store)
+    assert len(graph.nodes) >= 10 and len(graph.edges) >= 5
+    names = {iri: {n.label, *n.aliases} for iri, n in graph.nodes.items()}
+    for edge in graph.edges:
+        assert edge.evidence, (edge.source, edge.prop, edge.target)
+        for ev in edge.evidence:
+            for b, e, role in ev.highlights:
+                who = edge.source if role == "subject" else edge.target
+                assert ev.text[b:e] in names[who], (ev.text, ev.text[b:e], names[who])
+    data = payload(render_html(store))
+    assert len(data["nodes"]) == len(graph.nodes) and len(data["edges"]) == len(graph.edges)
+
+
+@pytest.mark.parametrize("suffix, fmt", [
+    (".nq", "nquads"), (".jsonld", "json-ld"), (".ttl", "turtle"), (".nt", "nt")])
+def test_every_input_format_gives_the_same_page(trig_path, tmp_path, suffix, fmt):
+    ds = rdflib.Dataset()
+    ds.parse(trig_path, format="trig")
+    if fmt in ("turtle", "nt"):  # triple formats: the union of the named graphs
+        union = rdflib.Graph()
+        for s, p, o, _g in ds.quads((None, None, None, None)):
+            union.add((s, p, o))
+        ds = union
+    path = tmp_path / f"g{suffix}"
+    path.write_text(ds.serialize(format=fmt), encoding="utf-8")
+    assert render_html([path]) == render_html([trig_path])

@@ -190,3 +190,17 @@ def test_empty_graph_page_loads(browser, tmp_path):
         assert "没有实体" in loaded.page.locator("#notice").text_content()
     finally:
         loaded.page.close()
+
+
+def test_focus_page_opens_on_the_entity(browser, tmp_path):
+    (tmp_path / "g.trig").write_text(example_trig(), encoding="utf-8")
+    out = tmp_path / "f.html"
+    out.write_text(render_html([tmp_path / "g.trig"], focus="Ant Group"), encoding="utf-8")
+    loaded = Loaded(browser, out)
+    try:
+        loaded.page.wait_for_function("document.querySelector('#panel h3') !== null")
+        assert loaded.page.text_content("#panel h3") == "蚂蚁集团"
+        assert loaded.js("window.zhkgViz.network.getSelectedNodes()") == [loaded.node_id("蚂蚁集团")]
+        assert loaded.js("window.zhkgViz.network.body.data.nodes.length") == 6
+    finally:
+        loaded.page.close()

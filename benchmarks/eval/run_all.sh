@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduce the tables in docs/evaluation.md (about 15 minutes on one core).
+# Reproduce the tables in docs/evaluation.md (about 10 minutes on one core, plus training the CRF).
 # Needs ../shared/data (never copied into the repo). Outputs go to benchmarks/results/ (ignored by git).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -27,5 +27,7 @@ run finre-rules             "$DATA/finre/train.txt"
 run finre-both              "$DATA/finre/train.txt" --ner-model "$MODEL"
 run duie-rules              "$DATA/duie/duie_train.json"
 run duie-both               "$DATA/duie/duie_train.json" --ner-model "$MODEL"
+run duie4000-rules          "$DATA/duie/duie_train_4000.json"
+run duie4000-both           "$DATA/duie/duie_train_4000.json" --ner-model "$MODEL"
 run gold-rules              tests/gold
 run gold-both               tests/gold --ner-model "$MODEL"

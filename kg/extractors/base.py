@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from kg.lexicon import Lexicon
 from kg.segment import Segmenter
@@ -58,6 +57,20 @@ def token_index(doc: Document) -> TokenIndex:
         cached = TokenIndex(doc)
         object.__setattr__(doc, "_token_index", cached)
     return cached
+
+
+def mentions_between(doc: Document, start: int, end: int) -> list[Mention]:
+    """The document's (sorted, non-overlapping) mentions that lie inside ``[start, end)``."""
+    starts = doc.__dict__.get("_mention_starts")
+    if starts is None or doc.__dict__.get("_mention_list") is not doc.mentions:
+        starts = doc.__dict__["_mention_starts"] = [m.start for m in doc.mentions]
+        doc.__dict__["_mention_list"] = doc.mentions
+    i, out = bisect_left(starts, start), []
+    while i < len(starts) and starts[i] < end:
+        if doc.mentions[i].end <= end:
+            out.append(doc.mentions[i])
+        i += 1
+    return out
 
 
 def mention(doc: Document, start: int, end: int, cls: str, extractor: str,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from kg.extractors.base import CJK, Resources, token_index
+from kg.extractors.base import CJK, Resources, mentions_between, token_index
 from kg.extractors.discourse import Subjects, clause_start
 from kg.ontology import is_a
 from kg.types import Document, Metric
@@ -83,7 +83,7 @@ def _label_before(doc: Document, pos: int, tag) -> str:
         before = _PREV_STOP.sub("", before)
         before = re.sub(r"(超过|超|逾|近|约|达到|达|累计|共|合计|高达|已经|已|均|都|将|的|\([^()]*\))$", "", before)
     index, out = token_index(doc), ""
-    named = {i for m in doc.mentions for i in range(m.start, m.end)}
+    named = {m.start for m in mentions_between(doc, start, pos)}
     for tok in reversed(index.tokens[index.at(start):index.at(max(start, start + len(before) - 1)) + 1]):
         word = doc.norm[tok.start:min(tok.end, start + len(before))]
         verb_ok = tag(word) == "v" and len(word) == 2 and not out  # 信息科技投入达…
@@ -111,7 +111,7 @@ def _subject(doc: Document, subjects: Subjects, pos: int):
     """An organization named earlier in the clause, else a product earlier in the sentence,
     else the organization the text is about."""
     cs, sentence = clause_start(doc.norm, pos), doc.sentence_of(pos)
-    before = [x for x in doc.mentions if sentence.start <= x.start and x.end <= pos]
+    before = mentions_between(doc, sentence.start, pos)
     if doc.norm[pos - 1:pos] == "等":  # 招商银行、平安银行等50余家会员单位: a list, not the subject
         before = [x for x in before if x.end < clause_start(doc.norm, pos) or x.start < cs]
     orgs = [x for x in before if x.start >= cs and is_a(x.cls, "Organization")]

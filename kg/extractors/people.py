@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 
 from kg.extractors.base import CJK, Resources, is_cjk, mention
+from kg.segment import UNKNOWN
 from kg.types import Document, Mention
 
 NAME = "people@1"
@@ -92,8 +93,11 @@ def _bare_names(doc: Document, res: Resources) -> list[Mention]:
     role noun (莫里尼奥表示, 主教练沃尔贝克); transliterated names with · (西摩尔·霍夫曼)."""
     found, text = [], doc.norm
     for tok in doc.tokens:
-        name, tag = tok.text, res.segmenter.pos(tok.text)
-        new = not res.segmenter.in_dictionary(name)
+        name = tok.text
+        if not 2 <= len(name) <= 4:
+            continue
+        tag = res.segmenter.pos(name)
+        new = tag == UNKNOWN
         if not (2 <= len(name) <= 4 and is_cjk(name[0]) and (new or tag in PERSON_TAGS)):
             continue
         if name in res.lexicon.by_surface:

@@ -33,6 +33,10 @@ SUFFIXES: tuple[tuple[str, str], ...] = tuple(sorted({
     "办公室": "GovernmentAgency", "政府": "GovernmentAgency", "法院": "GovernmentAgency",
     "检察院": "GovernmentAgency", "委": "GovernmentAgency", "司": "GovernmentAgency",
     "中院": "GovernmentAgency", "高院": "GovernmentAgency", "医院": "Organization", "院": "ResearchInstitute",
+    "海军": "GovernmentAgency", "空军": "GovernmentAgency", "陆军": "GovernmentAgency", "大使馆": "GovernmentAgency",
+    "使馆": "GovernmentAgency", "领事馆": "GovernmentAgency", "派出所": "GovernmentAgency",
+    "看守所": "GovernmentAgency", "车管所": "GovernmentAgency", "公安局": "GovernmentAgency",
+    "常委会": "GovernmentAgency", "人大": "GovernmentAgency",
 }.items(), key=lambda kv: -len(kv[0])))
 
 GOV_PREFIXES = ("国家", "国务院", "中央", "中共", "中国", "全国", "最高人民")
@@ -61,8 +65,13 @@ UNIT_CLASSES = ("ResearchInstitute", "OrganizationUnit")
 BAD_TAGS = frozenset("v p c u d r m q f t y e o ul uj uz ug uv ud vd ad zg dg tg rz rr ry mq".split())
 
 
+_BY_LAST_CHAR: dict[str, list[tuple[str, str]]] = {}
+for _suffix, _cls in SUFFIXES:
+    _BY_LAST_CHAR.setdefault(_suffix[-1], []).append((_suffix, _cls))
+
+
 def _suffix_of(word: str) -> tuple[str, str] | None:
-    for suffix, cls in SUFFIXES:
+    for suffix, cls in _BY_LAST_CHAR.get(word[-1:], ()):
         if word.endswith(suffix):
             return suffix, cls
     return None
@@ -84,6 +93,30 @@ def _name_like(word: str, res: Resources, company: bool = False) -> bool:
 OPENERS = frozenset("对 与 和 向 为 同 由 及 将 把 联合 携手 跟 获 经".split())
 #: Words before a unit that belongs to the organization the text is about (依托旗下金融科技研究院).
 INSIDE = re.compile(r"(?:依托|旗下|下属|所属|内设|内部|行内|集团内)(?:的)?$")
+
+
+#: Government-like suffixes: with no owner before them the name is a public body.
+MINISTRY_SUFFIXES = ("部", "总局", "局", "署", "厅", "委员会", "委")
+#: Text just before a unit that shows whose unit it is (该行风险管理部, 公司财务部).
+OWNER_BEFORE = re.compile(r"(?:行|司|团|该|本|我|内|其|的)$")
+_ORG_CLASSES = ("Organization", "Company", "FinancialInstitution", "GovernmentAgency", "ResearchInstitute",
+                "OrganizationUnit")
+
+
+BRANCH_SUFFIXES = ("分行", "支行", "分公司", "营业部", "营业管理部")
+PROPER_TAGS_ORG = ("nz", "nt", "nr", "nrt", "nrfg", "ns", "j", "x")
+
+
+def _proper(word: str, res: Resources) -> bool:
+    """A word that can make a company's name its own: a proper noun, a rare or new word, Latin."""
+    if word in res.lexicon.by_surface or re.search(r"[A-Za-z]", word):
+        return True
+    return res.segmenter.pos(word) in PROPER_TAGS_ORG or res.segmenter.frequency(word) < 200
+
+
+def _is_known_org(word: str, res: Resources) -> bool:
+    entry = res.lexicon.by_surface.get(word)
+    return entry is not None and entry.cls in _ORG_CLASSES
 
 
 def _opens_clause(tokens, k: int) -> bool:
@@ -145,8 +178,10 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
                 and res.segmenter.pos(tok.text) not in ("nt", "nz", "n", "j"):
             continue  # 签署, 部署: a word that merely ends like an organization
         j = i
+        branch = suffix in BRANCH_SUFFIXES
         while (j > 0 and i - j < MAX_TOKENS and tok.end - tokens[j - 1].start <= MAX_CHARS
-               and _name_like(tokens[j - 1].text, res, cls in COMPANY_CLASSES)):
+               and _name_like(tokens[j - 1].text, res, cls in COMPANY_CLASSES)
+               and (branch or not _is_known_org(tokens[j - 1].text, res))):
             j -= 1
         core = j
         if j > 0 and _opens_clause(tokens, j - 1) and tokens[j - 1].text not in STOP \
@@ -164,6 +199,9 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         if len(head) < 2 or (all(w in GENERIC for w in words)
                              and (len(words) < 2 or refined not in UNIT_CLASSES)):
             continue
+        if refined in COMPANY_CLASSES and not branch and not any(
+                _proper(t.text, res) for t in tokens[j:i + 1] if t.text != suffix):
+            continue  # 小额贷款公司, 四大国有银行: a description, not a name
         if len(tokens[j].text) == 1 and res.segmenter.pos(tokens[j].text) in ("x", "n", "a", "b"):
             # a lone character at the left edge is usually the tail of a verb or modifier
             if len(head) - 1 < 2:
@@ -171,7 +209,11 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
             start += 1
             name = name[1:]
         cls = classify(name, suffix, cls, place)
-        if cls == "ResearchInstitute" and INSIDE.search(doc.norm[max(0, start - 6):start]):
+        inside = INSIDE.search(doc.norm[max(0, start - 6):start]) or OWNER_BEFORE.search(
+            doc.norm[max(0, start - 3):start]) or (j > 0 and _is_known_org(tokens[j - 1].text, res))
+        if cls == "ResearchInstitute" and inside:
             cls = "OrganizationUnit"
+        elif cls == "OrganizationUnit" and suffix in MINISTRY_SUFFIXES and not inside:
+            cls = "GovernmentAgency"  # 国防部, 新闻出版总署: a department of nothing named is a ministry
         found.append(mention(doc, start, tok.end, cls, NAME, 0.75))
     return found

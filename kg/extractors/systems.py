@@ -26,7 +26,8 @@ GENERIC = frozenset("""平台 系统 技术平台 新平台 一站式平台 业�
 def _generic(doc: Document, start: int, end: int, res: Resources) -> bool:
     """True when a name is only descriptive words and technology names (RPA技术平台)."""
     techs = [(s, e) for s, e, entry in res.lexicon.find(doc.norm[start:end]) if entry.cls == "Technology"]
-    for tok in doc.tokens:
+    index = token_index(doc)
+    for tok in doc.tokens[index.at(start):index.at(max(start, end - 1)) + 1]:
         if tok.end <= start or tok.start >= end:
             continue
         inside_tech = any(start + s <= tok.start and tok.end <= start + e for s, e in techs)
