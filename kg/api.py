@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
+from fractions import Fraction
 import sys
 from array import array
 from collections import Counter, defaultdict
@@ -49,8 +49,8 @@ HAS_VERSION = "http://purl.org/dc/terms/hasVersion"
 BATCH = 16
 
 Names = dict[str, tuple[str, str]]
-#: what one document tells the resolver: key -> (class -> confidences, surfaces, job titles)
-Contribution = dict[str, tuple[dict[str, list[float]], set[str], set[str]]]
+#: what one document tells the resolver: key -> (class -> {confidence: count}, surfaces, job titles)
+Contribution = dict[str, tuple[dict[str, dict[float, int]], set[str], set[str]]]
 
 
 @dataclass(frozen=True)
@@ -185,7 +185,8 @@ def contribution(doc: Document, lexicon) -> Contribution:
     out: Contribution = {}
     for m in doc.mentions:
         votes, surfaces, _ = out.setdefault(key_of(m, lexicon), ({}, set(), set()))
-        votes.setdefault(m.cls, []).append(m.confidence)
+        counts = votes.setdefault(m.cls, {})
+        counts[m.confidence] = counts.get(m.confidence, 0) + 1
         surfaces.add(doc.norm[m.start:m.end])
         surfaces.add(m.text)
     for m, name, value in doc.attributes:
@@ -212,15 +213,17 @@ def relate_batch(items: list[tuple], known: Names, options: BuildOptions
 def merge_entities(contributions: Iterable[Contribution], lexicon) -> dict[str, Entity]:
     """Entities from every document's contribution, as kg.resolve.resolve gives them.
 
-    Votes are summed with ``math.fsum`` (exact), so the class never depends on document order.
+    Votes are counted per confidence value and summed exactly (as fractions, rounded once), so
+    the class never depends on document order. ``contributions`` may be a stream: only the
+    totals are kept.
     """
-    votes: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    votes: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
     surfaces: dict[str, set[str]] = defaultdict(set)
     titles: dict[str, set[str]] = defaultdict(set)
     for contrib in contributions:
         for key, (cls_votes, names, job_titles) in contrib.items():
-            for cls, confidences in cls_votes.items():
-                votes[key][cls] += confidences
+            for cls, counts in cls_votes.items():
+                votes[key][cls].update(counts)
             surfaces[key] |= names
             titles[key] |= job_titles
     entities = {}
@@ -229,7 +232,8 @@ def merge_entities(contributions: Iterable[Contribution], lexicon) -> dict[str, 
         if entry:
             cls = entry.cls
         else:
-            sums = {c: math.fsum(v) for c, v in votes[key].items()}
+            sums = {c: float(sum(Fraction(conf) * n for conf, n in counts.items()))
+                    for c, counts in votes[key].items()}
             cls = max(sums.items(), key=lambda kv: (kv[1], specificity(kv[0]), kv[0]))[0]
         aliases = surfaces[key] | set(entry.aliases if entry else ())
         aliases.discard(key)

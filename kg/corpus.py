@@ -259,8 +259,8 @@ class CorpusBuild:
     # -- step 3
     def finish(self, removed: set[str]) -> None:
         """Relate the analysed documents, resolve entities, rewrite the graphs that changed."""
-        old_contrib = dict(self.state.column("contrib"))
-        before = api.merge_entities((old_contrib[i] for i in sorted(old_contrib)), self.lexicon)
+        # contributions stream from the records: only the entity totals stay in memory
+        before = api.merge_entities((c for _, c in self.state.column("contrib")), self.lexicon)
         known = self.runner.share(self.known)
         for chunk in batched(self.spill.items(), CHUNK):  # one chunk in memory at a time
             items = [p[4] for p in chunk]
@@ -268,15 +268,12 @@ class CorpusBuild:
                                                 self.options) for r in b)
             for (iri, digest, source, names, _), (doc, contrib) in zip(chunk, flat):
                 self.state.put(iri, doc, digest, source, names, contrib)
-                old_contrib[iri] = contrib
         for iri in removed:
-            old_contrib.pop(iri, None)
             self.state.delete(iri)
-        entities = api.merge_entities((old_contrib[i] for i in sorted(old_contrib)), self.lexicon)
+        entities = api.merge_entities((c for _, c in self.state.column("contrib")), self.lexicon)
         changed = {k for k in set(before) | set(entities) if before.get(k) != entities.get(k)}
-        rewrite = set(self.spill.names) | {i for i, c in old_contrib.items() if changed & c.keys()}
-        if self.repair:
-            rewrite |= set(old_contrib)
+        rewrite = set(self.spill.names) | {i for i, c in self.state.column("contrib")
+                                           if self.repair or changed & c.keys()}
         self.state.commit()  # the records first: an interrupted write is repaired from them
         self._write(sorted(rewrite), entities)
         for iri in sorted(removed | set(self.orphans)):

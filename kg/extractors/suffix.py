@@ -111,7 +111,7 @@ def _proper(word: str, res: Resources) -> bool:
     """A word that can make a company's name its own: a proper noun, a rare or new word, Latin."""
     if word in res.lexicon.by_surface or re.search(r"[A-Za-z]", word):
         return True
-    return res.segmenter.pos(word) in PROPER_TAGS_ORG or res.segmenter.frequency(word) < 200
+    return res.segmenter.pos(word) in PROPER_TAGS_ORG or res.segmenter.frequency(word) < RARE
 
 
 def _is_known_org(word: str, res: Resources) -> bool:
