@@ -70,8 +70,11 @@ AMBIGUOUS_SURNAMES = set("""和 都 时 但 于 向 常 明 信 安 全 高 平 
 江 乐 展 能 门 居 衣 有 公 官 元 车 区 盖 利 师 宝 应 井 丰 支 敬 来 普 初 干 鲜 印 危 玉 亢 湛 冶 斯 束 檀 阴 智 幸 奉
 植 衡 富 尧 闭 由 羊 阿 乌 母 那 宿 隆 茹 诸 慕 花 权 强 帅 练 谷 管 路 游 简 连 项 景 党 宫 冷 席 卫 米 柏 宗 边 沙 荣
 桑 郎 甄 池 查 麻 燕 楚 劳 皮 满 位 伊 双 农 司 古 吉 时 穆 阳 尤 解 房 蒙 蓝 苏 关 包 兰 龙 雷 史 钟 齐 易 余 任
-上 下 中 大 小 多 少 新 老 第 把 被 将 对 与 及 在 是 为 也 就 还 又 再 才 只 可 要 会 能 让 使 给 从 自 到 以 按 据""".split())
-NOT_GIVEN_BARE = NOT_GIVEN | set("我你他她它这那们个不很么吗吧呢啊之其此每各本该后前上下中里内外年月日时则")
+上 下 中 大 小 多 少 新 老 第 把 被 将 对 与 及 在 是 为 也 就 还 又 再 才 只 可 要 会 能 让 使 给 从 自 到 以 按 据
+欧 盘 单 巴""".split())
+#: Last characters of place names; a word ending in one is not a person (秦皇岛, 王府井).
+PLACE_ENDINGS = tuple("岛寺山湖路街店镇村区县市省州港湾河江桥门井庄园城堡峰谷")
+NOT_GIVEN_BARE = NOT_GIVEN | set("我你他她它这那们个不很么吗吧呢啊之其此每各本该后前上下中里内外年月日时则先总姓哥姐师")
 
 
 #: Words around a person's name that make it a person even without a surname (莫里尼奥表示).
@@ -82,7 +85,7 @@ ROLE_BEFORE = re.compile(r"(?:主教练|教练|球员|前锋|后卫|门将|总�
 TRANSLIT = set("阿埃艾爱安奥巴拜班邦保贝本比彼毕波伯博布查达戴丹道德迪蒂丁杜多厄恩法范菲费芬丰弗福盖冈高戈格贡古哈海汉豪赫亨"
                "胡华霍基吉加贾杰金卡凯坎康柯科克肯库拉莱兰朗劳勒雷里利莉丽林琳隆卢鲁路伦罗洛马玛迈麦曼梅门蒙米敏莫姆穆纳娜奈南"
                "内尼涅宁努诺欧帕潘佩彭皮珀普齐奇契乔切琼萨塞桑瑟森沙莎尚舍圣施什史舒斯松苏索塔泰坦汤唐特提汀图托瓦万威韦维温沃"
-               "乌伍西希夏谢辛休雅亚扬耶伊因英尤约泽扎詹兹卓佐")
+               "乌伍西希夏谢辛休雅亚扬耶伊因英尤约泽扎詹兹卓佐尔摩瑞娅妮露蕾琪黛茨赖艾恩汀蒂")
 TRANSLITERATED = re.compile(r"·")
 PERSON_TAGS = ("nr", "nrfg", "nrt")
 
@@ -100,10 +103,12 @@ def _bare_names(doc: Document, res: Resources) -> list[Mention]:
         new = tag == UNKNOWN
         if not (2 <= len(name) <= 4 and is_cjk(name[0]) and (new or tag in PERSON_TAGS)):
             continue
-        if name in res.lexicon.by_surface:
+        if name in res.lexicon.by_surface or tag == "ns" or name.endswith(PLACE_ENDINGS):
             continue
-        if new and len(name) <= 3 and name[0] not in AMBIGUOUS_SURNAMES and looks_like_name(name) \
-                and not any(c in NOT_GIVEN_BARE for c in name[1:]):
+        # jieba's two-character "names" are often words (温泉, 白银); its three-character ones are people
+        known_name = tag == "nr" and len(name) == 3
+        if (new or known_name) and len(name) <= 3 and name[0] not in AMBIGUOUS_SURNAMES \
+                and looks_like_name(name) and not any(c in NOT_GIVEN_BARE for c in name[1:]):
             found.append(mention(doc, tok.start, tok.end, "Person", NAME, 0.55))
         elif (SPEECH_AFTER.match(text, tok.end) or ROLE_BEFORE.search(text, max(0, tok.start - 4), tok.start)) \
                 and all(is_cjk(c) for c in name) and not any(c in NOT_GIVEN_BARE for c in name):
