@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import json
 import platform
 import random
@@ -70,8 +71,10 @@ def entity_pool(n_docs: int, seed: int = 7) -> dict[str, list[tuple[str, str]]]:
     rng = random.Random(seed)
     size = max(50, n_docs)
     pool = {"org": [], "product": [], "person": [], "tech": [(t, "Technology") for t in TECHNOLOGIES]}
-    pool["org"].append(("中国工商银行", "FinancialInstitution"))  # the benchmark's ?name parameter
-    seen = {"中国工商银行"}
+    # the most frequent organization and person: the benchmark's ?name parameters
+    pool["org"].append(("中国工商银行", "FinancialInstitution"))
+    pool["person"].append(("张明", "Person"))
+    seen = {"中国工商银行", "张明"}
     for kind, count in (("org", size), ("product", size), ("person", size // 2)):
         while len(pool[kind]) < count:
             if kind == "person":
@@ -90,9 +93,18 @@ def _lit(text: str, lang: str | None = None, dt: str | None = None) -> str:
     return f'"{text}"@{lang}' if lang else f'"{text}"^^<{dt}>' if dt else f'"{text}"'
 
 
+_CUMULATIVE: dict[int, list[float]] = {}
+
+
 def _pick(rng: random.Random, items: list) -> tuple[str, str]:
-    # skewed: a few entities are mentioned very often, like real corpora
-    return items[min(int(rng.paretovariate(1.2)) - 1, len(items) - 1)] if rng.random() < 0.5 else rng.choice(items)
+    """Half uniform, half Zipf (weight 1/rank): a few entities are mentioned often, like real
+    corpora; the most frequent organization appears in about a quarter of the articles."""
+    if rng.random() < 0.5:
+        return rng.choice(items)
+    cum = _CUMULATIVE.get(id(items))
+    if cum is None or len(cum) != len(items):
+        cum = _CUMULATIVE[id(items)] = list(itertools.accumulate(1 / (k + 1) for k in range(len(items))))
+    return rng.choices(items, cum_weights=cum)[0]
 
 
 def document_lines(i: int, pool: dict, rng: random.Random) -> list[str]:
@@ -196,12 +208,12 @@ def synthetic_nquads(n_triples: int, seed: int = 7) -> str:
 
 PARAMS = {  # a realistic parameter for each query that takes one
     "products-of-organization": {"name": "中国工商银行"},
-    "certifications": {},
+    "certifications": {"name": "中国工商银行"},
     "metrics-of-entity": {"name": "中国工商银行"},
     "evidence-of-fact": {"name": "中国工商银行", "predicate": "zkg:develops"},
     "co-mentioned-organizations": {"name": "中国工商银行"},
     "entity-neighbourhood": {"name": "中国工商银行"},
-    "articles-by-author-or-publication": {"name": "中国金融电脑"},
+    "articles-by-author-or-publication": {"name": "张明"},
     "search-labels": {"text": "银行"},
 }
 

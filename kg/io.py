@@ -29,7 +29,7 @@ from typing import Iterable, Iterator
 from kg.errors import InputError, OutputError
 from kg.types import Document
 
-__all__ = ["JSONL_SUFFIXES", "META_FIELDS", "TEXT_SUFFIXES", "Skipped", "atomic_write", "clean_text",
+__all__ = ["JSONL_SUFFIXES", "META_FIELDS", "Skipped", "TEXT_SUFFIXES", "atomic_write", "clean_text",
            "decode", "read_documents"]
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")

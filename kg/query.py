@@ -65,6 +65,7 @@ _SKIP = re.compile(
     r'|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*')
 _FORM = re.compile(r"(?i)\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 _NUMBER = re.compile(r"[+-]?(\d+|\d*\.\d+)([eE][+-]?\d+)?\Z")
 
 
@@ -157,7 +158,9 @@ def parse_term(value: str):
 
     ``<iri>`` -> IRI; ``zkg:Company`` (a contract prefix) -> IRI; ``"x"@zh``, ``"x"^^xsd:int`` or
     ``"x"^^<dt>`` -> that literal; ``42`` / ``3.5`` / ``1e3`` -> integer / decimal / double;
-    ``true`` / ``false`` -> boolean; anything else -> a plain string literal.
+    ``true`` / ``false`` -> boolean; other text with Chinese characters -> a ``@zh`` literal (the
+    graph's Chinese names are tagged ``@zh``, so ``name=工行`` matches ``"工行"@zh`` exactly);
+    anything else -> a plain string literal. Quote a value to keep it untagged: ``'"工行"'``.
     """
     if value.startswith("<") and value.endswith(">") and len(value) > 2:
         try:
@@ -174,6 +177,8 @@ def parse_term(value: str):
     if _NUMBER.match(value):
         kind = "double" if "e" in value.lower() else "decimal" if "." in value else "integer"
         return ox.Literal(value, datatype=ox.NamedNode(XSD + kind))
+    if _CJK.search(value):  # the contract tags every Chinese name @zh
+        return ox.Literal(value, language="zh")
     return ox.Literal(value)
 
 
@@ -202,10 +207,12 @@ def parse_param(text: str) -> tuple[str, object]:
 
 
 def bind_params(query: str, params: Mapping[str, object]) -> str:
-    """Join ``params`` (name -> RDF term) to the query as a ``VALUES`` block in its WHERE group.
+    """Bind ``params`` (name -> RDF term) with a ``VALUES`` block at the start of the WHERE group.
 
-    The terms are written by Oxigraph's N-Triples serializer, so a value can only ever be one
-    RDF term, never query syntax.
+    Subqueries that use a parameter get the same block, so a parameter means the same value
+    everywhere in the query, as with substitution (SPARQL SEP-0007), and a subquery can look an
+    entity up by name before the rest of the query runs. The terms are written by Oxigraph's
+    N-Triples serializer, so a value can only ever be one RDF term, never query syntax.
     """
     if not params:
         return query
@@ -215,6 +222,10 @@ def bind_params(query: str, params: Mapping[str, object]) -> str:
             raise QueryError(f"the query has no variable ?{name} to bind")
     names = " ".join(f"?{n}" for n in params)
     values = f" VALUES ({names}) {{ ({' '.join(_term_text(t) for t in params.values())}) }} "
+    main = _FORM.search(blanked)
+    for at in sorted(_subquery_braces(blanked, main.end() if main else 0, params), reverse=True):
+        query = f"{query[:at + 1]}{values}{query[at + 1:]}"
+    blanked = _blank_skips(query)
     short = re.search(r"(?i)\bCONSTRUCT\s+WHERE\s*\{", blanked)
     if short:  # CONSTRUCT WHERE { T } means CONSTRUCT { T } WHERE { T }; VALUES fits only the latter
         end = _matching_brace(blanked, short.end() - 1)
@@ -224,6 +235,19 @@ def bind_params(query: str, params: Mapping[str, object]) -> str:
     if at is None:
         raise QueryError("the query has no WHERE clause to bind parameters to")
     return f"{query[:at + 1]}{values}{query[at + 1:]}"
+
+
+def _subquery_braces(blanked: str, start: int, params) -> list[int]:
+    """Positions of the WHERE braces of subqueries (after ``start``) that use a parameter."""
+    out = []
+    for m in re.finditer(r"(?i)\bSELECT\b", blanked[start:]):
+        at = blanked.find("{", start + m.end())
+        if at < 0:
+            continue
+        body = blanked[at: _matching_brace(blanked, at) + 1]
+        if any(re.search(rf"[?$]{re.escape(n)}\b", body) for n in params):
+            out.append(at)
+    return out
 
 
 def _term_text(term) -> str:

@@ -12,6 +12,7 @@ from kg import evaluate as ev
 from kg.cli import cli
 from kg.errors import InputError
 from kg.evaluate import Counts, PredDoc, PredEntity, PredMetric, Report, Section
+from kg.ontology import ENTITY_CLASSES
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 DATA = SHARED / "data"
@@ -52,11 +53,12 @@ TEXT = "青禾银行北京分行行长张伟说"
 ])
 def test_score_spans(gold, pred, counts, reasons):
     sec, errors = Section(), []
-    ev.score_spans(gold, pred, sec, text=TEXT, doc="d", errors=errors)
+    ev.score_spans(gold, pred, sec, text=TEXT, doc="d", errors=errors, sources={p: "rule@1" for p in pred})
     assert {k: (c.tp, c.fp, c.fn) for k, c in sec.counts.items()} == counts
     assert [(e.kind, e.reason) for e in errors] == reasons
     for e in errors:
         assert "【" + e.text + "】" in e.context
+        assert e.extractor == ("rule@1" if e.kind == "FP" else "")
 
 
 def test_section_totals_and_macro_average():
@@ -246,7 +248,7 @@ d:a\\.txt {
   e:zw a zkg:Person ; rdfs:label "张伟"@zh ; zkg:jobTitle "行长"@zh .
   <https://w3id.org/zhkg/id/doc/a.txt#char=0,2> a nif:Phrase ; nif:referenceContext d:a\\.txt ;
       nif:beginIndex 0 ; nif:endIndex 2 ; nif:anchorOf "工行" ; itsrdf:taIdentRef e:icbc ;
-      itsrdf:taClassRef zkg:FinancialInstitution .
+      itsrdf:taClassRef zkg:FinancialInstitution ; zkg:extractor "gazetteer@1" .
   <https://w3id.org/zhkg/id/doc/a.txt#char=3,5> a nif:Phrase ; nif:referenceContext d:a\\.txt ;
       nif:beginIndex 3 ; nif:endIndex 5 ; nif:anchorOf "张伟" ; itsrdf:taIdentRef e:zw ;
       itsrdf:taClassRef zkg:Person .
@@ -276,6 +278,7 @@ def test_read_graph(graph_file):
     doc = docs["a.txt"]
     assert docs["other"] == PredDoc()
     assert doc.mentions == [(0, 2, "FinancialInstitution"), (3, 5, "Person"), (6, 10, "FinancialInstitution")]
+    assert doc.sources == {(0, 2, "FinancialInstitution"): "gazetteer@1"}
     icbc = doc.entities["https://w3id.org/zhkg/id/entity/icbc"]
     assert (icbc.name, icbc.cls) == ("中国工商银行", "FinancialInstitution")
     assert {"中国工商银行", "ICBC", "工行"} <= icbc.names
@@ -431,7 +434,7 @@ def test_pipeline_predictions_follow_the_graph_contract():
     doc = ev.pipeline_predictor()([("d", text)])["d"]
     assert doc.mentions, "the pipeline found nothing"
     for start, end, cls in doc.mentions:
-        assert 0 <= start < end <= len(text) and cls in ev.ENTITY_CLASSES
+        assert 0 <= start < end <= len(text) and cls in ENTITY_CLASSES
     names = {n for e in doc.entities.values() for n in e.names}
     assert "工商银行" in names
 

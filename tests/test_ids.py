@@ -56,7 +56,7 @@ def _ntriples(name: str) -> bytes:
     return ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES)
 
 
-@settings(max_examples=300, derandomize=True, deadline=None)
+@settings(max_examples=300, derandomize=True, deadline=None, database=None)
 @given(st.text(ANY_CHAR, max_size=30))
 def test_any_name_gives_valid_iris_that_both_parsers_read_back(name):
     data = _ntriples(name)
@@ -65,7 +65,7 @@ def test_any_name_gives_valid_iris_that_both_parsers_read_back(name):
     assert rdflib.URIRef(ids.entity_iri(name)) in set(graph.subjects())
 
 
-@settings(max_examples=300, derandomize=True, deadline=None)
+@settings(max_examples=300, derandomize=True, deadline=None, database=None)
 @given(st.text(st.characters(codec="utf-8"), max_size=20) | st.sampled_from(["a.", "Co.", "x\\.", "-", "_:b", "%2E"]))
 def test_turtle_with_prefixes_reads_back_in_rdflib(name):
     """pyoxigraph writes prefixed names (zkgr:entity\\/...) that rdflib must read back as the same IRI."""
@@ -79,7 +79,7 @@ def test_turtle_with_prefixes_reads_back_in_rdflib(name):
     assert [str(t.subject.value) for t in ox.parse(data, format=ox.RdfFormat.TURTLE)] == [iri]
 
 
-@settings(max_examples=300, derandomize=True, deadline=None)
+@settings(max_examples=300, derandomize=True, deadline=None, database=None)
 @given(st.text(ANY_CHAR, min_size=1, max_size=12), st.text(ANY_CHAR, min_size=1, max_size=12))
 def test_distinct_names_give_distinct_iris(a, b):
     if a != b and "_" not in (a, b):  # "" and "_" share "_": names are never empty

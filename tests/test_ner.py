@@ -214,6 +214,14 @@ def test_trim(text, expected):
     assert text[start:end] == expected
 
 
+@pytest.mark.parametrize("span, ok", [
+    ("招商银行", True), ("“星展中国”南宁分行", True), ("苏格兰皇家银行(RBS)", True), ('a"b"c', True),
+    ("招商银行”)总部", False), ("(RBS", False), ("《书》)", False), ("“a(b”)", False),
+])
+def test_balanced(span, ok):
+    assert crf.balanced(span) is ok
+
+
 def test_low_confidence_mentions_are_dropped(model):
     class Res:
         options = {"ner_model": model, "ner_min_confidence": 1.01}

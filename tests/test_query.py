@@ -47,7 +47,10 @@ def invoke(*args, **kw):
     ("-3.5", ox.Literal("-3.5", datatype=ox.NamedNode(XSD + "decimal"))),
     ("1e3", ox.Literal("1e3", datatype=ox.NamedNode(XSD + "double"))),
     ("true", ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean"))),
-    ("工商银行", ox.Literal("工商银行")),
+    ("工商银行", ox.Literal("工商银行", language="zh")),  # Chinese text: tagged like the graph's names
+    ("e抵快贷", ox.Literal("e抵快贷", language="zh")),
+    ("ICBC", ox.Literal("ICBC")),
+    ('"工商银行"', ox.Literal("工商银行")),
     ("ex:foo", ox.Literal("ex:foo")),  # not a contract prefix: plain text
     ("", ox.Literal("")),
 ])
@@ -111,7 +114,8 @@ def test_bind_params_rejects_unknown_variables():
 
 def test_ask_and_select_star_take_parameters(store):
     assert run_query(store, "ASK { ?e rdfs:label ?name }", {"name": '"中国工商银行"@zh'}).boolean is True
-    assert run_query(store, "ASK { ?e rdfs:label ?name }", {"name": "中国工商银行"}).boolean is False
+    assert run_query(store, "ASK { ?e rdfs:label ?name }", {"name": "中国工商银行"}).boolean is True
+    assert run_query(store, "ASK { ?e rdfs:label ?name }", {"name": '"中国工商银行"'}).boolean is False
     rows = run_query(store, "SELECT DISTINCT * { ?e skos:altLabel ?name }", {"name": '"工行"@zh'}).values()
     assert rows == [{"e": ICBC, "name": "工行"}]
 

@@ -80,6 +80,8 @@ def train_ner(data: Path, output: Path, split, seed, iterations, limit, force) -
         raise OutputError(f"{output} exists", hint="use --force to overwrite it")
     examples = ner.load_examples(data, limit=limit)
     train, held = ner.split_examples(examples, split, seed) if split < 1.0 else (examples, [])
+    click.echo(f"training a CRF on {len(train)} sentences ({iterations} iterations; "
+               "CLUENER train takes a few minutes)...", err=True)
     meta = ner.train(train, output, max_iterations=iterations)
     click.echo(f"trained on {len(train)} of {len(examples)} sentences "
                f"({len(held)} held out), classes: {', '.join(meta['classes'])} -> {output}", err=True)

@@ -31,10 +31,9 @@ from kg.evaluate.predict import (
     read_graph,
 )
 from kg.evaluate.report import Counts, ErrorCase, Report, Section, context, score_spans
-from kg.ontology import ENTITY_CLASSES
 
 __all__ = [
-    "CLUENER_ORDER", "CLUENER_TYPES", "Counts", "DUIE_RELATIONS", "ENTITY_CLASSES", "ErrorCase",
+    "CLUENER_ORDER", "CLUENER_TYPES", "Counts", "DUIE_RELATIONS", "ErrorCase",
     "FINRE_RELATIONS", "FORMATS", "PredDoc", "PredEntity", "PredMetric", "Predictor", "Report",
     "Section", "TARGET_TYPES", "context", "detect_format", "eval_cluener", "eval_docs",
     "eval_relations", "evaluate", "format_report", "graph_predictor", "load_doc_gold",
@@ -148,10 +147,15 @@ def format_report(report: Report, errors: bool = False) -> str:
     kinds = Counter((e.section, e.kind, e.reason) for e in report.errors)
     if kinds:
         lines += ["", "error kinds: " + "; ".join(f"{s} {k} {r} {n}" for (s, k, r), n in sorted(kinds.items()))]
+    by_extractor = Counter(e.extractor for e in report.errors if e.kind == "FP" and e.extractor)
+    if by_extractor:
+        lines.append("false positives by extractor: " + "; ".join(
+            f"{x} {n}" for x, n in sorted(by_extractor.items(), key=lambda kv: (-kv[1], kv[0]))))
     lines += [f"note: {n}" for n in report.notes]
     if errors:
         lines.append("")
         for e in report.errors:
             other = f"  [{e.other}]" if e.other else ""
+            other += f"  via {e.extractor}" if e.extractor else ""
             lines.append(f"{e.kind} {e.reason:<14} {e.section}/{e.key:<14} {e.text}  @{e.doc}  {e.context}{other}")
     return "\n".join(lines)

@@ -50,7 +50,8 @@ def eval_cluener(records: Sequence[dict], predictor: Predictor, report: Report,
         gold = [(s.start, s.end, s.label) for s in spans if s.label in CLUENER_ORDER]
         pred = preds.get(doc_id, PredDoc())
         mapped = [(s, e, CLUENER_TYPES[c]) for s, e, c in pred.mentions if c in CLUENER_TYPES]
-        score_spans(gold, mapped, sec, text=text, doc=doc_id, errors=err)
+        sources = {(s, e, CLUENER_TYPES[c]): x for (s, e, c), x in pred.sources.items() if c in CLUENER_TYPES}
+        score_spans(gold, mapped, sec, text=text, doc=doc_id, errors=err, sources=sources)
         gold_jobs = {text[s.start:s.end] for s in spans if s.label == "position"}
         pred_jobs = {j for ent in pred.entities.values() for j in ent.job_titles}
         c = jobs.get("position")

@@ -28,6 +28,8 @@ class PredEntity:
 
 @dataclass(frozen=True)
 class PredMetric:
+    """A predicted metric: subject entity key, label, normalized value, unit, qualifier."""
+
     subject: str | None
     label: str
     value: Decimal
@@ -44,6 +46,7 @@ class PredDoc:
     relations: list[tuple[str, str, str]] = field(default_factory=list)
     metrics: list[PredMetric] = field(default_factory=list)
     article: dict[str, str] = field(default_factory=dict)
+    sources: dict[tuple[int, int, str], str] = field(default_factory=dict)  # mention -> extractor
     error: str = ""  # why the predictor failed on this document (scored as finding nothing)
 
 
@@ -71,6 +74,7 @@ def ner_predictor(model) -> Predictor:
             pred = PredDoc()
             for m in crf.propose(Document(doc_id, text, norm=normalize(text)), model):
                 pred.mentions.append((m.start, m.end, m.cls))
+                pred.sources[(m.start, m.end, m.cls)] = m.extractor
                 ent = pred.entities.setdefault(m.text, PredEntity(m.text, m.text, m.cls))
                 ent.names.add(m.text)
             out[doc_id] = pred
@@ -144,9 +148,10 @@ PREFIX zkg: <https://w3id.org/zhkg/ontology#>
 """
 _QUERIES = {
     "docs": "SELECT ?doc ?id WHERE { ?doc a zkg:Article ; dcterms:identifier ?id }",
-    "mentions": """SELECT ?doc ?b ?e ?anchor ?cls ?ent WHERE { ?m nif:referenceContext ?doc ;
+    "mentions": """SELECT ?doc ?b ?e ?anchor ?cls ?ent ?x WHERE { ?m nif:referenceContext ?doc ;
         nif:beginIndex ?b ; nif:endIndex ?e . FILTER(?m != ?doc)
         OPTIONAL { ?m nif:anchorOf ?anchor } OPTIONAL { ?m itsrdf:taClassRef ?cls }
+        OPTIONAL { ?m zkg:extractor ?x }
         OPTIONAL { ?m itsrdf:taIdentRef ?ent } FILTER NOT EXISTS { ?m a nif:Sentence } }""",
     "names": """SELECT DISTINCT ?ent ?name ?kind WHERE {
         { ?ent rdfs:label ?name BIND("label" AS ?kind) }
@@ -164,8 +169,6 @@ _QUERIES = {
         FILTER(?p IN (dcterms:title, zkg:author, zkg:publishedIn, zkg:datePublished))
         OPTIONAL { ?v rdfs:label ?vl } }""",
 }
-_ARTICLE_FIELDS = {"title": "title", "author": "author", "publishedIn": "publishedIn",
-                   "datePublished": "datePublished"}
 
 
 def _local(term) -> str:
@@ -197,6 +200,8 @@ def read_graph(source) -> dict[str, PredDoc]:
         cls = _local(row["cls"]) if row["cls"] is not None else (
             info[ent_iri].cls if ent_iri in info else "Organization")
         pred.mentions.append((start, end, cls))
+        if row["x"] is not None:
+            pred.sources[(start, end, cls)] = row["x"].value
         if ent_iri in info:
             known = info[ent_iri]
             ent = pred.entities.setdefault(ent_iri, PredEntity(

@@ -14,14 +14,17 @@ class Counts:
 
     @property
     def precision(self) -> float:
+        """tp / (tp + fp)."""
         return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
 
     @property
     def recall(self) -> float:
+        """tp / (tp + fn)."""
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
 
     @property
     def f1(self) -> float:
+        """The harmonic mean of precision and recall."""
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
@@ -30,6 +33,7 @@ class Counts:
         return self
 
     def as_dict(self) -> dict:
+        """Counts and rounded scores, for JSON."""
         return {"gold": self.tp + self.fn, "pred": self.tp + self.fp, "tp": self.tp,
                 "fp": self.fp, "fn": self.fn, "precision": round(self.precision, 4),
                 "recall": round(self.recall, 4), "f1": round(self.f1, 4)}
@@ -51,6 +55,7 @@ class ErrorCase:
     doc: str
     context: str
     other: str = ""
+    extractor: str = ""  # which extractor proposed a false positive, when the graph says
 
 
 @dataclass
@@ -62,15 +67,18 @@ class Section:
     recall_only: bool = False
 
     def get(self, key: str) -> Counts:
+        """The counts of ``key``, created empty on first use."""
         return self.counts.setdefault(key, Counts())
 
     def total(self, keys: Iterable[str] | None = None) -> Counts:
+        """Micro-averaged counts over ``keys`` (all keys by default)."""
         out = Counts()
         for key in (self.counts if keys is None else keys):
             out += self.counts.get(key, Counts())
         return out
 
     def macro_f1(self) -> float:
+        """The mean F1 of the keys that have gold items."""
         scored = [c for c in self.counts.values() if c.tp + c.fn]
         return sum(c.f1 for c in scored) / len(scored) if scored else 0.0
 
@@ -86,11 +94,13 @@ class Report:
     notes: list[str] = field(default_factory=list)
 
     def section(self, name: str, **kwargs) -> Section:
+        """The section ``name``, created (with ``kwargs``) on first use."""
         if name not in self.sections:
             self.sections[name] = Section(**kwargs)
         return self.sections[name]
 
     def to_dict(self, errors: bool = False) -> dict:
+        """The report as plain data (with the error cases when ``errors``)."""
         out = {"title": self.title, "docs": self.docs, "notes": self.notes, "sections": {}}
         for name, sec in self.sections.items():
             out["sections"][name] = {
@@ -117,8 +127,10 @@ def _overlap(a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:
 
 def score_spans(gold: Iterable[tuple[int, int, str]], pred: Iterable[tuple[int, int, str]],
                 section: Section, *, text: str = "", doc: str = "",
-                errors: list[ErrorCase] | None = None, name: str = "entities") -> None:
-    """Exact span scoring per type; adds counts to ``section`` and error cases to ``errors``."""
+                errors: list[ErrorCase] | None = None, name: str = "entities",
+                sources: dict | None = None) -> None:
+    """Exact span scoring per type; adds counts to ``section`` and error cases to ``errors``
+    (``sources`` names the extractor of each predicted span, for the false positives)."""
     gold, pred = sorted(set(gold)), sorted(set(pred))
     gold_set, pred_set = set(gold), set(pred)
     for g in gold:
@@ -133,10 +145,10 @@ def score_spans(gold: Iterable[tuple[int, int, str]], pred: Iterable[tuple[int, 
         if p not in gold_set:
             section.get(p[2]).fp += 1
             if errors is not None:
-                errors.append(_span_error("FP", p, gold, text, doc, name))
+                errors.append(_span_error("FP", p, gold, text, doc, name, (sources or {}).get(p, "")))
 
 
-def _span_error(kind: str, span, others, text: str, doc: str, name: str) -> ErrorCase:
+def _span_error(kind: str, span, others, text: str, doc: str, name: str, extractor: str = "") -> ErrorCase:
     start, end, key = span
     near = [o for o in others if _overlap(span, o)]
     same = [o for o in near if (o[0], o[1]) == (start, end)]
@@ -149,4 +161,5 @@ def _span_error(kind: str, span, others, text: str, doc: str, name: str) -> Erro
     else:
         reason, other = ("missed" if kind == "FN" else "spurious"), None
     other_text = f"{text[other[0]:other[1]]} ({other[2]})" if other else ""
-    return ErrorCase(kind, reason, name, key, text[start:end], doc, context(text, start, end), other_text)
+    return ErrorCase(kind, reason, name, key, text[start:end], doc, context(text, start, end), other_text,
+                     extractor)

@@ -42,6 +42,19 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def balanced(span: str) -> bool:
+    """True when every quote or bracket in ``span`` has its partner inside it (in order)."""
+    stack: list[str] = []
+    for ch in span:
+        if ch in PAIRS and not (PAIRS[ch] == ch and stack and stack[-1] == ch):
+            stack.append(ch)
+        elif ch in CLOSERS:
+            if not stack or PAIRS[stack[-1]] != ch:
+                return False
+            stack.pop()
+    return not stack
+
+
 def _model(res_or_model):
     """Accept a NerModel, a model path, or the extractors' Resources (``options['ner_model']``)."""
     from kg import ner
@@ -103,7 +116,7 @@ def propose(doc: Document, res_or_model) -> list[Mention]:
             if span.confidence < min_confidence:
                 continue
             start, end = trim(text, cstart + span.start, cstart + span.end)
-            if end > start:
+            if end > start and balanced(text[start:end]):  # 招商银行”)总部 is no name
                 canonical = doc.norm[start:end] if doc.norm[start:end] != doc.text[start:end] else None
                 out.append(Mention(start, end, doc.text[start:end], span.label, NAME,
                                    span.confidence, canonical))
