@@ -19,6 +19,7 @@ import argparse
 import gc
 import itertools
 import json
+import os
 import platform
 import random
 import statistics
@@ -367,10 +368,11 @@ def main(argv: list[str] | None = None) -> None:
     runs = {str(r["triples"]): r for r in previous.get("runs", [])} if isinstance(previous, dict) else {}
     runs.update({str(r["triples"]): r for r in results})
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    import pyoxigraph
-    import rdflib
-    meta = {"python": platform.python_version(), "pyoxigraph": pyoxigraph.__version__ if hasattr(
-        pyoxigraph, "__version__") else "?", "rdflib": rdflib.__version__, "machine": platform.machine()}
+    from importlib.metadata import version
+    meta = {"python": platform.python_version(), "pyoxigraph": version("pyoxigraph"),
+            "rdflib": version("rdflib"), "machine": platform.machine(), "cpus": os.cpu_count(),
+            "load_average_at_end": [round(x, 1) for x in os.getloadavg()], "runs": args.runs,
+            "rdflib_runs": args.rdflib_runs}
     ordered = sorted(runs.values(), key=lambda r: r["triples"])
     args.out.write_text(json.dumps({"meta": meta, "runs": ordered}, ensure_ascii=False, indent=1))
     print(table(ordered))

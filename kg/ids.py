@@ -47,15 +47,14 @@ def check_base(base: str) -> str:
     from pyoxigraph import NamedNode
 
     problem = None
-    if not base.endswith("/"):
-        problem = "it must end with /"
-    elif "#" in base or "?" in base:
+    try:
+        NamedNode(base)
+    except ValueError as exc:
+        problem = f"it is not an absolute IRI ({exc})"
+    if problem is None and ("#" in base or "?" in base):
         problem = "it must not hold # or ?"
-    else:
-        try:
-            NamedNode(base + "x")
-        except ValueError as exc:
-            problem = f"it is not an absolute IRI ({exc})"
+    if problem is None and not base.endswith("/"):
+        problem = "it must end with /"
     if problem:
         raise KGError(f"bad base IRI {base!r}: {problem}", hint="e.g. --base https://example.org/kg/")
     return base

@@ -8,7 +8,7 @@ several documents counts once.
 
 Parameters (``--param name=value``) are never pasted into the query text as text: each value is
 parsed into one RDF term, written by Oxigraph's N-Triples serializer, and joined to the query as
-``VALUES (?name) { (term) }`` at the start of the ``WHERE`` group. The same mechanism works for
+``VALUES ?name { term }`` at the start of the ``WHERE`` group. The same mechanism works for
 every backend and query form (pyoxigraph's ``substitutions=`` rejects ``SELECT *``, ``ASK`` and
 any variable missing from the projection, and cannot be sent to a remote endpoint).
 """
@@ -220,8 +220,8 @@ def bind_params(query: str, params: Mapping[str, object]) -> str:
     for name in params:
         if not re.search(rf"[?$]{re.escape(name)}\b", blanked):
             raise QueryError(f"the query has no variable ?{name} to bind")
-    names = " ".join(f"?{n}" for n in params)
-    values = f" VALUES ({names}) {{ ({' '.join(_term_text(t) for t in params.values())}) }} "
+    # one single-variable block per parameter: Oxigraph then uses each value as an index key
+    values = "".join(f" VALUES ?{n} {{ {_term_text(t)} }}" for n, t in params.items()) + " "
     main = _FORM.search(blanked)
     for at in sorted(_subquery_braces(blanked, main.end() if main else 0, params), reverse=True):
         query = f"{query[:at + 1]}{values}{query[at + 1:]}"

@@ -88,7 +88,8 @@ def test_distinct_names_give_distinct_iris(a, b):
 
 @pytest.mark.parametrize("base,problem", [
     ("https://example.org/kg", "it must end with /"),
-    ("https://example.org/kg#", "it must end with /"),
+    ("https://example.org/kg#", "it must not hold # or ?"),
+    ("not an iri/", "it is not an absolute IRI (Invalid IRI code point ' ')"),
     ("https://example.org/kg#x/", "it must not hold # or ?"),
     ("https://example.org/k g/", "it is not an absolute IRI (Invalid IRI code point ' ')"),
     ("kg/", "it is not an absolute IRI (No scheme found in an absolute IRI)"),
