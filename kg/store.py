@@ -157,7 +157,11 @@ class Store(ABC):
         for path in paths:
             scratch, graphs, notes = read_rdf(path)
             for graph in graphs:
-                self.replace_graph(graph.value, scratch.quads_for_pattern(None, None, None, graph))
+                quads = scratch.quads_for_pattern(None, None, None, graph)
+                if graph.value == UNASSIGNED:  # shared by every file: add, never replace
+                    self.add_quads(graph.value, quads)
+                else:
+                    self.replace_graph(graph.value, quads)
             report.files += 1
             report.quads += len(scratch)
             report.graphs += [g.value for g in graphs]
@@ -167,6 +171,10 @@ class Store(ABC):
     @abstractmethod
     def replace_graph(self, graph_iri: str, quads: Iterable) -> int:
         """Make the named graph ``graph_iri`` hold exactly ``quads`` (their own graph is ignored)."""
+
+    @abstractmethod
+    def add_quads(self, graph_iri: str, quads: Iterable) -> int:
+        """Add ``quads`` to the named graph ``graph_iri`` (and to the merged default graph)."""
 
     @abstractmethod
     def remove_graph(self, graph_iri: str) -> int:
@@ -234,7 +242,7 @@ class OxigraphStore(Store):
         for path in paths:
             scratch, graphs, notes = read_rdf(path)
             for graph in graphs:
-                if self._store.contains_named_graph(graph):
+                if graph.value != UNASSIGNED and self._store.contains_named_graph(graph):
                     self._store.update(_unmerge(graph.value))
             # store to store as N-Quads/N-Triples bytes: no Python object per quad
             self._store.load(input=scratch.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
@@ -264,6 +272,13 @@ class OxigraphStore(Store):
         if self._store.contains_named_graph(graph):
             self._store.update(_unmerge(graph_iri))
         self._store.add_graph(graph)
+        self._store.extend([ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples])
+        self._store.extend([ox.Quad(t.subject, t.predicate, t.object) for t in triples])
+        return len(triples)
+
+    def add_quads(self, graph_iri: str, quads: Iterable) -> int:
+        graph = ox.NamedNode(graph_iri)
+        triples = [q.triple if isinstance(q, ox.Quad) else q for q in quads]
         self._store.extend([ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples])
         self._store.extend([ox.Quad(t.subject, t.predicate, t.object) for t in triples])
         return len(triples)
@@ -387,6 +402,12 @@ class EndpointStore(Store):
         else:
             text = body.decode("utf-8")
             self._update(f"{_unmerge(graph_iri)} ;\nINSERT DATA {{ GRAPH {graph} {{\n{text}}}\n{text}}}")
+        return len(triples)
+
+    def add_quads(self, graph_iri: str, quads: Iterable) -> int:
+        triples = [q.triple if isinstance(q, ox.Quad) else q for q in quads]
+        text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        self._update(f"INSERT DATA {{ GRAPH {ox.NamedNode(graph_iri)} {{\n{text}}}\n{text}}}")
         return len(triples)
 
     def remove_graph(self, graph_iri: str) -> int:

@@ -284,3 +284,15 @@ def test_a_triple_stated_by_several_documents_is_one_row(db):
         store.load([SAMPLE])
         rows = run_query(store, 'SELECT ?e WHERE { ?e rdfs:label "中国工商银行"@zh }').rows
     assert len(rows) == 1  # stated in a1, b2 and c3
+
+
+def test_files_with_several_articles_add_up_in_the_unassigned_graph(db, tmp_path):
+    quads = list(ox.parse(path=str(SAMPLE)))
+    first, second = tmp_path / "ab.nt", tmp_path / "c.nt"
+    first.write_bytes(ox.serialize([q.triple for q in quads if q.graph_name.value != C3], format=ox.RdfFormat.N_TRIPLES))
+    # two articles again, so that it is not a single-article file
+    second.write_bytes(ox.serialize([q.triple for q in quads if q.graph_name.value != A1], format=ox.RdfFormat.N_TRIPLES))
+    with open_store(db, create=True) as store:
+        report = store.load([first, second])
+        assert store.graphs() == [UNASSIGNED] and len(report.notes) == 2
+        assert {q.triple for q in store.quads()} == {q.triple for q in quads}

@@ -8,9 +8,8 @@ same clause whose class fits the property's range.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 
-from kg.extractors.base import CLAUSE_END, Resources
+from kg.extractors.base import CLAUSE_END, Resources, mentions_between
 from kg.extractors.discourse import Subjects, clause_start
 from kg.ontology import RELATIONS, fits, is_a
 from kg.types import Document, Mention, Relation, Span
@@ -47,27 +46,19 @@ _SERVE = re.compile(r"为(?P<body>[^,;:。!?\n]{2,40}?)提供")
 
 
 class _Finder:
-    """Mentions of a document by position."""
+    """Mentions of a document by position (the pipeline keeps them sorted and non-overlapping)."""
 
     def __init__(self, doc: Document) -> None:
-        self.mentions = sorted(doc.mentions, key=lambda m: m.start)
-        self.starts = [m.start for m in self.mentions]
+        self.doc = doc
+        self.mentions = doc.mentions
 
     def between(self, start: int, end: int) -> list[Mention]:
-        i = bisect_left(self.starts, start)
-        out = []
-        while i < len(self.mentions) and self.mentions[i].start < end:
-            if self.mentions[i].end <= end:
-                out.append(self.mentions[i])
-            i += 1
-        return out
+        return mentions_between(self.doc, start, end)
 
     def ending_at(self, end: int, slack: int = 0) -> Mention | None:
-        best = None
-        for m in self.mentions:
-            if end - slack <= m.end <= end:
-                best = m
-        return best
+        """The mention that ends at ``end`` (or up to ``slack`` characters before it)."""
+        found = [m for m in mentions_between(self.doc, max(0, end - slack - 64), end) if m.end >= end - slack]
+        return found[-1] if found else None
 
 
 def _clause_end(text: str, pos: int) -> int:
