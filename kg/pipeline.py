@@ -58,6 +58,26 @@ def filter_spans(mentions: Iterable[Mention]) -> list[Mention]:
     return sorted(kept, key=lambda m: (m.start, m.end))
 
 
+#: Rule findings a statistical recognizer may override: guesses from suffixes, bare names,
+#: propagation, and places (which CLUENER-style data often reads as part of a longer name).
+WEAK = ("suffix@1", "people@1", "propagate@1", "lists@1")
+
+
+def _weak(m: Mention) -> bool:
+    return m.extractor in WEAK and m.confidence <= 0.75 or (m.cls == "Place" and m.extractor == "gazetteer@1")
+
+
+def merge_statistical(rules: list[Mention], model: Iterable[Mention]) -> list[Mention]:
+    """Add a model's mentions to the rules': a model mention replaces the weak rule mentions it
+    overlaps when it is at least as long as each, and never a confident rule mention."""
+    kept = list(rules)
+    for m in sorted(model, key=lambda m: (-m.confidence, m.start, m.end)):
+        clashes = [r for r in kept if r.start < m.end and m.start < r.end]
+        if all(_weak(r) and (r.end - r.start) <= (m.end - m.start) for r in clashes):
+            kept = [r for r in kept if r not in clashes] + [m]
+    return sorted(kept, key=lambda m: (m.start, m.end))
+
+
 def check_mentions(doc: Document, proposed: Iterable, extractor: str) -> list[Mention]:
     """Every proposal must be a Mention whose offsets slice the text exactly."""
     out = []
@@ -77,7 +97,7 @@ class Pipeline:
         self.lexicon = lexicon if lexicon is not None else default_lexicon()
         words = [s for e in self.lexicon.entries for s in e.surfaces]
         self.res = Resources(self.lexicon, Segmenter(words), {"ner_model": ner_model})
-        self.stages: dict[str, list[tuple[str, object]]] = {"mentions": [], "relations": []}
+        self.stages: dict[str, list[tuple[str, object]]] = {"mentions": [], "relations": [], "ner": []}
         for name in names:
             stage, func = extractors.get(name)
             self.stages[stage].append((name, func))
@@ -99,11 +119,12 @@ class Pipeline:
         proposed: list[Mention] = []
         for name, func in self.stages["mentions"]:
             proposed += check_mentions(doc, func(doc, self.res), name)
+        doc.mentions = filter_spans(proposed)
         if self.ner is not None:
             from kg.extractors import crf
 
-            proposed += check_mentions(doc, crf.propose(doc, self.ner), "crf@1")
-        doc.mentions = filter_spans(proposed)
+            doc.mentions = merge_statistical(doc.mentions,
+                                             check_mentions(doc, crf.propose(doc, self.ner), crf.NAME))
         self.add_known(doc, self.discovered(doc))
         return doc
 

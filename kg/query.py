@@ -20,7 +20,6 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 from urllib.parse import unquote
@@ -52,7 +51,6 @@ RDF_FORMATS: dict[str, ox.RdfFormat] = {
 #: a cell of the aligned table is cut to this many terminal columns
 MAX_CELL_WIDTH = 60
 
-Term = "ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple"
 
 _PREFIX_DECL = re.compile(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?:")
 _UPDATE_START = re.compile(

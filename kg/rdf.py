@@ -40,6 +40,8 @@ class _Terms:
 
 
 T = _Terms()
+#: Article metadata properties and the class of what they point to.
+ARTICLE_LINKS = {"author": "Person", "publishedIn": "Publication"}
 TYPE, LABEL = T(RDF + "type"), T(RDFS + "label")
 INT = T(XSD + "nonNegativeInteger")
 DEC = T(XSD + "decimal")
@@ -110,10 +112,20 @@ class DocumentGraph:
         if d.meta.get("date") and len(d.meta["date"]) == 10:
             self.add(g, ZKG_IRI + "datePublished", Literal(d.meta["date"], datatype=T(XSD + "date")))
         by_span = {m.span: m for m in d.mentions}
+        linked = set()
         for prop, span in sorted(d.links.items()):
             m = by_span.get(span)
-            if m is not None and m.cls == ("Person" if prop == "author" else "Publication"):
+            if m is not None and m.cls == ARTICLE_LINKS[prop]:
                 self.add(g, ZKG_IRI + prop, self.entity_node(m)[0])
+                linked.add(prop)
+        for prop, field in (("author", "author"), ("publishedIn", "source")):
+            name = d.meta.get(field, "").strip()
+            if prop not in linked and name:  # given as JSONL fields: an entity without a mention
+                entity = self.entities.get(name) or Entity(name, name, ARTICLE_LINKS[prop])
+                node = T(ids.entity_iri(entity.key, self.base))
+                self.add(g, ZKG_IRI + prop, node)
+                if name not in self.entities:
+                    self.entity(node, entity)
 
     def mention(self, m, node: NamedNode, entity: Entity) -> None:
         iri = T(ids.span_iri(self.iri, "char", m.start, m.end))

@@ -6,7 +6,6 @@ server is stopped in a fixture finalizer.
 from __future__ import annotations
 
 import json
-import os
 import queue
 import shutil
 import socket

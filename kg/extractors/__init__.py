@@ -3,7 +3,9 @@
 Each extractor is a function ``propose(doc, res) -> list`` that reads a
 :class:`kg.types.Document` (and the shared :class:`kg.extractors.base.Resources`) and returns
 proposals: mentions in the ``mentions`` stage, relations, metrics and attributes in the
-``relations`` stage, which runs after overlapping mentions are resolved. Extractors only
+``relations`` stage, which runs after overlapping mentions are resolved. The ``ner`` stage
+holds statistical recognizers, whose mentions are merged with the rules' by
+:func:`kg.pipeline.merge_statistical`. Extractors only
 propose; the pipeline checks offsets and resolves conflicts.
 """
 from __future__ import annotations
@@ -25,9 +27,12 @@ REGISTRY: dict[str, tuple[str, str]] = {
     "aliases@1": ("mentions", "kg.extractors.aliases:propose"),
     "relations@1": ("relations", "kg.extractors.relations:propose"),
     "metrics@1": ("relations", "kg.extractors.metrics:propose"),
+    # a trained model (`kg train-ner`); the pipeline runs it when given --ner-model
+    "crf@1": ("ner", "kg.extractors.crf:propose"),
 }
 
-DEFAULT = tuple(REGISTRY)
+#: Every rule-based extractor; statistical ones need a model and are added by the pipeline.
+DEFAULT = tuple(name for name, (stage, _) in REGISTRY.items() if stage != "ner")
 
 
 def get(name: str) -> tuple[str, Callable]:

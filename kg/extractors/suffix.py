@@ -185,7 +185,7 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         branch = suffix in BRANCH_SUFFIXES
         while (j > 0 and i - j < MAX_TOKENS and tok.end - tokens[j - 1].start <= MAX_CHARS
                and _name_like(tokens[j - 1].text, res, cls in COMPANY_CLASSES)
-               and (branch or not _is_known_org(tokens[j - 1].text, res))):
+               and (branch or cls in COMPANY_CLASSES or not _is_known_org(tokens[j - 1].text, res))):
             j -= 1
         core = j
         if j > 0 and _opens_clause(tokens, j - 1) and tokens[j - 1].text not in STOP \
