@@ -19,7 +19,7 @@ from kg.extractors.base import Resources
 from kg.extractors.gazetteer import boundary_ok
 from kg.lexicon import Lexicon, default_lexicon
 from kg.normalize import normalize
-from kg.ontology import specificity
+from kg.ontology import is_a, specificity
 from kg.segment import Segmenter
 from kg.types import Document, Mention, Metric, Relation, Span
 
@@ -67,13 +67,36 @@ def _weak(m: Mention) -> bool:
     return m.extractor in WEAK and m.confidence <= 0.75 or (m.cls == "Place" and m.extractor == "gazetteer@1")
 
 
+_CLAUSE_WORDS = re.compile(r"由|会同|与|的|对|被|把|向")
+
+
+def _yields(rule: Mention, model: Mention) -> bool:
+    """True when a model mention may replace an overlapping rule mention: a weak guess no
+    longer than it, or a name it extends into a longer one of the same family (携程 inside
+    上海携程国际旅行社有限公司) when the model is sure."""
+    if _weak(rule):
+        return rule.end - rule.start <= model.end - model.start
+    inside = model.start <= rule.start and rule.end <= model.end and (model.start, model.end) != (rule.start, rule.end)
+    return inside and model.confidence >= 0.8 and is_a(rule.cls, "Organization") == is_a(model.cls, "Organization")
+
+
 def merge_statistical(rules: list[Mention], model: Iterable[Mention]) -> list[Mention]:
-    """Add a model's mentions to the rules': a model mention replaces the weak rule mentions it
-    overlaps when it is at least as long as each, and never a confident rule mention."""
-    kept = list(rules)
+    """Combine a model's mentions with the rules'.
+
+    The model decides for the classes it was trained on: weak rule guesses of those classes
+    are kept only where the model agrees on the span. Confident rule mentions (the lexicon,
+    quoted names, ...) are kept and win over the model where they overlap.
+    """
+    model = list(model)
+    classes = {m.cls for m in model} | {"Company", "FinancialInstitution", "GovernmentAgency",
+                                         "Organization", "Person", "Place"}
+    spans = {(m.start, m.end) for m in model}
+    kept = [r for r in rules if not (_weak(r) and r.cls in classes) or (r.start, r.end) in spans]
     for m in sorted(model, key=lambda m: (-m.confidence, m.start, m.end)):
+        if _CLAUSE_WORDS.search(m.text):
+            continue  # 兴远基金由星河证券股份有限公司: a model span across a clause
         clashes = [r for r in kept if r.start < m.end and m.start < r.end]
-        if all(_weak(r) and (r.end - r.start) <= (m.end - m.start) for r in clashes):
+        if all(_yields(r, m) for r in clashes):
             kept = [r for r in kept if r not in clashes] + [m]
     return sorted(kept, key=lambda m: (m.start, m.end))
 
