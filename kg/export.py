@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from pyoxigraph import DefaultGraph, Quad, RdfFormat, Triple, serialize
+from pyoxigraph import DefaultGraph, Literal, Quad, RdfFormat, Triple, serialize
 
 from kg.errors import OutputError
 from kg.ontology import PREFIXES
@@ -39,9 +39,16 @@ def format_for(path: str | Path | None, fmt: str | None) -> str:
     return SUFFIXES[suffix]
 
 
+def _term_key(t) -> tuple[str, str, str]:
+    if isinstance(t, Literal):
+        return t.value, t.language or "", t.datatype.value
+    return getattr(t, "value", ""), "", ""  # NamedNode, BlankNode, DefaultGraph
+
+
 def _key(q: Quad) -> tuple:
     p = q.predicate.value
-    return (str(q.graph_name), str(q.subject), "" if p == RDF_TYPE else p, str(q.object))
+    return (getattr(q.graph_name, "value", ""), q.subject.value, "" if p == RDF_TYPE else p,
+            _term_key(q.object))
 
 
 def sort_quads(quads: Iterable[Quad]) -> list[Quad]:

@@ -15,6 +15,7 @@ cached per process), so the jieba dictionary and lexicon load once per worker, n
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from abc import ABC, abstractmethod
@@ -77,6 +78,9 @@ class PoolRunner(Runner):
         from concurrent.futures import ProcessPoolExecutor
 
         self.workers = workers
+        # objects the parent holds now (the loaded pipeline) are left out of the garbage collector,
+        # whose passes would otherwise copy every shared page into each forked worker
+        gc.freeze()
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
@@ -95,6 +99,7 @@ class PoolRunner(Runner):
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
 
 
 class DaskRunner(Runner):

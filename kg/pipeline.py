@@ -18,6 +18,7 @@ from kg.errors import KGError
 from kg.extractors.base import Resources
 from kg.extractors.gazetteer import boundary_ok
 from kg.lexicon import Lexicon, default_lexicon
+from kg.io import clean_text
 from kg.normalize import normalize
 from kg.ontology import is_a, specificity
 from kg.segment import Segmenter
@@ -136,6 +137,7 @@ class Pipeline:
 
     def analyze(self, doc: Document) -> Document:
         """Stages 1-4: normalize, segment, propose mentions, resolve overlaps, propagate names."""
+        doc.text = clean_text(doc.text)  # lone surrogates (from JSON escapes) cannot be written
         doc.norm = normalize(doc.text)
         doc.tokens = self.res.segmenter.tokenize(doc.norm)
         doc.sentences = split_sentences(doc.norm)

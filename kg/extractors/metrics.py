@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from itertools import islice
 
 from kg.extractors.base import CJK, Resources, mentions_between, token_index
 from kg.extractors.discourse import Subjects, clause_start
@@ -65,7 +66,7 @@ def _label_after(doc: Document, pos: int, tag) -> str:
     index = token_index(doc)
     # stop at a verb-like token boundary: keep whole tokens only, at most 3
     out, count = "", 0
-    for tok in index.tokens[index.at(pos):]:
+    for tok in islice(index.tokens, index.at(pos), None):
         if tok.start >= pos + len(label) or count == 3:
             break
         if tok.start >= pos and out and (tag(tok.text).startswith(("v", "f")) or tok.text in LABEL_STOP_WORDS):
