@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+import ahocorasick
+
 from kg import extractors
 from kg.errors import KGError
 from kg.extractors.base import Resources
@@ -187,17 +189,27 @@ class Pipeline:
         """Mentions for every other occurrence of the given names, on word boundaries."""
         if not names:
             return []
-        pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n))))
         out = []
-        for m in pattern.finditer(doc.norm):
-            surface = m.group()
-            if len(surface) <= 3 and not boundary_ok(doc, m.start(), m.end()):
+        for last, surface in self._automaton(names).iter_long(doc.norm):
+            start, end = last + 1 - len(surface), last + 1
+            if len(surface) <= 3 and not boundary_ok(doc, start, end):
                 continue
             cls, canonical = names[surface]
-            raw = doc.text[m.start():m.end()]
-            out.append(Mention(m.start(), m.end(), raw, cls, PROPAGATE, 0.6,
-                               canonical if canonical != raw else None))
+            raw = doc.text[start:end]
+            out.append(Mention(start, end, raw, cls, PROPAGATE, 0.6, canonical if canonical != raw else None))
         return out
+
+    def _automaton(self, names: dict[str, tuple[str, str]]):
+        """An Aho–Corasick automaton of ``names``, kept for the corpus-wide dict used for every document."""
+        cached = self.__dict__.get("_names_automaton")
+        if cached is not None and cached[0] is names and cached[1] == len(names):
+            return cached[2]
+        auto = ahocorasick.Automaton()
+        for name in names:
+            auto.add_word(name, name)
+        auto.make_automaton()
+        self.__dict__["_names_automaton"] = (names, len(names), auto)
+        return auto
 
     def relate(self, doc: Document) -> Document:
         """Stage 5: relations, metrics and attributes (one relation per subject, property, object)."""

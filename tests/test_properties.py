@@ -162,7 +162,7 @@ def test_utf8_decodes_exactly_or_fails_clearly(text):
 
 
 @pytest.mark.xfail(reason="kg.api.build_text/kg.rdf crash on a lone surrogate (pyoxigraph.Literal); "
-                          "kg build is safe because kg.io replaces them; see /tmp/robustness_failures.txt [3]",
+                          "kg build is safe because kg.io replaces them; see docs/errors.md",
                    raises=ValueError, strict=True)
 def test_lone_surrogate_in_text_given_to_the_api():
     result = _build("工行\ud800推出“工银玺链”平台。")
