@@ -44,6 +44,9 @@ T = _Terms()
 ARTICLE_LINKS = {"author": "Person", "publishedIn": "Publication"}
 TYPE, LABEL = T(RDF + "type"), T(RDFS + "label")
 INT = T(XSD + "nonNegativeInteger")
+PHRASE, BEGIN, END = T(NIF_IRI + "Phrase"), T(NIF_IRI + "beginIndex"), T(NIF_IRI + "endIndex")
+ANCHOR, CONTEXT = T(NIF_IRI + "anchorOf"), T(NIF_IRI + "referenceContext")
+IDENT, CLASS, EXTRACTOR = T(ITSRDF_IRI + "taIdentRef"), T(ITSRDF_IRI + "taClassRef"), T(ZKG_IRI + "extractor")
 DEC = T(XSD + "decimal")
 
 
@@ -67,13 +70,18 @@ class DocumentGraph:
         self.include_text = include_text
         self.quads: list[Quad] = []
         self.sentences: set[Span] = set()
+        self._nodes: dict[str, tuple[NamedNode, Entity]] = {}
 
     def add(self, s, p: str, o) -> None:
         self.quads.append(Quad(s if isinstance(s, NamedNode) else T(s), T(p), o, self.g))
 
     def entity_node(self, mention) -> tuple[NamedNode, Entity]:
-        entity = self.entities[key_of(mention, self.lexicon)]
-        return T(ids.entity_iri(entity.key, self.base)), entity
+        key = key_of(mention, self.lexicon)
+        found = self._nodes.get(key)
+        if found is None:
+            entity = self.entities[key]
+            found = self._nodes[key] = (T(ids.entity_iri(entity.key, self.base)), entity)
+        return found
 
     def build(self) -> list[Quad]:
         self.article()
@@ -128,15 +136,12 @@ class DocumentGraph:
                     self.entity(node, entity)
 
     def mention(self, m, node: NamedNode, entity: Entity) -> None:
-        iri = T(ids.span_iri(self.iri, "char", m.start, m.end))
-        self.add(iri, RDF + "type", T(NIF_IRI + "Phrase"))
-        self.add(iri, NIF_IRI + "beginIndex", _int(m.start))
-        self.add(iri, NIF_IRI + "endIndex", _int(m.end))
-        self.add(iri, NIF_IRI + "anchorOf", Literal(m.text))
-        self.add(iri, NIF_IRI + "referenceContext", self.g)
-        self.add(iri, ITSRDF_IRI + "taIdentRef", node)
-        self.add(iri, ITSRDF_IRI + "taClassRef", T(ZKG_IRI + entity.cls))
-        self.add(iri, ZKG_IRI + "extractor", Literal(m.extractor))
+        # the hot path (one call per mention): quads built directly from prepared terms
+        iri, g = NamedNode(ids.span_iri(self.iri, "char", m.start, m.end)), self.g
+        self.quads += (
+            Quad(iri, TYPE, PHRASE, g), Quad(iri, BEGIN, _int(m.start), g), Quad(iri, END, _int(m.end), g),
+            Quad(iri, ANCHOR, Literal(m.text), g), Quad(iri, CONTEXT, g, g), Quad(iri, IDENT, node, g),
+            Quad(iri, CLASS, T(ZKG_IRI + entity.cls), g), Quad(iri, EXTRACTOR, Literal(m.extractor), g))
 
     def entity(self, node: NamedNode, e: Entity) -> None:
         self.add(node, RDF + "type", T(ZKG_IRI + e.cls))
