@@ -28,7 +28,7 @@ browser:
 demo: install
 	@mkdir -p $(OUT)
 	$(BIN)/kg build examples/articles/icbc_fintech.txt -o $(OUT)/icbc_fintech.ttl --force
-	$(BIN)/kg query $(OUT)/icbc_fintech.ttl examples/queries/products.rq
+	$(BIN)/kg query $(OUT)/icbc_fintech.ttl examples/queries/products-of-organization.rq --param name=工商银行
 	$(BIN)/kg viz $(OUT)/icbc_fintech.ttl -o $(OUT)/icbc_fintech.html --force
 	@echo "Open $(OUT)/icbc_fintech.html in a browser."
 
