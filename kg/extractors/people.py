@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kg.extractors.base import CJK, Resources, is_cjk, mention
+from kg.extractors.base import CJK, Resources, is_cjk, mention, token_index
 from kg.segment import UNKNOWN
 from kg.types import Document, Mention
 
@@ -74,7 +74,7 @@ AMBIGUOUS_SURNAMES = set("""和 都 时 但 于 向 常 明 信 安 全 高 平 
 欧 盘 单 巴""".split())
 #: Last characters of place names; a word ending in one is not a person (秦皇岛, 王府井).
 PLACE_ENDINGS = tuple("岛寺湖路街店镇村区县市省州港湾桥堡谷")
-NOT_GIVEN_BARE = NOT_GIVEN | set("我你他她它这那们个不很么吗吧呢啊之其此每各本该后前上下中里内外年月日时则先总姓哥姐师")
+NOT_GIVEN_BARE = NOT_GIVEN | set("我你他她它这那们个不很么吗吧呢啊之其此每各本该后前上下中里内外年月日时则先总姓哥姐师某女士")
 
 
 #: Words around a person's name that make it a person even without a surname (莫里尼奥表示).
@@ -106,8 +106,7 @@ def _bare_names(doc: Document, res: Resources) -> list[Mention]:
         if name in res.lexicon.by_surface or tag == "ns" or name.endswith(PLACE_ENDINGS):
             continue
         # jieba's two-character "names" are often words (温泉, 白银); its three-character ones are people
-        known_name = tag == "nr" and len(name) == 3
-        if (new or known_name) and len(name) <= 3 and name[0] not in AMBIGUOUS_SURNAMES \
+        if (new or (tag == "nr" and len(name) == 3)) and len(name) <= 3 and name[0] not in AMBIGUOUS_SURNAMES \
                 and looks_like_name(name) and not any(c in NOT_GIVEN_BARE for c in name[1:]):
             found.append(mention(doc, tok.start, tok.end, "Person", NAME, 0.55))
         elif (SPEECH_AFTER.match(text, tok.end) or ROLE_BEFORE.search(text, max(0, tok.start - 4), tok.start)) \
@@ -134,10 +133,20 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
     text = doc.norm
     for m in after.finditer(text):
         length = _best_name(m.group(2), doc, m.start(2), res)
-        if length:
+        if length and _name_tokens(doc, m.start(2), m.start(2) + length, res):
             found.append(mention(doc, m.start(2), m.start(2) + length, "Person", NAME, 0.85))
     for m in before.finditer(text):
         name = m.group(1)
-        if looks_like_name(name) and not res.segmenter.in_dictionary(name):
+        if looks_like_name(name) and _name_tokens(doc, m.start(1), m.end(1), res):
             found.append(mention(doc, m.start(1), m.end(1), "Person", NAME, 0.7))
     return found
+
+
+def _name_tokens(doc: Document, start: int, end: int, res: Resources) -> bool:
+    """True when no ordinary word crosses or fills ``[start, end)``: the tokens there are single
+    characters, new words or names (吕/仲涛, 田惠宇), not 陆续 or 客户."""
+    index = token_index(doc)
+    for tok in doc.tokens[index.at(start):index.at(end - 1) + 1]:
+        if len(tok.text) >= 2 and res.segmenter.pos(tok.text)[:1] in ("d", "v", "a", "c", "p", "r", "m", "q", "u"):
+            return False
+    return True

@@ -36,7 +36,8 @@ SUFFIXES: tuple[tuple[str, str], ...] = tuple(sorted({
     "海军": "GovernmentAgency", "空军": "GovernmentAgency", "陆军": "GovernmentAgency", "大使馆": "GovernmentAgency",
     "使馆": "GovernmentAgency", "领事馆": "GovernmentAgency", "派出所": "GovernmentAgency",
     "看守所": "GovernmentAgency", "车管所": "GovernmentAgency", "公安局": "GovernmentAgency",
-    "常委会": "GovernmentAgency", "人大": "GovernmentAgency",
+    "常委会": "GovernmentAgency", "人大": "GovernmentAgency", "农商行": "FinancialInstitution",
+    "农信社": "FinancialInstitution", "城商行": "FinancialInstitution", "拍卖行": "Company",
 }.items(), key=lambda kv: -len(kv[0])))
 
 GOV_PREFIXES = ("国家", "国务院", "中央", "中共", "中国", "全国", "最高人民")
@@ -152,6 +153,14 @@ NOT_IN_BRAND = set("的了是在和与及上下一二两三多新大小个轮维
 PROPER_TAGS = ("nz", "nt", "nrt", "j", "ns", "x")
 
 
+#: A country's army or navy (美军, 俄海军): public bodies in news annotation conventions.
+MILITARY = re.compile(r"(?<![\u4e00-\u9fff])[美俄德日英法韩朝印以伊](?:军|海军|陆军|空军)(?:部队)?")
+
+
+def _military(doc: Document) -> list[Mention]:
+    return [mention(doc, m.start(), m.end(), "GovernmentAgency", NAME, 0.6) for m in MILITARY.finditer(doc.norm)]
+
+
 def _industry(doc: Document, res: Resources) -> list[Mention]:
     """Company short names: a proper-name word followed by an industry word (万通地产)."""
     found, tokens = [], doc.tokens
@@ -170,7 +179,7 @@ def _industry(doc: Document, res: Resources) -> list[Mention]:
 
 def propose(doc: Document, res: Resources) -> list[Mention]:
     """Organization mentions ending in a known suffix, extended left over name-like words."""
-    tokens, found = doc.tokens, _industry(doc, res)
+    tokens, found = doc.tokens, _industry(doc, res) + _military(doc)
     for i, tok in enumerate(tokens):
         hit = _suffix_of(tok.text)
         if hit is None:
