@@ -5,7 +5,7 @@ Each extractor is a function ``propose(doc, res) -> list`` that reads a
 proposals: mentions in the ``mentions`` stage, relations, metrics and attributes in the
 ``relations`` stage, which runs after overlapping mentions are resolved. The ``ner`` stage
 holds statistical recognizers, whose mentions are merged with the rules' by
-:func:`kg.pipeline.merge_statistical`. Extractors only
+:func:`kg.spans.merge_statistical`. Extractors only
 propose; the pipeline checks offsets and resolves conflicts.
 """
 from __future__ import annotations
