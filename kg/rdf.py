@@ -55,8 +55,9 @@ def _int(value: int) -> Literal:
 
 
 def _dec(value: Decimal | float) -> Literal:
+    """An xsd:decimal in canonical form (700000000.0, 0.8), as Oxigraph stores it."""
     text = format(Decimal(str(value)).normalize(), "f")
-    return Literal(text, datatype=DEC)
+    return Literal(text if "." in text else text + ".0", datatype=DEC)
 
 
 class DocumentGraph:

@@ -63,7 +63,7 @@ def cli() -> None:
     \b
     Examples:
       kg build article.txt -o article.ttl
-      kg query article.ttl examples/queries/products.rq
+      kg query article.ttl examples/queries/products-of-organization.rq --param name=工商银行
       kg viz article.ttl -o article.html
     """
 
