@@ -36,7 +36,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse, serialize
 
 from kg import ids
 from kg.export import FORMATS, format_for, serialize_quads, sort_quads
-from kg.io import Skipped, atomic_write, read_documents
+from kg.io import Skipped, atomic_write, clean_text, read_documents
 from kg.ontology import PREFIXES, specificity
 from kg.parallel import Runner, batched, open_runner
 from kg.pipeline import Pipeline
@@ -342,6 +342,8 @@ def build_documents(documents: Iterable[Document], *, base: str = ids.DEFAULT_BA
     options = BuildOptions(base, ner_model, include_text)
     default_pipeline(ner_model)  # loaded before forking: workers inherit it
     docs = list(unique_ids(documents))
+    for doc in docs:  # lone surrogates (JSON escapes, Python strings) cannot be hashed or written
+        doc.text = clean_text(doc.text)
     with open_runner(workers, dask) as runner:
         final, entities, nquads, trig = run_stages(docs, runner, options, progress=progress)
     return BuildResult(final, entities, nquads, trig, list(skipped or []), time.perf_counter() - started)

@@ -9,6 +9,7 @@ exactly what it contributed.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -26,20 +27,9 @@ DCT = "http://purl.org/dc/terms/"
 WIKIDATA = "http://www.wikidata.org/entity/"
 
 
-class _Terms:
-    """NamedNodes created once."""
-
-    def __init__(self) -> None:
-        self._cache: dict[str, NamedNode] = {}
-
-    def __call__(self, iri: str) -> NamedNode:
-        node = self._cache.get(iri)
-        if node is None:
-            node = self._cache[iri] = NamedNode(iri)
-        return node
-
-
-T = _Terms()
+#: NamedNodes for the vocabulary and frequent entities, created once (bounded, so a
+#: long-running worker does not keep every IRI it ever wrote).
+T = lru_cache(maxsize=16384)(NamedNode)
 #: Article metadata properties and the class of what they point to.
 ARTICLE_LINKS = {"author": "Person", "publishedIn": "Publication"}
 TYPE, LABEL = T(RDF + "type"), T(RDFS + "label")

@@ -27,9 +27,11 @@ from kg.errors import EXIT_ERROR, EXIT_PARTIAL, OutputError
 @click.option("--no-text", is_flag=True, help="Leave the article text (nif:isString) out.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar on stderr (default: when stderr is a terminal).")
+@click.option("--validate", "check", is_flag=True,
+              help="Check the graph against the SHACL shapes first; write nothing if it fails (exit 4).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
 def build(inputs, output, fmt, force, store_spec, workers, dask, base, ner_model, strict, no_text,
-          progress, quiet):
+          progress, check, quiet):
     """Build a knowledge graph from Chinese articles.
 
     INPUTS are .txt/.md files, folders of them, JSONL corpora (one {"id", "text", ...} per
@@ -52,14 +54,16 @@ def build(inputs, output, fmt, force, store_spec, workers, dask, base, ner_model
         raise click.UsageError("give either --workers or --dask, not both")
     options = BuildOptions(base or DEFAULT_BASE, ner_model, not no_text)
     if store_spec:
-        if output or fmt:
-            raise click.UsageError("--store writes into the store: leave out -o and --format")
+        if output or fmt or check:
+            raise click.UsageError("--store writes into the store: leave out -o, --format and --validate "
+                                   "(check a store's graphs with `kg query` or export them first)")
         _build_store(inputs, store_spec, options, workers, dask, strict, progress, quiet)
     else:
-        _build_file(inputs, output or "-", fmt, force, options, workers, dask, strict, progress, quiet)
+        _build_file(inputs, output or "-", fmt, force, options, workers, dask, strict, progress, quiet,
+                    check)
 
 
-def _build_file(inputs, output, fmt, force, options, workers, dask, strict, progress, quiet):
+def _build_file(inputs, output, fmt, force, options, workers, dask, strict, progress, quiet, check=False):
     from pathlib import Path
 
     from kg.api import build as build_graph
@@ -76,6 +80,15 @@ def _build_file(inputs, output, fmt, force, options, workers, dask, strict, prog
     if not result.documents:
         click.echo("kg: error: no input could be read; nothing was written", err=True)
         sys.exit(EXIT_ERROR)
+    if check:
+        from kg.errors import ValidationError
+        from kg.validate import format_report, validate
+
+        report = validate(result)
+        if not report.conforms:
+            click.echo(format_report(report), err=True)
+            raise ValidationError(f"the graph has {len(report.violations)} SHACL violations; nothing was written",
+                                  hint="see the report above")
     data = result.serialize(fmt)
     if output == "-":
         click.get_binary_stream("stdout").write(data)
