@@ -90,7 +90,7 @@ def test_subject_carries_over_clauses_and_sentences(pipeline):
     ("平台“星云链”通过中国信息通信研究院的可信区块链测评。", "certifiedBy", "星云链", "中国信息通信研究院"),
     ("中国工商银行与华为技术有限公司签署战略合作协议。", "cooperatesWith", "中国工商银行", "华为技术有限公司"),
     ("中国人民银行对远航支付有限公司处罚。", "regulates", "中国人民银行", "远航支付有限公司"),
-    ("招商银行设立星云理财有限责任公司。", "establishes", "招商银行", "星云理财有限责任公司"),
+    ("招商银行设立星澜理财有限责任公司。", "establishes", "招商银行", "星澜理财有限责任公司"),
 ])
 def test_relation_triggers(pipeline, text, predicate, subject, obj):
     doc = run(pipeline, text)

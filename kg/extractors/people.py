@@ -112,6 +112,15 @@ def _bare_names(doc: Document, res: Resources) -> list[Mention]:
         elif (SPEECH_AFTER.match(text, tok.end) or ROLE_BEFORE.search(text, max(0, tok.start - 4), tok.start)) \
                 and all(is_cjk(c) for c in name) and not any(c in NOT_GIVEN_BARE for c in name):
             found.append(mention(doc, tok.start, tok.end, "Person", NAME, 0.5))
+    tokens = doc.tokens
+    for i in range(len(tokens) - 1):  # 据彭/小军此前透露: a surname jieba split from the given name
+        first, second = tokens[i], tokens[i + 1]
+        if len(first.text) == 1 and first.text in SURNAMES and first.text not in AMBIGUOUS_SURNAMES \
+                and 1 <= len(second.text) <= 2 and all(is_cjk(c) for c in second.text) \
+                and not any(c in NOT_GIVEN_BARE for c in second.text) \
+                and (SPEECH_AFTER.match(text, second.end) or ROLE_BEFORE.search(text, max(0, first.start - 4), first.start)
+                     or text[first.start - 1:first.start] in ("据", "、")):
+            found.append(mention(doc, first.start, second.end, "Person", NAME, 0.5))
     for m in TRANSLITERATED.finditer(text):
         start, end = m.start(), m.end()
         while start > 0 and text[start - 1] in TRANSLIT and m.start() - start < 6:

@@ -49,7 +49,7 @@ FIN_WORDS = ("银行", "保险", "证券", "基金", "信托", "金融", "支付
 STOP = frozenset("""的 了 和 与 及 或 在 由 向 对 为 被 将 把 从 等 也 都 已 并 又 还 是 有 其 该 各 这 那 本 我 我们
 此 每 首家 首个 同业 全 全新 多家 一家 一个 一批 以及 联合 依托 通过 成立 设立 组建 合作 推出 打造 包括 其中 目前
 以下 简称 下称 旗下 子公司 全资子公司 控股子公司 分公司 孙公司 作为 收购 投资 入股 控股 宣布 表示 显示 要求 支持 参与 加入 成为 获批 批准 处罚 发布 召开 举办
-出席 认为 指出 介绍 称 据 向 国内 国外 境内 境外 海外 全国性 地方 相关 有关 各类 其他 主要 多个 部分 新""".split())
+出席 认为 指出 介绍 称 据 向 交由 办理 前到 开着 交等 多受 国内 国外 境内 境外 海外 全国性 地方 相关 有关 各类 其他 主要 多个 部分 新""".split())
 GENERIC = frozenset("""大型 中型 小型 中小 中小型 商业 国有 股份制 股份 城市 农村 民营 外资 中资 金融 主要 上市 头部 龙头
 互联网 科技 数字 数字化 非银 政府 监管 职能 全球 世界 国际 传统 银行 村镇 开发性 政策性 直销 民营 核心 重点 领先
 所属 分支 总 一级 二级 省级 市级 县级 专业 综合 服务 运营 管理 研发 创新 技术 业务 数据 安全 客户 合作 会员 成员
@@ -61,6 +61,7 @@ NOT_ORGS = ("格局", "大局", "全局", "布局", "结局", "部署", "干部"
             "子公司", "分公司", "孙公司", "总公司", "母公司", "本公司", "该公司", "新公司")
 COMPANY_CLASSES = ("Company", "FinancialInstitution")
 RARE = 1000  # jieba frequency below which a verb may be part of a name
+RARE_PROPER = 200  # below which a common noun may be the proper part of a company's name
 #: Suffix classes whose names may be made of generic words (金融科技研究院, 信息安全运营中心).
 UNIT_CLASSES = ("ResearchInstitute", "OrganizationUnit")
 BAD_TAGS = frozenset("v p c u d r m q f t y e o ul uj uz ug uv ud vd ad zg dg tg rz rr ry mq".split())
@@ -112,7 +113,7 @@ def _proper(word: str, res: Resources) -> bool:
     """A word that can make a company's name its own: a proper noun, a rare or new word, Latin."""
     if word in res.lexicon.by_surface or re.search(r"[A-Za-z]", word):
         return True
-    return res.segmenter.pos(word) in PROPER_TAGS_ORG or res.segmenter.frequency(word) < RARE
+    return res.segmenter.pos(word) in PROPER_TAGS_ORG or res.segmenter.frequency(word) < RARE_PROPER
 
 
 def _is_known_org(word: str, res: Resources) -> bool:
@@ -143,8 +144,8 @@ def classify(name: str, suffix: str, cls: str, place: bool = False) -> str:
 
 
 #: Industry words that end a company's short name (万通地产, 中博传媒) after a proper-name word.
-INDUSTRY = frozenset("""地产 置业 传媒 娱乐 影业 电影 影视 财经 电子 汽车 制药 医药 药业 能源 电气 电器 软件 通信 通讯
-物流 航空 实业 资本 动漫 游戏 互娱 工作室 食品 乳业 酒业 钢铁 化工 建工 矿业 重工 环保 家电 服饰 商贸 百货 电商 快递
+INDUSTRY = frozenset("""地产 置业 传媒 娱乐 影业 影视 财经 电子 汽车 制药 医药 药业 能源 电气 电器 软件 通信 通讯
+物流 航空 实业 资本 动漫 互娱 工作室 食品 乳业 酒业 钢铁 化工 建工 矿业 重工 环保 家电 服饰 商贸 百货 电商 快递
 股份 生物 水泥 医疗 光电 材料 机械 电力 煤业 有色 黄金 啤酒 纺织 造船 港口 高速 银行 证券 保险 信托 科技""".split())
 #: Industry words that make the short name a financial institution.
 FIN_INDUSTRY = ("银行", "证券", "保险", "信托", "资本")
