@@ -363,15 +363,33 @@ def _expand(paths: Iterable[str | Path], skipped: list[Skipped],
             skipped.append(Skipped(str(path), "no such file or folder; check the path"))
 
 
+#: Longest document built as one (characters). Extraction keeps a document's tokens, mentions
+#: and quads in memory (about 1.3 KB per character): a longer text should be split.
+MAX_CHARS = 2_000_000
+
+
 def read_documents(paths: Iterable[str | Path], *, strict: bool = False,
-                   skipped: list[Skipped] | None = None, stdin: bytes | None = None
-                   ) -> Iterator[Document]:
+                   skipped: list[Skipped] | None = None, stdin: bytes | None = None,
+                   max_chars: int = MAX_CHARS) -> Iterator[Document]:
     """Read every input as Documents, in the order given (folders sorted by name).
 
-    Inputs that cannot be read are appended to ``skipped`` (or raise InputError when
-    ``strict``). ``stdin`` lets callers pass standard input's bytes explicitly.
+    Inputs that cannot be read, or documents longer than ``max_chars``, are appended to
+    ``skipped`` (or raise InputError when ``strict``). ``stdin`` lets callers pass standard
+    input's bytes explicitly.
     """
     skipped = [] if skipped is None else skipped
+    for doc in _read_all(paths, strict, skipped, stdin):
+        if len(doc.text) <= max_chars:
+            yield doc
+            continue
+        reason = f"{len(doc.text):,} characters, over the {max_chars:,} one document may have"
+        hint = "split it into smaller documents, e.g. one JSONL line per article or chapter"
+        if strict:
+            raise InputError(f"{doc.source}: {reason}", hint=hint)
+        skipped.append(Skipped(doc.source, f"{reason}; {hint}"))
+
+
+def _read_all(paths, strict: bool, skipped: list[Skipped], stdin: bytes | None) -> Iterator[Document]:
     for path, doc_id in _expand(paths, skipped, strict):
         source = "<stdin>" if path is None else str(path)
         try:

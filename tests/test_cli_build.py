@@ -80,3 +80,16 @@ def test_unknown_format_is_one_line(article):
     res = CliRunner().invoke(cli, ["build", str(article), "-o", "x.xyz", "-j", "1"])
     assert res.exit_code == 1
     assert res.output.strip().count("\n") == 0 and "kg: error:" in res.output
+
+
+def test_overlong_document_is_skipped_with_a_reason(tmp_path):
+    from kg.errors import InputError
+    from kg.io import read_documents
+
+    path = tmp_path / "long.txt"
+    path.write_text("很长的文章。" * 10, encoding="utf-8")
+    skipped = []
+    assert list(read_documents([path], skipped=skipped, max_chars=20)) == []
+    assert "over the 20" in skipped[0].reason and "split it" in skipped[0].reason
+    with pytest.raises(InputError, match="long.txt"):
+        list(read_documents([path], strict=True, max_chars=20))
