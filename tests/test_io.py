@@ -206,11 +206,13 @@ def test_fifty_megabytes_on_one_line_is_read_quickly(tmp_path):
         for _ in range(50 * 1024 * 1024 // len(line) + 1):
             fh.write(line)
     started = time.perf_counter()
-    docs, skipped = _read([path])
+    docs, skipped = _read([path], max_chars=10**9)
     seconds = time.perf_counter() - started
     assert skipped == [] and len(docs) == 1
     assert "\n" not in docs[0].text and len(docs[0].text.encode()) == path.stat().st_size
     assert seconds < 30, f"reading 50 MB took {seconds:.1f}s"
+    _, skipped = _read([path])  # by default a document this long is not built: it should be split
+    assert len(skipped) == 1 and "split it" in skipped[0]
 
 
 # -- JSONL -----------------------------------------------------------------------------------------
