@@ -21,8 +21,9 @@ TRIGGERS: tuple[tuple[str, str, str], ...] = (
     (r"自主研发|创新研发|研发|打造|推出|建成|构建|搭建|上线|发布|开发|首创|推广|形成了|先后推出|陆续推出", "develops", "all"),
     (r"运用|应用|基于|采用|利用|融合|引入|依托", "usesTechnology", "all"),
     (r"发起设立|成立|设立|组建|创办|创立", "establishes", "all"),
-    (r"拟收购|收购|并购|兼并", "acquires", "all"),
-    (r"战略投资|投资|入股|注资|增持|持股|参股", "invests", "all"),
+    (r"(?:拟收购|收购|并购|兼并)(?!要约|价|案|方|标的|计划|协议|事项|资金)", "acquires", "all"),
+    (r"(?:战略投资|投资|入股|注资|增持|持股|参股)(?!方|者|人|额|机构|公司|银行|基金|项目|收益|规模|价值|比例|平台|建设)",
+     "invests", "all"),
     (r"监管|处罚|罚款|批准|核准|约谈|批复|查处", "regulates", "all"),
     (r"总部位于|总部设在|总部在|坐落于|位于|落户", "locatedIn", "first"),
 )
@@ -96,7 +97,8 @@ def _triggered(doc: Document, finder: _Finder, subjects: Subjects) -> list[Relat
         end = _clause_end(text, m.end())
         nxt = _TRIGGER.search(text, m.end(), end)
         objects = [o for o in finder.between(m.end(), nxt.start() if nxt else end)
-                   if fits(o.cls, RELATIONS[prop][1])]
+                   if fits(o.cls, RELATIONS[prop][1])
+                   and not (nxt is not None and o.end == nxt.start())]  # 雅虎持股…: the next subject
         for obj in objects[:1] if how == "first" else objects:
             rel = _relation(doc, subject, prop, obj, m.start(), 0.8 if explicit else 0.65)
             if rel:
