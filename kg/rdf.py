@@ -148,7 +148,7 @@ class DocumentGraph:
 
     def evidence(self, node: NamedNode, sentence: Span, extractor: str, confidence: float) -> None:
         self.sentences.add(sentence)
-        self.add(node, "http://www.w3.org/ns/prov#wasDerivedFrom", self.g)
+        self.add(node, PROV_IRI + "wasDerivedFrom", self.g)
         self.add(node, ZKG_IRI + "evidence", T(ids.span_iri(self.iri, "sentence", *_span(sentence))))
         self.add(node, ZKG_IRI + "extractor", Literal(extractor))
         self.add(node, ZKG_IRI + "confidence", _dec(round(confidence, 2)))

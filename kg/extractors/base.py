@@ -80,14 +80,3 @@ def mention(doc: Document, start: int, end: int, cls: str, extractor: str,
     if canonical is None and surface != doc.text[start:end]:
         canonical = surface
     return Mention(start, end, doc.text[start:end], cls, extractor, confidence, canonical)
-
-
-def clause_bounds(text: str, pos: int, limit: int = 200) -> tuple[int, int]:
-    """The clause around ``pos``: from after the previous clause mark to the next one."""
-    start = pos
-    while start > 0 and pos - start < limit and text[start - 1] not in CLAUSE_END:
-        start -= 1
-    end = pos
-    while end < len(text) and end - pos < limit and text[end] not in CLAUSE_END:
-        end += 1
-    return start, end

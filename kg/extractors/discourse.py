@@ -58,16 +58,14 @@ class Subjects:
             self.points.append(m.start)
             self.subjects.append(m)
 
-    def at(self, pos: int) -> tuple[Mention | None, bool]:
-        """(subject at ``pos``, whether it was named in the same clause)."""
+    def at(self, pos: int) -> Mention | None:
+        """The subject at ``pos``: the last organization that opened a clause before it."""
         i = bisect_right(self.points, pos) - 1
-        if i < 0:
-            return None, False
-        return self.subjects[i], False
+        return self.subjects[i] if i >= 0 else None
 
     def explicit(self, doc: Document, pos: int) -> tuple[Mention | None, bool]:
-        """Like :meth:`at`, also telling whether the subject is named in the clause of ``pos``."""
-        subject, _ = self.at(pos)
+        """The subject at ``pos`` and whether it is named in the clause of ``pos``."""
+        subject = self.at(pos)
         if subject is None:
             return None, False
         return subject, subject.start >= clause_start(doc.norm, pos)

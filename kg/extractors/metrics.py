@@ -117,7 +117,7 @@ def _subject(doc: Document, subjects: Subjects, pos: int):
         before = [x for x in before if x.end < clause_start(doc.norm, pos) or x.start < cs]
     orgs = [x for x in before if x.start >= cs and is_a(x.cls, "Organization")]
     products = [x for x in before if is_a(x.cls, "Product")]
-    return (orgs or products or [subjects.at(pos)[0]])[-1]
+    return (orgs or products or [subjects.at(pos)])[-1]
 
 
 def propose(doc: Document, res: Resources) -> list[Metric]:

@@ -169,7 +169,7 @@ def _subsidiaries(doc: Document, finder: _Finder, subjects: Subjects) -> list[Re
     for m in _SUBSIDIARY.finditer(doc.norm):
         cs = clause_start(doc.norm, m.start())
         parents = [x for x in finder.between(cs, m.start()) if is_a(x.cls, "Organization")]
-        parent = parents[0] if parents else subjects.at(m.start())[0]
+        parent = parents[0] if parents else subjects.at(m.start())
         children = finder.between(m.end(), _clause_end(doc.norm, m.end()))
         child = children[0] if children and children[0].start - m.end() <= 8 else None
         rel = _relation(doc, child, "subsidiaryOf", parent, m.start(), 0.75)
@@ -242,8 +242,8 @@ def _technologies(doc: Document, finder: _Finder, subjects: Subjects) -> list[Re
     for tech in techs:
         sentence = doc.sentence_of(tech.start)
         if _USE_VERBS.search(doc.norm, sentence.start, sentence.end):
-            subject = subjects.at(tech.start)[0]
-            later = subjects.at(sentence.end - 1)[0]  # 围绕人工智能…, 工行研发…: named after the technology
+            subject = subjects.at(tech.start)
+            later = subjects.at(sentence.end - 1)  # 围绕人工智能…, 工行研发…: named after the technology
             if later is not None and later.start >= sentence.start:
                 subject = later
             rel = _relation(doc, subject, "usesTechnology", tech, tech.start, 0.6)
@@ -264,7 +264,7 @@ def _units(doc: Document, finder: _Finder, subjects: Subjects) -> list[Relation]
         unit = next(iter(finder.between(m.end(), m.end() + 12)), None)
         if unit is not None and unit.start == m.end() and unit.extractor != "gazetteer@1" \
                 and unit.cls in ("OrganizationUnit", "ResearchInstitute"):
-            rel = _relation(doc, unit, "subOrganizationOf", subjects.at(m.start())[0], m.start(), 0.65)
+            rel = _relation(doc, unit, "subOrganizationOf", subjects.at(m.start()), m.start(), 0.65)
             out += [rel] if rel else []
     return out
 

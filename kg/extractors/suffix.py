@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extractors.base import CLAUSE_END, NAME_CHAR, Resources, mention, token_index
+from kg.extractors.base import CLAUSE_END, NAME_CHAR, Resources, mention
 from kg.types import Document, Mention
 
 NAME = "suffix@1"
