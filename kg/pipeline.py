@@ -94,6 +94,7 @@ class Pipeline:
 
             doc.mentions = merge_statistical(doc.mentions,
                                              check_mentions(doc, crf.propose(doc, self.ner), crf.NAME))
+        self.adopt_lexicon_aliases(doc)
         self.add_known(doc, self.discovered(doc))
         return doc
 
@@ -110,22 +111,26 @@ class Pipeline:
             surface = doc.norm[m.start:m.end]
             if m.extractor in DISCOVERING and len(surface) >= 2:
                 names.setdefault(surface, (m.cls, m.canonical or surface))
+        for alias, target in self._alias_targets(doc):
+            names[alias.alias] = (target.cls, target.canonical or doc.norm[target.start:target.end])
+        return names
+
+    def _alias_targets(self, doc: Document):
+        """(alias definition, the mention it names) pairs: the mention ends where ``（以下简称`` starts."""
         ends = {m.end: m for m in doc.mentions}
-        for alias in doc.aliases:
-            target = ends.get(alias.target_end)
-            if target is None:
-                continue
-            canonical = target.canonical or doc.norm[target.start:target.end]
+        return [(a, ends[a.target_end]) for a in doc.aliases if a.target_end in ends]
+
+    def adopt_lexicon_aliases(self, doc: Document) -> None:
+        """招商银行股份有限公司(以下简称“招商银行”): when the defined short name is a lexicon
+        entity, the long name is that entity too (its class and canonical name)."""
+        replace = {}
+        for alias, target in self._alias_targets(doc):
             known = self.lexicon.by_surface.get(alias.alias)
             if known is not None and known.cls != "JobTitle":
-                # 招商银行股份有限公司(以下简称“招商银行”): the short name is the lexicon's entity
-                canonical = known.name
-                for i, m in enumerate(doc.mentions):
-                    if m is target:
-                        doc.mentions[i] = Mention(m.start, m.end, m.text, known.cls, m.extractor,
-                                                  m.confidence, canonical)
-            names[alias.alias] = (target.cls if known is None else known.cls, canonical)
-        return names
+                replace[id(target)] = Mention(target.start, target.end, target.text, known.cls,
+                                              target.extractor, target.confidence, known.name)
+        if replace:
+            doc.mentions = [replace.get(id(m), m) for m in doc.mentions]
 
     def propagate(self, doc: Document, names: dict[str, tuple[str, str]]) -> list[Mention]:
         """Mentions for every other occurrence of the given names, on word boundaries."""

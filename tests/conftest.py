@@ -32,3 +32,18 @@ def seed_result(seed_path):
     from kg.api import build
 
     return build([seed_path])
+
+
+@pytest.fixture()
+def deny_read(monkeypatch):
+    """Make reading the given files fail as chmod 000 would (it does not stop root, as in CI)."""
+    def deny(*paths: Path) -> None:
+        real, locked = Path.read_bytes, set(paths)
+
+        def read_bytes(self):
+            if self in locked:
+                raise PermissionError(13, "Permission denied", str(self))
+            return real(self)
+
+        monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    return deny

@@ -149,19 +149,12 @@ def test_unreadable_file_in_folder_real_chmod(tmp_path):
     assert skipped == [f"{locked}: permission denied; make it readable (chmod +r) or leave it out"]
 
 
-def test_unreadable_file_in_folder_simulated(tmp_path, monkeypatch):
+def test_unreadable_file_in_folder_simulated(tmp_path, deny_read):
     """chmod 000 does not stop root (CI): make reading that one file fail as it would."""
     (tmp_path / "ok.txt").write_text(TEXT, encoding="utf-8")
     locked = tmp_path / "locked.txt"
     locked.write_text(TEXT, encoding="utf-8")
-    real = Path.read_bytes
-
-    def read_bytes(self):
-        if self == locked:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
-
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    deny_read(locked)
     docs, skipped = _read([tmp_path])
     assert [d.id for d in docs] == ["ok.txt"]
     assert skipped == [f"{locked}: permission denied; make it readable (chmod +r) or leave it out"]

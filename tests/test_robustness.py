@@ -100,11 +100,16 @@ def _texts(ds) -> set[str]:
         str(o) for _, _, o, _ in ds.quads((None, rdflib.URIRef(NIF + "isString"), None, None))}
 
 
+def _bad_file(tmp_path, filename, data):
+    bad = tmp_path / filename
+    if data is not None:  # None: a file that does not exist
+        bad.write_bytes(data)
+    return bad
+
+
 @pytest.mark.parametrize("name,filename,data,warning", BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
 def test_bad_input_is_one_warning_and_the_rest_builds(tmp_path, good, name, filename, data, warning):
-    bad = tmp_path / filename
-    if data is not None:
-        bad.write_bytes(data)
+    bad = _bad_file(tmp_path, filename, data)
     out = tmp_path / "out.nq"
     result = run(str(bad), str(good), "-o", str(out))
     assert result.exit_code == EXIT_PARTIAL, result.output
@@ -117,9 +122,7 @@ def test_bad_input_is_one_warning_and_the_rest_builds(tmp_path, good, name, file
 
 @pytest.mark.parametrize("name,filename,data,warning", BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
 def test_strict_stops_at_a_bad_input(tmp_path, good, name, filename, data, warning):
-    bad = tmp_path / filename
-    if data is not None:
-        bad.write_bytes(data)
+    bad = _bad_file(tmp_path, filename, data)
     out = tmp_path / "out.nq"
     result = run(str(good), str(bad), "-o", str(out), "--strict")
     assert result.exit_code == EXIT_ERROR
@@ -128,21 +131,14 @@ def test_strict_stops_at_a_bad_input(tmp_path, good, name, filename, data, warni
     assert not out.exists()
 
 
-def test_unreadable_file_in_folder_is_skipped_and_the_rest_builds(tmp_path, monkeypatch):
+def test_unreadable_file_in_folder_is_skipped_and_the_rest_builds(tmp_path, deny_read):
     """chmod 000 does not stop root (CI), so the refusal is simulated where the file is read."""
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "a.txt").write_text(GOOD, encoding="utf-8")
     locked = folder / "b.txt"
     locked.write_text("工行。", encoding="utf-8")
-    real = Path.read_bytes
-
-    def read_bytes(self):
-        if self == locked:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
-
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    deny_read(locked)
     out = tmp_path / "out.trig"
     result = run(str(folder), "-o", str(out))
     assert result.exit_code == EXIT_PARTIAL

@@ -114,7 +114,7 @@ def _subject(doc: Document, subjects: Subjects, pos: int):
     cs, sentence = clause_start(doc.norm, pos), doc.sentence_of(pos)
     before = mentions_between(doc, sentence.start, pos)
     if doc.norm[pos - 1:pos] == "等":  # 招商银行、平安银行等50余家会员单位: a list, not the subject
-        before = [x for x in before if x.end < clause_start(doc.norm, pos) or x.start < cs]
+        before = [x for x in before if x.start < cs]
     orgs = [x for x in before if x.start >= cs and is_a(x.cls, "Organization")]
     products = [x for x in before if is_a(x.cls, "Product")]
     return (orgs or products or [subjects.at(pos)])[-1]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from kg.extractors.base import Resources, mention
+from kg.extractors.lists import head_class
 from kg.types import Document, Mention
 
 NAME = "quoted@1"
@@ -42,8 +43,6 @@ def classify(before: str, name: str, after: str) -> tuple[str, str] | None:
     """(class, canonical name) for a quoted name, or None when nothing says what it is."""
     rest = after.lstrip()
     if rest.startswith("等"):  # “工银聚富通”等服务和产品: the head noun ends the phrase
-        from kg.extractors.lists import head_class
-
         rest = rest[1:].lstrip("一系列个款项")
         rest = rest[: next((i for i, c in enumerate(rest) if c in ",。;、\n"), len(rest))][:8]
         cls = head_class(rest)
