@@ -25,27 +25,24 @@ import hashlib
 import json
 from fractions import Fraction
 import sys
-from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse, serialize
+from pyoxigraph import Quad, RdfFormat, parse, serialize
 
 from kg import ids
-from kg.export import FORMATS, format_for, serialize_quads, sort_quads
+from kg.export import FORMATS, format_for, serialize_quads
 from kg.io import Skipped, atomic_write, clean_text, read_documents
 from kg.ontology import PREFIXES, specificity
 from kg.parallel import Runner, batched, open_runner
 from kg.pipeline import Pipeline
-from kg.rdf import document_quads
+from kg.rdf import HAS_VERSION, document_nquads  # noqa: F401 (HAS_VERSION: content_hash's property)
 from kg.resolve import key_of
 from kg.types import Document, Entity, Token
 
-#: the Article's content hash: ``dcterms:hasVersion "sha256:<hex>"`` (see content_hash)
-HAS_VERSION = "http://purl.org/dc/terms/hasVersion"
 BATCH = 16
 
 Names = dict[str, tuple[str, str]]
@@ -66,14 +63,12 @@ class BuildOptions:
 class BuildResult:
     """What a build produced: documents with their findings, entities, the graph, skipped inputs.
 
-    The graph is kept serialized (sorted N-Quads and TriG, made by the workers);
-    ``quads`` parses it on first use.
+    The graph is kept as the sorted N-Quads the workers wrote; ``quads`` parses it on first use.
     """
 
     documents: list[Document]
     entities: dict[str, Entity]
     nquads: bytes
-    trig_body: bytes = b""
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -94,13 +89,13 @@ class BuildResult:
         """The graph as bytes in ``fmt`` (ttl, trig, nt, nq, jsonld)."""
         fmt = format_for(None, fmt)
         rdf_format = FORMATS[fmt]
-        if rdf_format == RdfFormat.N_QUADS:
+        if rdf_format == RdfFormat.N_QUADS or not self.nquads:
             return self.nquads
-        if rdf_format == RdfFormat.TRIG and (self.trig_body or not self.nquads):
-            return (trig_header() + self.trig_body) if self.trig_body else b""
         if not rdf_format.supports_datasets:
             return serialize_quads(self.quads, fmt)
-        return serialize(self.quads, format=rdf_format, prefixes=PREFIXES) or b""
+        # already sorted: TriG and JSON-LD keep the order
+        return serialize(parse(self.nquads, format=RdfFormat.N_QUADS), format=rdf_format,
+                         prefixes=PREFIXES) or b""
 
     def write(self, path: str | Path, fmt: str | None = None, *, force: bool = True) -> None:
         """Write the graph atomically; the format follows the extension unless ``fmt`` is given."""
@@ -113,14 +108,6 @@ class BuildResult:
         ds = rdflib.Dataset()
         ds.parse(data=self.nquads, format="nquads")
         return ds
-
-
-@lru_cache(maxsize=1)
-def trig_header() -> bytes:
-    """The ``@prefix`` lines pyoxigraph writes at the top of a TriG file."""
-    node = NamedNode("urn:x")
-    data = serialize([Quad(node, node, node, node)], format=RdfFormat.TRIG, prefixes=PREFIXES)
-    return b"".join(line for line in data.splitlines(keepends=True) if line.startswith(b"@prefix "))
 
 
 def default_pipeline(ner_model: str | None = None) -> Pipeline:
@@ -141,32 +128,14 @@ def content_hash(doc: Document) -> str:
 
 # -- stage 1: analyze each document on its own ------------------------------------------------
 
-def pack(doc: Document) -> tuple[Document, array]:
-    """The document without its token objects (sent between processes as token ends)."""
-    ends = array("l", (t.end for t in doc.tokens))
-    doc.tokens = []
-    doc.__dict__.pop("_token_index", None)  # the extractors' cache
-    return doc, ends
+def analyze_batch(docs: list[Document], options: BuildOptions) -> list[tuple[Document, Names]]:
+    """Stage 1 (in a worker): analyze documents; each with the names it establishes.
 
-
-def unpack(doc: Document, ends: array) -> Document:
-    """The document with its tokens rebuilt from ``pack``'s token ends."""
-    norm, start, tokens = doc.norm, 0, []
-    for end in ends:
-        tokens.append(Token(norm[start:end], start, end))
-        start = end
-    doc.tokens = tokens
-    return doc
-
-
-def analyze_batch(docs: list[Document], options: BuildOptions) -> list[tuple[tuple, Names]]:
-    """Stage 1 (in a worker): analyze documents; each with the names it establishes."""
+    Documents keep their tokens for stage 2; between processes they travel as token ends
+    (``Document.__getstate__``).
+    """
     pipeline = default_pipeline(options.ner_model)
-    out = []
-    for doc in docs:
-        pipeline.analyze(doc)
-        out.append((pack(doc), pipeline.discovered(doc)))
-    return out
+    return [(pipeline.analyze(doc), pipeline.discovered(doc)) for doc in docs]
 
 
 def merge_names(found: Iterable[Names]) -> Names:
@@ -195,13 +164,12 @@ def contribution(doc: Document, lexicon) -> Contribution:
     return out
 
 
-def relate_batch(items: list[tuple], known: Names, options: BuildOptions
+def relate_batch(items: list[Document], known: Names, options: BuildOptions
                  ) -> list[tuple[Document, Contribution]]:
     """Stage 2 (in a worker): add the corpus' names, read relations; tokens are dropped after."""
     pipeline = default_pipeline(options.ner_model)
     out = []
-    for doc, ends in items:
-        doc = unpack(doc, ends)
+    for doc in items:
         pipeline.add_known(doc, known)
         pipeline.relate(doc)
         doc.tokens = []
@@ -250,22 +218,13 @@ def document_keys(doc: Document, lexicon) -> set[str]:
 
 
 def graph_batch(items: list[tuple[Document, str]], entities: dict[str, Entity],
-                options: BuildOptions) -> list[tuple[str, bytes, bytes]]:
-    """Stage 3 (in a worker): each document's graph IRI, sorted N-Quads and TriG (no prefixes)."""
+                options: BuildOptions) -> list[tuple[str, bytes]]:
+    """Stage 3 (in a worker): each document's graph IRI and sorted N-Quads."""
     lexicon = default_pipeline(options.ner_model).lexicon
-    out = []
-    for doc, digest in items:
-        quads = document_quads(doc, entities, lexicon, base=options.base,
-                               include_text=options.include_text)
-        iri = ids.document_iri(doc.id, options.base)
-        graph = NamedNode(iri)
-        quads.append(Quad(graph, NamedNode(HAS_VERSION), Literal(digest), graph))
-        quads = sort_quads(quads)
-        trig = serialize(quads, format=RdfFormat.TRIG, prefixes=PREFIXES) or b""
-        if not trig.startswith(trig_header()):
-            raise RuntimeError("pyoxigraph's TriG no longer starts with the prefixes given")
-        out.append((iri, serialize(quads, format=RdfFormat.N_QUADS) or b"", trig[len(trig_header()):]))
-    return out
+    return [(ids.document_iri(doc.id, options.base),
+             document_nquads(doc, entities, lexicon, base=options.base, include_text=options.include_text,
+                             version=digest).encode("utf-8"))
+            for doc, digest in items]
 
 
 def entity_subsets(docs: list[Document], entities: dict[str, Entity], lexicon) -> dict[str, Entity]:
@@ -298,15 +257,15 @@ def unique_ids(docs: Iterable[Document]) -> Iterator[Document]:
 
 
 def run_stages(docs: list[Document], runner: Runner, options: BuildOptions, *,
-               progress: bool | None = None) -> tuple[list[Document], dict[str, Entity], bytes, bytes]:
-    """The three stages over documents held in memory: final documents, entities, N-Quads, TriG."""
+               progress: bool | None = None) -> tuple[list[Document], dict[str, Entity], bytes]:
+    """The three stages over documents held in memory: final documents, entities, N-Quads."""
     lexicon = default_pipeline(options.ner_model).lexicon
     hashes = [content_hash(d) for d in docs]
     analyzed, names = [], []
     with progress_bar(progress, "analyze", len(docs)) as bar:
         for batch in runner.imap(analyze_batch, batched(docs, BATCH), options):
-            for packed, found in batch:
-                analyzed.append(packed)
+            for doc, found in batch:
+                analyzed.append(doc)
                 names.append(found)
             bar.update(len(batch))
     known = runner.share(merge_names(names))
@@ -317,16 +276,16 @@ def run_stages(docs: list[Document], runner: Runner, options: BuildOptions, *,
             contributions.append(contrib)
     del analyzed
     entities = merge_entities(contributions, lexicon)
-    chunks: list[tuple[str, bytes, bytes]] = []
+    chunks: list[tuple[str, bytes]] = []
     pairs = list(zip(final, hashes))
     tasks = ((b, entity_subsets([d for d, _ in b], entities, lexicon)) for b in batched(pairs, BATCH))
     for batch in runner.imap(_graph_task, tasks, options):
         chunks += batch
-    chunks.sort(key=lambda c: "<" + c[0] + ">")  # the order of export.sort_quads: by str(graph)
-    return final, entities, b"".join(c[1] for c in chunks), b"".join(c[2] for c in chunks)
+    chunks.sort(key=lambda c: "<" + c[0] + ">")  # graphs in the order of their N-Quads terms
+    return final, entities, b"".join(c[1] for c in chunks)
 
 
-def _graph_task(task: tuple, options: BuildOptions) -> list[tuple[str, bytes, bytes]]:
+def _graph_task(task: tuple, options: BuildOptions) -> list[tuple[str, bytes]]:
     items, entities = task
     return graph_batch(items, entities, options)
 
@@ -345,8 +304,8 @@ def build_documents(documents: Iterable[Document], *, base: str = ids.DEFAULT_BA
     for doc in docs:  # lone surrogates (JSON escapes, Python strings) cannot be hashed or written
         doc.text = clean_text(doc.text)
     with open_runner(workers, dask) as runner:
-        final, entities, nquads, trig = run_stages(docs, runner, options, progress=progress)
-    return BuildResult(final, entities, nquads, trig, list(skipped or []), time.perf_counter() - started)
+        final, entities, nquads = run_stages(docs, runner, options, progress=progress)
+    return BuildResult(final, entities, nquads, list(skipped or []), time.perf_counter() - started)
 
 
 def build(inputs: Iterable[str | Path], *, strict: bool = False, **options) -> BuildResult:

@@ -134,13 +134,13 @@ class Spill:
         self._dir = tempfile.TemporaryDirectory(prefix="zhkg-")
         self.db = sqlite3.connect(str(Path(self._dir.name) / "spill.sqlite"))
         self.db.execute("CREATE TABLE pending (iri TEXT PRIMARY KEY, hash TEXT, source BLOB, "
-                        "names BLOB, packed BLOB)")
+                        "names BLOB, doc BLOB)")
         self.names: dict[str, dict] = {}
 
-    def add(self, iri: str, digest: str, source: dict, packed, names) -> None:
+    def add(self, iri: str, digest: str, source: dict, doc, names) -> None:
         self.names[iri] = names
         self.db.execute("INSERT OR REPLACE INTO pending VALUES (?, ?, ?, ?, ?)",
-                        (iri, digest, _dump(source), _dump(names), _dump(packed)))
+                        (iri, digest, _dump(source), _dump(names), _dump(doc)))
 
     def __contains__(self, iri: str) -> bool:
         return iri in self.names
@@ -148,9 +148,9 @@ class Spill:
     def __len__(self) -> int:
         return len(self.names)
 
-    def items(self) -> Iterator[tuple[str, str, dict, dict, tuple]]:
-        for iri, digest, source, names, packed in self.db.execute("SELECT * FROM pending ORDER BY iri"):
-            yield iri, digest, _load(source), _load(names), _load(packed)
+    def items(self) -> Iterator[tuple[str, str, dict, dict, Document]]:
+        for iri, digest, source, names, doc in self.db.execute("SELECT * FROM pending ORDER BY iri"):
+            yield iri, digest, _load(source), _load(names), _load(doc)
 
     def close(self) -> None:
         self.db.close()
@@ -226,8 +226,8 @@ class CorpusBuild:
         results = self.runner.imap(api.analyze_batch, batched([d for d, _ in todo], api.BATCH),
                                    self.options)
         flat = (r for batch in results for r in batch)
-        for (iri, digest, source), (packed, names) in zip(sources, flat):
-            self.spill.add(iri, digest, source, packed, names)
+        for (iri, digest, source), (doc, names) in zip(sources, flat):
+            self.spill.add(iri, digest, source, doc, names)
 
     # -- step 2
     def relink(self, removed: set[str]) -> None:
@@ -293,11 +293,11 @@ class CorpusBuild:
                 tasks = ((b, api.entity_subsets([d for d, _ in b], entities, self.lexicon))
                          for b in batched([(d, hashes[self.iri(d)]) for d in docs], api.BATCH))
                 for batch in self.runner.imap(api._graph_task, tasks, self.options):
-                    for iri, _, _ in batch:
+                    for iri, _ in batch:
                         if ox_store.contains_named_graph(NamedNode(iri)):
                             ox_store.remove_graph(NamedNode(iri))
                     # one load per batch: each call to an on-disk store costs a transaction
-                    ox_store.load(input=b"".join(data for _, data, _ in batch), format=RdfFormat.N_QUADS)
+                    ox_store.load(input=b"".join(data for _, data in batch), format=RdfFormat.N_QUADS)
                     bar.update(len(batch))
                 # without a flush, Oxigraph keeps every write in memory (measured: +750 MB per 10^6 quads)
                 ox_store.flush()

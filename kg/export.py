@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from pyoxigraph import DefaultGraph, Literal, Quad, RdfFormat, Triple, serialize
+from pyoxigraph import DefaultGraph, Quad, RdfFormat, Triple, serialize
 
 from kg.errors import OutputError
 from kg.ontology import PREFIXES
@@ -39,20 +39,16 @@ def format_for(path: str | Path | None, fmt: str | None) -> str:
     return SUFFIXES[suffix]
 
 
-def _term_key(t) -> tuple[str, str, str]:
-    if isinstance(t, Literal):
-        return t.value, t.language or "", t.datatype.value
-    return getattr(t, "value", ""), "", ""  # NamedNode, BlankNode, DefaultGraph
-
-
-def _key(q: Quad) -> tuple:
+def _key(q: Quad) -> tuple[str, str, str, str]:
+    """Terms as N-Quads text (as kg.rdf writes them), rdf:type before every other predicate."""
+    graph = "" if isinstance(q.graph_name, DefaultGraph) else str(q.graph_name)
     p = q.predicate.value
-    return (getattr(q.graph_name, "value", ""), q.subject.value, "" if p == RDF_TYPE else p,
-            _term_key(q.object))
+    return graph, str(q.subject), "" if p == RDF_TYPE else str(q.predicate), str(q.object)
 
 
 def sort_quads(quads: Iterable[Quad]) -> list[Quad]:
-    """Unique quads in a stable order: by graph, subject, rdf:type first, predicate, object."""
+    """Unique quads in the order of kg.rdf's N-Quads: by graph, subject, rdf:type first,
+    predicate, object (each compared as its N-Quads text)."""
     return sorted(set(quads), key=_key)
 
 

@@ -60,6 +60,7 @@ def check_base(base: str) -> str:
     return base
 
 
+@functools.lru_cache(maxsize=65536)
 def entity_iri(key: str, base: str = DEFAULT_BASE) -> str:
     """``<base>entity/<escaped canonical name>``."""
     return f"{base}entity/{escape(key)}"

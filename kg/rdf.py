@@ -1,17 +1,22 @@
-"""Documents and entities -> RDF quads following spec/graph-contract.md.
+"""Documents and entities -> the N-Quads of their named graphs, following spec/graph-contract.md.
 
 Everything about one document goes into the named graph whose IRI is the document's: the
 Article (a nif:Context), its mentions (nif:Phrase), the entities it mentions (class, labels,
 aliases, English name, Wikidata link), the relations read from it with their evidence
 (rdf:Statement + PROV), and its metrics. Removing a document's graph therefore removes
 exactly what it contributed.
+
+Terms are written straight as N-Quads text, the way Oxigraph writes them (tests/test_rdf.py
+compares the two), and each graph's lines are sorted: by subject, rdf:type first, predicate,
+object. That is several times faster than building term objects and serializing them, and it
+gives the same bytes for the same graph on every run. Other formats are made from these
+N-Quads by :mod:`kg.export`.
 """
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from functools import lru_cache
-
-from pyoxigraph import Literal, NamedNode, Quad
 
 from kg import ids
 from kg.ontology import ITSRDF_IRI, NIF_IRI, PROV_IRI, RELATIONS, ZKG_IRI, fits
@@ -25,56 +30,106 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 OWL = "http://www.w3.org/2002/07/owl#"
 DCT = "http://purl.org/dc/terms/"
 WIKIDATA = "http://www.wikidata.org/entity/"
+#: the Article's content hash: ``dcterms:hasVersion "sha256:<hex>"``
+HAS_VERSION = DCT + "hasVersion"
+
+#: what N-Quads escapes in a literal (as Oxigraph does: controls, quote, backslash, U+FFFE/F)
+_ESCAPES = {i: f"\\u{i:04X}" for i in (*range(0x20), 0x7F, 0xFFFE, 0xFFFF)}
+_ESCAPES.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"',
+                 0x5C: "\\\\"})
+_NEEDS_ESCAPE = re.compile("[" + re.escape("".join(map(chr, _ESCAPES))) + "]")
 
 
-#: NamedNodes for the vocabulary and frequent entities, created once (bounded, so a
-#: long-running worker does not keep every IRI it ever wrote).
-T = lru_cache(maxsize=16384)(NamedNode)
-#: Article metadata properties and the class of what they point to.
-ARTICLE_LINKS = {"author": "Person", "publishedIn": "Publication"}
-TYPE, LABEL = T(RDF + "type"), T(RDFS + "label")
-INT = T(XSD + "nonNegativeInteger")
-PHRASE, BEGIN, END = T(NIF_IRI + "Phrase"), T(NIF_IRI + "beginIndex"), T(NIF_IRI + "endIndex")
-ANCHOR, CONTEXT = T(NIF_IRI + "anchorOf"), T(NIF_IRI + "referenceContext")
-IDENT, CLASS, EXTRACTOR = T(ITSRDF_IRI + "taIdentRef"), T(ITSRDF_IRI + "taClassRef"), T(ZKG_IRI + "extractor")
-DEC = T(XSD + "decimal")
+def iri(value: str) -> str:
+    """An IRI term (IRIs made by kg.ids need no escaping)."""
+    return f"<{value}>"
 
 
-def _int(value: int) -> Literal:
-    return Literal(str(value), datatype=INT)
+def literal(value: str, language: str = "", datatype: str = "") -> str:
+    """A literal term: plain (xsd:string), with a language tag, or with a datatype IRI."""
+    text = f'"{value.translate(_ESCAPES)}"' if _NEEDS_ESCAPE.search(value) else f'"{value}"'
+    if language:
+        return f"{text}@{language}"
+    return f"{text}^^<{datatype}>" if datatype else text
 
 
-def _dec(value: Decimal | float) -> Literal:
+def zh(value: str) -> str:
+    return literal(value, "zh")
+
+
+#: rdf:type is written as this predicate key, so that it sorts first
+_TYPE_KEY = ""
+TYPE = iri(RDF + "type")
+LABEL, ALT, SAME_AS = iri(RDFS + "label"), iri(SKOS + "altLabel"), iri(OWL + "sameAs")
+BEGIN, END, ANCHOR = iri(NIF_IRI + "beginIndex"), iri(NIF_IRI + "endIndex"), iri(NIF_IRI + "anchorOf")
+CONTEXT = iri(NIF_IRI + "referenceContext")
+IDENT, CLASS_REF = iri(ITSRDF_IRI + "taIdentRef"), iri(ITSRDF_IRI + "taClassRef")
+PHRASE, SENTENCE, STATEMENT = iri(NIF_IRI + "Phrase"), iri(NIF_IRI + "Sentence"), iri(RDF + "Statement")
+_INT = XSD + "nonNegativeInteger"
+
+
+@lru_cache(maxsize=4096)
+def zkg(name: str) -> str:
+    """A term of the zhkg ontology."""
+    return iri(ZKG_IRI + name)
+
+
+@lru_cache(maxsize=65536)
+def integer(value: int) -> str:
+    return literal(str(value), datatype=_INT)
+
+
+@lru_cache(maxsize=4096)
+def decimal(value: Decimal | float) -> str:
     """An xsd:decimal in canonical form (700000000.0, 0.8), as Oxigraph stores it."""
     text = format(Decimal(str(value)).normalize(), "f")
-    return Literal(text if "." in text else text + ".0", datatype=DEC)
+    return literal(text if "." in text else text + ".0", datatype=XSD + "decimal")
+
+
+SUBJECT, PREDICATE, OBJECT = iri(RDF + "subject"), iri(RDF + "predicate"), iri(RDF + "object")
+DERIVED_FROM, EVIDENCE = iri(PROV_IRI + "wasDerivedFrom"), zkg("evidence")
+EXTRACTOR, CONFIDENCE, VALUE = zkg("extractor"), zkg("confidence"), zkg("value")
 
 
 class DocumentGraph:
-    """Builds the quads of one document's named graph."""
+    """Collects the triples of one document's named graph and writes them as N-Quads."""
 
     def __init__(self, doc: Document, entities: dict[str, Entity], lexicon, base: str,
-                 include_text: bool = True) -> None:
+                 include_text: bool = True, version: str | None = None) -> None:
         self.doc, self.entities, self.lexicon, self.base = doc, entities, lexicon, base
         self.iri = ids.document_iri(doc.id, base)
-        self.g = T(self.iri)
-        self.include_text = include_text
-        self.quads: list[Quad] = []
+        self.g = iri(self.iri)
+        self.include_text, self.version = include_text, version
+        self.subjects: dict[str, list[tuple[str, str]]] = {}  # subject -> (predicate key, object)
         self.sentences: set[Span] = set()
-        self._nodes: dict[str, tuple[NamedNode, Entity]] = {}
+        self._nodes: dict[str, tuple[str, Entity]] = {}
 
-    def add(self, s, p: str, o) -> None:
-        self.quads.append(Quad(s if isinstance(s, NamedNode) else T(s), T(p), o, self.g))
+    def add(self, s: str, p: str, o: str) -> None:
+        pairs = self.subjects.get(s)
+        if pairs is None:
+            pairs = self.subjects[s] = []
+        pairs.append((_TYPE_KEY if p == TYPE else p, o))
 
-    def entity_node(self, mention) -> tuple[NamedNode, Entity]:
+    def span(self, kind: str, span) -> str:
+        """The IRI of a mention (char), sentence or metric: anything with start and end."""
+        return f"<{ids.span_iri(self.iri, kind, span.start, span.end)}>"
+
+    def entity_node(self, mention) -> tuple[str, Entity]:
         key = key_of(mention, self.lexicon)
         found = self._nodes.get(key)
         if found is None:
             entity = self.entities[key]
-            found = self._nodes[key] = (T(ids.entity_iri(entity.key, self.base)), entity)
+            found = self._nodes[key] = (iri(ids.entity_iri(entity.key, self.base)), entity)
         return found
 
-    def build(self) -> list[Quad]:
+    def nquads(self) -> str:
+        """The graph's N-Quads, one line per unique quad, sorted."""
+        self.build()
+        tail, subjects = f" {self.g} .\n", self.subjects
+        return "".join([f"{s} {p or TYPE} {o}{tail}" for s in sorted(subjects)
+                        for p, o in sorted(set(subjects[s]))])
+
+    def build(self) -> None:
         self.article()
         described: set[str] = set()
         for m in self.doc.mentions:
@@ -95,111 +150,110 @@ class DocumentGraph:
             self.metric(metric)
         for span in sorted(self.sentences):
             self.sentence(span)
-        return self.quads
 
     def article(self) -> None:
-        d, g = self.doc, self.g
-        self.add(g, RDF + "type", T(ZKG_IRI + "Article"))
-        self.add(g, RDF + "type", T(NIF_IRI + "Context"))
-        self.add(g, DCT + "identifier", Literal(d.id))
+        d, g, add = self.doc, self.g, self.add
+        add(g, TYPE, zkg("Article"))
+        add(g, TYPE, iri(NIF_IRI + "Context"))
+        add(g, iri(DCT + "identifier"), literal(d.id))
         if self.include_text:
-            self.add(g, NIF_IRI + "isString", Literal(d.text))
-        self.add(g, NIF_IRI + "beginIndex", _int(0))
-        self.add(g, NIF_IRI + "endIndex", _int(len(d.text)))
+            add(g, iri(NIF_IRI + "isString"), literal(d.text))
+        add(g, BEGIN, integer(0))
+        add(g, END, integer(len(d.text)))
+        if self.version:
+            add(g, iri(HAS_VERSION), literal(self.version))
         if d.meta.get("title"):
-            self.add(g, DCT + "title", Literal(d.meta["title"], language="zh"))
+            add(g, iri(DCT + "title"), zh(d.meta["title"]))
         if d.meta.get("date") and len(d.meta["date"]) == 10:
-            self.add(g, ZKG_IRI + "datePublished", Literal(d.meta["date"], datatype=T(XSD + "date")))
+            add(g, zkg("datePublished"), literal(d.meta["date"], datatype=XSD + "date"))
         by_span = {m.span: m for m in d.mentions}
         linked = set()
         for prop, span in sorted(d.links.items()):
             m = by_span.get(span)
             if m is not None and m.cls == ARTICLE_LINKS[prop]:
-                self.add(g, ZKG_IRI + prop, self.entity_node(m)[0])
+                add(g, zkg(prop), self.entity_node(m)[0])
                 linked.add(prop)
         for prop, field in (("author", "author"), ("publishedIn", "source")):
             name = d.meta.get(field, "").strip()
             if prop not in linked and name:  # given as JSONL fields: an entity without a mention
                 entity = self.entities.get(name) or Entity(name, name, ARTICLE_LINKS[prop])
-                node = T(ids.entity_iri(entity.key, self.base))
-                self.add(g, ZKG_IRI + prop, node)
+                node = iri(ids.entity_iri(entity.key, self.base))
+                add(g, zkg(prop), node)
                 if name not in self.entities:
                     self.entity(node, entity)
 
-    def mention(self, m, node: NamedNode, entity: Entity) -> None:
-        # the hot path (one call per mention): quads built directly from prepared terms
-        iri, g = NamedNode(ids.span_iri(self.iri, "char", m.start, m.end)), self.g
-        self.quads += (
-            Quad(iri, TYPE, PHRASE, g), Quad(iri, BEGIN, _int(m.start), g), Quad(iri, END, _int(m.end), g),
-            Quad(iri, ANCHOR, Literal(m.text), g), Quad(iri, CONTEXT, g, g), Quad(iri, IDENT, node, g),
-            Quad(iri, CLASS, T(ZKG_IRI + entity.cls), g), Quad(iri, EXTRACTOR, Literal(m.extractor), g))
+    def mention(self, m, node: str, entity: Entity) -> None:
+        # the hot path (one call per mention): triples appended directly
+        s = self.span("char", m)
+        self.subjects.setdefault(s, []).extend((
+            (_TYPE_KEY, PHRASE), (BEGIN, integer(m.start)), (END, integer(m.end)), (ANCHOR, literal(m.text)),
+            (CONTEXT, self.g), (IDENT, node), (CLASS_REF, zkg(entity.cls)), (EXTRACTOR, literal(m.extractor))))
 
-    def entity(self, node: NamedNode, e: Entity) -> None:
-        self.add(node, RDF + "type", T(ZKG_IRI + e.cls))
-        self.add(node, RDFS + "label", Literal(e.label, language="zh"))
-        for alias in sorted(e.aliases):
-            self.add(node, SKOS + "altLabel", Literal(alias, language="zh"))
+    def entity(self, node: str, e: Entity) -> None:
+        add = self.add
+        add(node, TYPE, zkg(e.cls))
+        add(node, LABEL, zh(e.label))
+        for alias in e.aliases:
+            add(node, ALT, zh(alias))
         if e.label_en:
-            self.add(node, RDFS + "label", Literal(e.label_en, language="en"))
+            add(node, LABEL, literal(e.label_en, "en"))
         if e.wikidata:
-            self.add(node, OWL + "sameAs", T(WIKIDATA + e.wikidata))
-        for title in sorted(e.job_titles):
-            self.add(node, ZKG_IRI + "jobTitle", Literal(title))
+            add(node, SAME_AS, iri(WIKIDATA + e.wikidata))
+        for title in e.job_titles:
+            add(node, zkg("jobTitle"), literal(title))
 
-    def evidence(self, node: NamedNode, sentence: Span, extractor: str, confidence: float) -> None:
+    def evidence(self, sentence: Span, extractor: str, confidence: float) -> list[tuple[str, str]]:
+        """The PROV evidence of a statement or metric: its document, sentence, extractor, confidence."""
         self.sentences.add(sentence)
-        self.add(node, PROV_IRI + "wasDerivedFrom", self.g)
-        self.add(node, ZKG_IRI + "evidence", T(ids.span_iri(self.iri, "sentence", *_span(sentence))))
-        self.add(node, ZKG_IRI + "extractor", Literal(extractor))
-        self.add(node, ZKG_IRI + "confidence", _dec(round(confidence, 2)))
+        return [(DERIVED_FROM, self.g), (EVIDENCE, self.span("sentence", sentence)),
+                (EXTRACTOR, literal(extractor)), (CONFIDENCE, decimal(round(confidence, 2)))]
 
     def relation(self, rel) -> None:
-        s, se = self.entity_node(rel.subject)
-        o, oe = self.entity_node(rel.object)
+        (s, se), (o, oe) = self.entity_node(rel.subject), self.entity_node(rel.object)
         domain, range_ = RELATIONS[rel.predicate]
         if s == o or not fits(se.cls, domain) or not fits(oe.cls, range_):
             return
         p = ZKG_IRI + rel.predicate
-        self.add(s, p, o)
-        st = T(ids.statement_iri(self.iri, s.value, p, o.value, str(rel.sentence.start)))
-        self.add(st, RDF + "type", T(RDF + "Statement"))
-        self.add(st, RDF + "subject", s)
-        self.add(st, RDF + "predicate", T(p))
-        self.add(st, RDF + "object", o)
-        self.evidence(st, rel.sentence, rel.extractor, rel.confidence)
+        self.add(s, f"<{p}>", o)
+        st = iri(ids.statement_iri(self.iri, s[1:-1], p, o[1:-1], str(rel.sentence.start)))
+        self.subjects.setdefault(st, []).extend((
+            (_TYPE_KEY, STATEMENT), (SUBJECT, s), (PREDICATE, f"<{p}>"), (OBJECT, o),
+            *self.evidence(rel.sentence, rel.extractor, rel.confidence)))
 
     def metric(self, m) -> None:
-        node = T(ids.span_iri(self.iri, "metric", m.start, m.end))
+        node = self.span("metric", m)
         if m.subject is not None:
             s, se = self.entity_node(m.subject)
             if fits(se.cls, ("Organization", "Product")):
-                self.add(s, ZKG_IRI + "hasMetric", node)
-        self.add(node, RDF + "type", T(ZKG_IRI + "Metric"))
-        self.add(node, RDFS + "label", Literal(m.label, language="zh"))
-        self.add(node, ZKG_IRI + "value", _dec(m.value))
+                self.add(s, zkg("hasMetric"), node)
+        pairs = self.subjects.setdefault(node, [])
+        pairs += ((_TYPE_KEY, zkg("Metric")), (LABEL, zh(m.label)), (VALUE, decimal(m.value)),
+                  (ANCHOR, literal(m.text)), (BEGIN, integer(m.start)), (END, integer(m.end)),
+                  *self.evidence(m.sentence, m.extractor, m.confidence))
         if m.unit:
-            self.add(node, ZKG_IRI + "unit", Literal(m.unit))
+            pairs.append((zkg("unit"), literal(m.unit)))
         if m.qualifier:
-            self.add(node, ZKG_IRI + "qualifier", Literal(m.qualifier))
-        self.add(node, NIF_IRI + "anchorOf", Literal(m.text))
-        self.add(node, NIF_IRI + "beginIndex", _int(m.start))
-        self.add(node, NIF_IRI + "endIndex", _int(m.end))
-        self.evidence(node, m.sentence, m.extractor, m.confidence)
+            pairs.append((zkg("qualifier"), literal(m.qualifier)))
 
     def sentence(self, span: Span) -> None:
-        node = T(ids.span_iri(self.iri, "sentence", *_span(span)))
-        self.add(node, RDF + "type", T(NIF_IRI + "Sentence"))
-        self.add(node, NIF_IRI + "beginIndex", _int(span.start))
-        self.add(node, NIF_IRI + "endIndex", _int(span.end))
-        self.add(node, NIF_IRI + "anchorOf", Literal(self.doc.text[span.start:span.end]))
-        self.add(node, NIF_IRI + "referenceContext", self.g)
+        self.subjects.setdefault(self.span("sentence", span), []).extend((
+            (_TYPE_KEY, SENTENCE), (BEGIN, integer(span.start)), (END, integer(span.end)),
+            (ANCHOR, literal(self.doc.text[span.start:span.end])), (CONTEXT, self.g)))
 
 
-def _span(span: Span) -> tuple[int, int]:
-    return span.start, span.end
+#: Article metadata properties and the class of what they point to.
+ARTICLE_LINKS = {"author": "Person", "publishedIn": "Publication"}
 
 
-def document_quads(doc: Document, entities: dict[str, Entity], lexicon, *,
-                   base: str = ids.DEFAULT_BASE, include_text: bool = True) -> list[Quad]:
-    """The quads of one document's named graph (unsorted)."""
-    return DocumentGraph(doc, entities, lexicon, base, include_text).build()
+def document_nquads(doc: Document, entities: dict[str, Entity], lexicon, *,
+                    base: str = ids.DEFAULT_BASE, include_text: bool = True,
+                    version: str | None = None) -> str:
+    """The sorted N-Quads of one document's named graph (``version``: its content hash)."""
+    return DocumentGraph(doc, entities, lexicon, base, include_text, version).nquads()
+
+
+def document_quads(doc: Document, entities: dict[str, Entity], lexicon, **options) -> list:
+    """The same graph as pyoxigraph quads."""
+    from pyoxigraph import RdfFormat, parse
+
+    return list(parse(document_nquads(doc, entities, lexicon, **options).encode(), format=RdfFormat.N_QUADS))

@@ -12,7 +12,9 @@ the parts where jieba-rs and jieba differ in Python:
   ``finalseg.re_skip``, jieba-rs keeps them whole;
 - the dictionary total: jieba's ``add_word`` adds a word's frequency to the total even when
   the word is already in the dictionary, jieba-rs first subtracts the old one; one unmatchable
-  word carries the difference, so every route has the same probabilities.
+  word carries the difference, so every route has the same probabilities;
+- ties: where a character repeats three times (哈哈哈, 经经经) the HMM can find two equally
+  likely segmentations, and the two break the tie differently; such blocks go to jieba itself.
 
 tests/test_segment.py checks the tokens against jieba's on real and random text. Parts of
 speech come from jieba's dictionary by lookup, never from the slow ``jieba.posseg`` HMM.
@@ -20,6 +22,7 @@ speech come from jieba's dictionary by lookup, never from the slow ``jieba.posse
 from __future__ import annotations
 
 import logging
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
@@ -30,6 +33,8 @@ from kg.types import Token
 UNKNOWN = "x"
 #: A word no text can contain (noncharacters never reach a block): it carries the total's difference.
 _BALLAST = "\ufdd0\ufdd1"
+#: Blocks where jieba-rs's HMM may break a tie unlike jieba's (a character three times in a row).
+_TIES = re.compile("([\u4E00-\u9FD5])\\1\\1")
 
 
 class Segmenter:
@@ -43,9 +48,9 @@ class Segmenter:
         jieba.setLogLevel(logging.WARNING)
         self._blocks, self._skip = jieba.re_han_default, jieba.re_skip_default
         self._hmm_skip = jieba.finalseg.re_skip
-        self._jieba_dict = Path(jieba.__file__).parent / "dict.txt"
+        self._tags, self._freqs = _tables(str(Path(jieba.__file__).parent / "dict.txt"))
         # jieba computes the frequencies (suggest_freq depends on the words added before)
-        tok = jieba.Tokenizer()
+        self._py = tok = jieba.Tokenizer()
         tok.initialize()
         self._rs = rjieba.Jieba()
         replaced = 0
@@ -72,7 +77,8 @@ class Segmenter:
             if not block:
                 continue
             if blocks.match(block):
-                for word in cut(block, True):
+                words = cut(block, True) if not _TIES.search(block) else self._py.lcut(block, HMM=True)
+                for word in words:
                     # a block's words without Chinese are ASCII (letters, digits, +#&._%-)
                     if len(word) > 1 and word.isascii() and not self.known(word):
                         pieces = [w for w in self._hmm_skip.split(word) if w]
@@ -94,19 +100,19 @@ class Segmenter:
 
     def known(self, word: str) -> bool:
         """True when jieba's dictionary, or the words added, have ``word`` with a frequency."""
-        return word in self._added or self.frequency(word) > 0
+        return word in self._added or self._freqs.get(word, 0) > 0
 
     def pos(self, word: str) -> str:
         """jieba's dictionary POS tag for ``word`` ('x' when unknown)."""
-        return _tag_table(str(self._jieba_dict)).get(word, UNKNOWN)
+        return self._tags.get(word, UNKNOWN)
 
     def frequency(self, word: str) -> int:
         """jieba's dictionary frequency of ``word`` (0 when unknown)."""
-        return _freq_table(str(self._jieba_dict)).get(word, 0)
+        return self._freqs.get(word, 0)
 
     def in_dictionary(self, word: str) -> bool:
         """True when jieba's dictionary knows ``word`` (so it is not a new name)."""
-        return word in _tag_table(str(self._jieba_dict))
+        return word in self._tags
 
 
 @lru_cache(maxsize=2)
@@ -120,11 +126,3 @@ def _tables(path: str) -> tuple[dict[str, str], dict[str, int]]:
                 tags[parts[0]] = parts[2]
                 freqs[parts[0]] = int(parts[1])
     return tags, freqs
-
-
-def _tag_table(path: str) -> dict[str, str]:
-    return _tables(path)[0]
-
-
-def _freq_table(path: str) -> dict[str, int]:
-    return _tables(path)[1]

@@ -7,6 +7,7 @@ One :class:`Document` goes through every stage. Extractors propose :class:`Menti
 from __future__ import annotations
 
 import bisect
+from array import array
 from dataclasses import dataclass, field
 from typing import NamedTuple
 from decimal import Decimal
@@ -128,6 +129,22 @@ class Document:
     def __post_init__(self) -> None:
         if not self.norm:
             self.norm = self.text
+
+    def __getstate__(self) -> dict:
+        """Pickled without caches, and tokens as their end offsets (documents cross processes)."""
+        state = {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+        state["tokens"] = array("l", [t.end for t in self.tokens])
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        ends = state["tokens"]
+        self.__dict__.update(state)
+        if isinstance(ends, array):
+            norm, start, tokens = self.norm, 0, []
+            for end in ends:
+                tokens.append(Token(norm[start:end], start, end))
+                start = end
+            self.tokens = tokens
 
     def sentence_of(self, pos: int) -> Span:
         """The sentence containing character ``pos`` (the whole text if none does)."""

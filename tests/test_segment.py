@@ -40,6 +40,7 @@ def _same(reference, segmenter, text: str) -> None:
     "Dota6.72c版本上线，涨幅1.26A%与4.58%。",     # digits with decimals in the HMM
     "空军基地的x-51a项目经理查理说道。",           # a lexicon word after an ASCII run
     "今年邮市快速回升应属合理上涨行情。",           # a route that depends on the dictionary total
+    "不经经经人说哈哈哈哈",                         # HMM ties: jieba-rs would break them differently
     "㐀㐁𠀀字鿖鿿豈 Ａ股\r\n\t C++ C# .NET",       # CJK extensions, whitespace, symbols
     "", " ", "\r\n", "。", "a", "融安e信",
 ])
