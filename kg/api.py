@@ -21,6 +21,7 @@ byte-identical whatever the number of workers, and an incremental build into a s
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 from fractions import Fraction
@@ -268,6 +269,7 @@ def run_stages(docs: list[Document], runner: Runner, options: BuildOptions, *,
                 analyzed.append(doc)
                 names.append(found)
             bar.update(len(batch))
+    gc.freeze()  # what the stage made lives to the end: the collector need not scan it again
     known = runner.share(merge_names(names))
     final, contributions = [], []
     for batch in runner.imap(relate_batch, batched(analyzed, BATCH), known, options):
@@ -275,6 +277,7 @@ def run_stages(docs: list[Document], runner: Runner, options: BuildOptions, *,
             final.append(doc)
             contributions.append(contrib)
     del analyzed
+    gc.freeze()
     entities = merge_entities(contributions, lexicon)
     chunks: list[tuple[str, bytes]] = []
     pairs = list(zip(final, hashes))
@@ -303,8 +306,12 @@ def build_documents(documents: Iterable[Document], *, base: str = ids.DEFAULT_BA
     docs = list(unique_ids(documents))
     for doc in docs:  # lone surrogates (JSON escapes, Python strings) cannot be hashed or written
         doc.text = clean_text(doc.text)
-    with open_runner(workers, dask) as runner:
-        final, entities, nquads = run_stages(docs, runner, options, progress=progress)
+    gc.freeze()  # and unfrozen after: see run_stages (the collector took ~7% of a build)
+    try:
+        with open_runner(workers, dask) as runner:
+            final, entities, nquads = run_stages(docs, runner, options, progress=progress)
+    finally:
+        gc.unfreeze()
     return BuildResult(final, entities, nquads, list(skipped or []), time.perf_counter() - started)
 
 

@@ -5,6 +5,7 @@ module and the Turtle file in step.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Namespace, URIRef
@@ -126,6 +127,7 @@ RELATIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+@lru_cache(maxsize=None)
 def is_a(cls: str, ancestor: str) -> bool:
     """True when entity class ``cls`` equals ``ancestor`` or is a subclass of it."""
     while cls is not None:
@@ -135,6 +137,7 @@ def is_a(cls: str, ancestor: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=None)
 def fits(cls: str, allowed: tuple[str, ...]) -> bool:
     """True when ``cls`` is one of ``allowed`` or a subclass of one."""
     return any(is_a(cls, a) for a in allowed)

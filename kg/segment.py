@@ -2,28 +2,28 @@
 
 The tokens are exactly those of ``jieba.Tokenizer.lcut(text, HMM=True)`` with the lexicon's
 names added (a lexicon name is one token, and a match inside another word, 融安 in 金融安全,
-does not fall on token boundaries), about six times faster: ``rjieba`` (jieba-rs, the same
-dictionary, prefix DAG, route and HMM in Rust) segments each block, and this module keeps
-the parts where jieba-rs and jieba differ in Python:
+does not fall on token boundaries), about five times faster: ``rjieba`` (jieba-rs: the same
+dictionary, prefix DAG, route and HMM, in Rust) segments the text, and this module makes up
+for where jieba-rs and jieba differ:
 
-- the blocks: text is split with jieba's own ``re_han_default``/``re_skip_default`` (jieba-rs
-  also counts CJK extension characters as Chinese);
-- runs of letters and digits that the HMM sees (``e-CNY``, ``t.cn``): jieba splits them with
-  ``finalseg.re_skip``, jieba-rs keeps them whole;
 - the dictionary total: jieba's ``add_word`` adds a word's frequency to the total even when
   the word is already in the dictionary, jieba-rs first subtracts the old one; one unmatchable
   word carries the difference, so every route has the same probabilities;
-- ties: where a character repeats three times (哈哈哈, 经经经) the HMM can find two equally
-  likely segmentations, and the two break the tie differently; such blocks go to jieba itself.
+- runs of letters and digits that the HMM sees (``e-CNY``, ``t.cn``, ``1.26A``): jieba splits
+  them with ``finalseg.re_skip``, jieba-rs keeps them whole; they are split here;
+- texts with CJK extension or compatibility characters (jieba-rs counts them as Chinese,
+  jieba does not) or with a character three times in a row (哈哈哈: the HMM finds equally
+  likely segmentations and the two break the tie differently) go to jieba itself.
 
 tests/test_segment.py checks the tokens against jieba's on real and random text. Parts of
 speech come from jieba's dictionary by lookup, never from the slow ``jieba.posseg`` HMM.
 """
 from __future__ import annotations
 
+import bisect
 import logging
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Iterable
 
@@ -31,10 +31,14 @@ from kg.types import Token
 
 #: A tag for words not in jieba's dictionary (new words found by its HMM).
 UNKNOWN = "x"
-#: A word no text can contain (noncharacters never reach a block): it carries the total's difference.
+#: A word no text can contain (noncharacters are never Chinese): it carries the total's difference.
 _BALLAST = "\ufdd0\ufdd1"
-#: Blocks where jieba-rs's HMM may break a tie unlike jieba's (a character three times in a row).
-_TIES = re.compile("([\u4E00-\u9FD5])\\1\\1")
+#: Texts that jieba itself segments: Chinese characters outside jieba's range, HMM ties.
+_TO_JIEBA = re.compile("[\u3400-\u4DBF\u9FD6-\u9FFF\uF900-\uFAFF\U00020000-\U0003FFFF]"
+                       "|([\u4E00-\u9FD5])\\1\\1")
+#: Characters that can join letters and digits into one jieba-rs word that jieba splits.
+_JOINERS = re.compile(r"[+#&._%\-]")
+_token = partial(tuple.__new__, Token)
 
 
 class Segmenter:
@@ -46,10 +50,10 @@ class Segmenter:
         import rjieba
 
         jieba.setLogLevel(logging.WARNING)
-        self._blocks, self._skip = jieba.re_han_default, jieba.re_skip_default
         self._hmm_skip = jieba.finalseg.re_skip
         self._tags, self._freqs = _tables(str(Path(jieba.__file__).parent / "dict.txt"))
         # jieba computes the frequencies (suggest_freq depends on the words added before)
+        # and segments the few texts jieba-rs would not segment as jieba does
         self._py = tok = jieba.Tokenizer()
         tok.initialize()
         self._rs = rjieba.Jieba()
@@ -71,32 +75,33 @@ class Segmenter:
 
     def tokenize(self, text: str) -> list[Token]:
         """Tokens covering ``text`` end to end, with ``[start, end)`` offsets."""
-        tokens: list[Token] = []
-        add, blocks, cut, pos = tokens.append, self._blocks, self._rs.cut, 0
-        for block in blocks.split(text):
-            if not block:
-                continue
-            if blocks.match(block):
-                words = cut(block, True) if not _TIES.search(block) else self._py.lcut(block, HMM=True)
-                for word in words:
-                    # a block's words without Chinese are ASCII (letters, digits, +#&._%-)
-                    if len(word) > 1 and word.isascii() and not self.known(word):
-                        pieces = [w for w in self._hmm_skip.split(word) if w]
-                    else:
-                        end = pos + len(word)
-                        add(Token(word, pos, end))
-                        pos = end
-                        continue
-                    for piece in pieces:
-                        end = pos + len(piece)
-                        add(Token(piece, pos, end))
-                        pos = end
-            else:
-                for piece in self._skip.split(block):
-                    for word in (piece,) if self._skip.match(piece) else piece:
-                        add(Token(word, pos, pos + len(word)))
-                        pos += len(word)
-        return tokens
+        if _TO_JIEBA.search(text):
+            tokens, pos = [], 0
+            for word in self._py.lcut(text, HMM=True):
+                tokens.append((word, pos, pos + len(word)))
+                pos += len(word)
+        else:
+            tokens = self._rs.tokenize(text, "default", True)
+            if _JOINERS.search(text):
+                self._split_runs(text, tokens)
+        return list(map(_token, tokens))
+
+    def _split_runs(self, text: str, tokens: list[tuple[str, int, int]]) -> None:
+        """Split the letter-and-digit words that jieba's HMM would (``e-CNY`` -> e, -, CNY)."""
+        starts = [t[1] for t in tokens]
+        runs = {}
+        for m in _JOINERS.finditer(text):
+            i = bisect.bisect_right(starts, m.start()) - 1
+            word = tokens[i][0]
+            if len(word) > 1 and word.isascii() and not self.known(word):
+                runs[i] = word
+        for i in sorted(runs, reverse=True):
+            pieces, pos = [], tokens[i][1]
+            for piece in self._hmm_skip.split(runs[i]):
+                if piece:
+                    pieces.append((piece, pos, pos + len(piece)))
+                    pos += len(piece)
+            tokens[i:i + 1] = pieces
 
     def known(self, word: str) -> bool:
         """True when jieba's dictionary, or the words added, have ``word`` with a frequency."""

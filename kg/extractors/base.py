@@ -10,14 +10,14 @@ from kg.segment import Segmenter
 from kg.types import Document, Mention
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_CJK_RE = re.compile(f"[{CJK}]")
 NAME_CHAR = re.compile(f"[{CJK}A-Za-z0-9]")
 #: Characters that end a clause for the rules (after normalization: ASCII , : ; ! ?).
 CLAUSE_END = set(",，:：;；。!?！？\n\r、")
 
 
 def is_cjk(ch: str) -> bool:
-    return bool(_CJK_RE.match(ch))
+    """True for one Chinese character (the ranges of ``CJK``)."""
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
 
 
 @dataclass

@@ -74,10 +74,19 @@ def _items(doc: Document, start: int, body: str, res: Resources) -> list[tuple[i
     return spans
 
 
+def _lists(doc: Document):
+    """LIST matches; only sentences with a 、 hold one, from at most one item before the first 、."""
+    text = doc.norm
+    for sentence in doc.sentences:
+        first = text.find("、", sentence.start, sentence.end)
+        if first >= 0:
+            yield from LIST.finditer(text, max(sentence.start, first - 16), sentence.end)
+
+
 def propose(doc: Document, res: Resources) -> list[Mention]:
     """Mentions for the items of coordinated lists whose head noun names a class."""
     text, found = doc.norm, []
-    for m in LIST.finditer(text):
+    for m in _lists(doc):
         tail = text[m.end():m.end() + 16]
         cut = _HEAD_END.search(tail)
         phrase = tail[: cut.start() if cut else len(tail)]

@@ -96,10 +96,15 @@ def _label_before(doc: Document, pos: int, tag) -> str:
     return out if len(out) >= 2 else ""
 
 
+_UNITS_BY_FIRST: dict[str, list[str]] = {}
+for _u in UNITS:
+    _UNITS_BY_FIRST.setdefault(_u[0], []).append(_u)
+
+
 def _unit(doc: Document, pos: int) -> str:
-    index = token_index(doc)
-    for unit in UNITS:
-        if doc.norm.startswith(unit, pos) and (pos + len(unit) in index.end_set or unit == "%"):
+    """The unit written at ``pos`` (ending on a token boundary), or ''."""
+    for unit in _UNITS_BY_FIRST.get(doc.norm[pos:pos + 1], ()):
+        if doc.norm.startswith(unit, pos) and (unit == "%" or pos + len(unit) in token_index(doc).end_set):
             return unit
     return ""
 

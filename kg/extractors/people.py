@@ -72,6 +72,8 @@ AMBIGUOUS_SURNAMES = set("""和 都 时 但 于 向 常 明 信 安 全 高 平 
 桑 郎 甄 池 查 麻 燕 楚 劳 皮 满 位 伊 双 农 司 古 吉 时 穆 阳 尤 解 房 蒙 蓝 苏 关 包 兰 龙 雷 史 钟 齐 易 余 任
 上 下 中 大 小 多 少 新 老 第 把 被 将 对 与 及 在 是 为 也 就 还 又 再 才 只 可 要 会 能 让 使 给 从 自 到 以 按 据
 欧 盘 单 巴""".split())
+#: Single-character surnames that are not also everyday words.
+PLAIN_SURNAMES = frozenset(SURNAMES - AMBIGUOUS_SURNAMES)
 #: Last characters of place names; a word ending in one is not a person (秦皇岛, 王府井).
 PLACE_ENDINGS = tuple("岛寺湖路街店镇村区县市省州港湾桥堡谷")
 NOT_GIVEN_BARE = NOT_GIVEN | set("我你他她它这那们个不很么吗吧呢啊之其此每各本该后前上下中里内外年月日时则先总姓哥姐师某女士")
@@ -94,14 +96,14 @@ def _bare_names(doc: Document, res: Resources) -> list[Mention]:
     """Names without a title: a new word (not in jieba's dictionary) or a dictionary person name
     that starts with a common surname (叶老桂, 范冰冰); any such word next to a speech verb or a
     role noun (莫里尼奥表示, 主教练沃尔贝克); transliterated names with · (西摩尔·霍夫曼)."""
-    found, text = [], doc.norm
+    found, text, pos = [], doc.norm, res.segmenter.pos
     for tok in doc.tokens:
         name = tok.text
         if not 2 <= len(name) <= 4:
             continue
-        tag = res.segmenter.pos(name)
+        tag = pos(name)
         new = tag == UNKNOWN
-        if not (2 <= len(name) <= 4 and is_cjk(name[0]) and (new or tag in PERSON_TAGS)):
+        if not (new or tag in PERSON_TAGS) or not is_cjk(name[0]):
             continue
         if name in res.lexicon.by_surface or tag == "ns" or name.endswith(PLACE_ENDINGS):
             continue
@@ -113,10 +115,8 @@ def _bare_names(doc: Document, res: Resources) -> list[Mention]:
                 and all(is_cjk(c) for c in name) and not any(c in NOT_GIVEN_BARE for c in name):
             found.append(mention(doc, tok.start, tok.end, "Person", NAME, 0.5))
     tokens = doc.tokens
-    for i in range(len(tokens) - 1):  # 据彭/小军此前透露: a surname jieba split from the given name
-        first, second = tokens[i], tokens[i + 1]
-        if len(first.text) == 1 and first.text in SURNAMES and first.text not in AMBIGUOUS_SURNAMES \
-                and 1 <= len(second.text) <= 2 and all(is_cjk(c) for c in second.text) \
+    for first, second in zip(tokens, tokens[1:]):  # 据彭/小军此前透露: a surname jieba split from the given name
+        if first.text in PLAIN_SURNAMES and 1 <= len(second.text) <= 2 and all(is_cjk(c) for c in second.text) \
                 and not any(c in NOT_GIVEN_BARE for c in second.text) \
                 and (SPEECH_AFTER.match(text, second.end) or ROLE_BEFORE.search(text, max(0, first.start - 4), first.start)
                      or text[first.start - 1:first.start] in ("据", "、")):

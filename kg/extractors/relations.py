@@ -62,10 +62,13 @@ class _Finder:
         return found[-1] if found else None
 
 
+_CLAUSE_BREAK = re.compile("[" + re.escape("".join(sorted(CLAUSE_END - {"、"}))) + "]")
+
+
 def _clause_end(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos] not in CLAUSE_END.difference("、"):
-        pos += 1
-    return pos
+    """Where the clause that goes on at ``pos`` ends (a list's 、 does not end it)."""
+    found = _CLAUSE_BREAK.search(text, pos)
+    return found.start() if found else len(text)
 
 
 def _relation(doc, s, p, o, pos, confidence) -> Relation | None:

@@ -182,6 +182,8 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
     """Organization mentions ending in a known suffix, extended left over name-like words."""
     tokens, found = doc.tokens, _industry(doc, res) + _military(doc)
     for i, tok in enumerate(tokens):
+        if tok.text[-1:] not in _BY_LAST_CHAR:
+            continue
         hit = _suffix_of(tok.text)
         if hit is None:
             continue
