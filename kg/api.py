@@ -173,8 +173,7 @@ def relate_batch(items: list[Document], known: Names, options: BuildOptions
     for doc in items:
         pipeline.add_known(doc, known)
         pipeline.relate(doc)
-        doc.tokens = []
-        doc.__dict__.pop("_token_index", None)
+        doc.release()
         out.append((doc, contribution(doc, pipeline.lexicon)))
     return out
 

@@ -143,6 +143,7 @@ def fits(cls: str, allowed: tuple[str, ...]) -> bool:
     return any(is_a(cls, a) for a in allowed)
 
 
+@lru_cache(maxsize=None)
 def specificity(cls: str) -> int:
     """Depth of ``cls`` in the class tree: a more specific class has a larger number."""
     depth = 0

@@ -27,14 +27,22 @@ def key_of(mention: Mention, lexicon: Lexicon | None = None) -> str:
     (招商银行股份有限公司 -> 招商银行). A platform's ``App`` suffix is dropped unless that would
     name something else (招商银行App stays itself).
     """
-    name = mention.canonical or mention.text
-    known = lexicon.by_surface if lexicon is not None else {}
+    name, platform = mention.canonical or mention.text, mention.cls == "Platform"
+    if lexicon is None:
+        return _key(name, platform, {})
+    found = lexicon.keys.get((name, platform))
+    if found is None:
+        found = lexicon.keys[name, platform] = _key(name, platform, lexicon.by_surface)
+    return found
+
+
+def _key(name: str, platform: bool, known: dict) -> str:
     if name in known:
         return known[name].name
     base = _LEGAL_FORM.sub("", name)
     if base != name and base in known and known[base].cls != "JobTitle":
         return known[base].name
-    if mention.cls == "Platform":
+    if platform:
         stripped = _APP.sub("", name)
         if stripped and stripped not in known:
             return stripped

@@ -130,6 +130,12 @@ class Document:
         if not self.norm:
             self.norm = self.text
 
+    def release(self) -> None:
+        """Drop the tokens and the extractors' caches (a kept document holds what the graph needs)."""
+        self.tokens = []
+        for key in [k for k in self.__dict__ if k.startswith("_")]:
+            del self.__dict__[key]
+
     def __getstate__(self) -> dict:
         """Pickled without caches, and tokens as their end offsets (documents cross processes)."""
         state = {k: v for k, v in self.__dict__.items() if not k.startswith("_")}

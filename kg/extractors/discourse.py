@@ -33,6 +33,14 @@ def clause_start(text: str, pos: int) -> int:
     return pos
 
 
+def subjects_of(doc: Document) -> "Subjects":
+    """The document's Subjects, made once for its current mentions (relations and metrics share it)."""
+    cached = doc.__dict__.get("_subjects")
+    if cached is None or cached[0] is not doc.mentions:
+        cached = doc.__dict__["_subjects"] = (doc.mentions, Subjects(doc))
+    return cached[1]
+
+
 class Subjects:
     """The current subject (an Organization mention) at any position of a document."""
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from itertools import islice
 
 from kg.extractors.base import CJK, Resources, mentions_between, token_index
-from kg.extractors.discourse import Subjects, clause_start
+from kg.extractors.discourse import Subjects, clause_start, subjects_of
 from kg.ontology import is_a
 from kg.types import Document, Metric
 
@@ -127,7 +127,7 @@ def _subject(doc: Document, subjects: Subjects, pos: int):
 
 def propose(doc: Document, res: Resources) -> list[Metric]:
     """Metrics for every quantity with a multiplier or a unit, and a label."""
-    subjects, out, text = Subjects(doc), [], doc.norm
+    subjects, out, text = subjects_of(doc), [], doc.norm
     for m in NUMBER.finditer(text):
         if not (m.group("mult") or text[m.end():m.end() + 1] in ("%",) or _unit(doc, m.end())):
             continue

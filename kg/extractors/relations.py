@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from kg.extractors.base import CLAUSE_END, Resources, mentions_between
-from kg.extractors.discourse import Subjects, clause_start
+from kg.extractors.discourse import Subjects, clause_start, subjects_of
 from kg.ontology import RELATIONS, fits, is_a
 from kg.types import Document, Mention, Relation, Span
 
@@ -274,7 +274,7 @@ def _units(doc: Document, finder: _Finder, subjects: Subjects) -> list[Relation]
 
 def propose(doc: Document, res: Resources) -> list[Relation]:
     """All relations the triggers and patterns give for one document."""
-    finder, subjects = _Finder(doc), Subjects(doc)
+    finder, subjects = _Finder(doc), subjects_of(doc)
     out = _triggered(doc, finder, subjects)
     out += _pattern(doc, finder, subjects, _COOPERATE, "cooperatesWith")
     out += _pattern(doc, finder, subjects, _JOIN, "cooperatesWith")
