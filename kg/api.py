@@ -24,6 +24,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import pickle
 from fractions import Fraction
 import sys
 from collections import Counter, defaultdict
@@ -65,13 +66,25 @@ class BuildResult:
     """What a build produced: documents with their findings, entities, the graph, skipped inputs.
 
     The graph is kept as the sorted N-Quads the workers wrote; ``quads`` parses it on first use.
+    Documents built in worker processes arrive pickled (``shipped``) and are unpickled when
+    ``documents`` is first read.
     """
 
-    documents: list[Document]
+    shipped: list[Document | bytes]
     entities: dict[str, Entity]
     nquads: bytes
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
+    relation_count: int = 0
+
+    @cached_property
+    def documents(self) -> list[Document]:
+        """The documents with everything found in them."""
+        return [land(d) for d in self.shipped]
+
+    @property
+    def document_count(self) -> int:
+        return len(self.shipped)
 
     @cached_property
     def quads(self) -> list[Quad]:
@@ -81,10 +94,6 @@ class BuildResult:
     @property
     def quad_count(self) -> int:
         return self.nquads.count(b"\n")
-
-    @property
-    def relation_count(self) -> int:
-        return sum(len(d.relations) for d in self.documents)
 
     def serialize(self, fmt: str = "ttl") -> bytes:
         """The graph as bytes in ``fmt`` (ttl, trig, nt, nq, jsonld)."""
@@ -127,16 +136,28 @@ def content_hash(doc: Document) -> str:
     return "sha256:" + hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
+def ship(doc: Document, packed: bool) -> Document | bytes:
+    """A document as it leaves a stage: pickled in a worker process (``packed``), so that the main
+    process only passes bytes on to the next stage and never unpickles it; else itself."""
+    return pickle.dumps(doc, pickle.HIGHEST_PROTOCOL) if packed else doc
+
+
+def land(item: Document | bytes) -> Document:
+    """A document that ``ship`` sent."""
+    return pickle.loads(item) if isinstance(item, bytes) else item
+
+
 # -- stage 1: analyze each document on its own ------------------------------------------------
 
-def analyze_batch(docs: list[Document], options: BuildOptions) -> list[tuple[Document, Names]]:
+def analyze_batch(docs: list[Document], options: BuildOptions, packed: bool = False
+                  ) -> list[tuple[Document | bytes, Names]]:
     """Stage 1 (in a worker): analyze documents; each with the names it establishes.
 
-    Documents keep their tokens for stage 2; between processes they travel as token ends
+    Documents keep their tokens for stage 2; pickled, tokens are their end offsets
     (``Document.__getstate__``).
     """
     pipeline = default_pipeline(options.ner_model)
-    return [(pipeline.analyze(doc), pipeline.discovered(doc)) for doc in docs]
+    return [(ship(pipeline.analyze(doc), packed), pipeline.discovered(doc)) for doc in docs]
 
 
 def merge_names(found: Iterable[Names]) -> Names:
@@ -165,16 +186,20 @@ def contribution(doc: Document, lexicon) -> Contribution:
     return out
 
 
-def relate_batch(items: list[Document], known: Names, options: BuildOptions
-                 ) -> list[tuple[Document, Contribution]]:
-    """Stage 2 (in a worker): add the corpus' names, read relations; tokens are dropped after."""
+def relate_batch(items: list[Document | bytes], known: Names, options: BuildOptions, packed: bool = False
+                 ) -> list[tuple[Document | bytes, Contribution]]:
+    """Stage 2 (in a worker): add the corpus' names, read relations; tokens are dropped after.
+
+    A document's contribution has a key for every entity it mentions (see ``entity_subsets``).
+    """
     pipeline = default_pipeline(options.ner_model)
     out = []
-    for doc in items:
+    for item in items:
+        doc = land(item)
         pipeline.add_known(doc, known)
         pipeline.relate(doc)
         doc.release()
-        out.append((doc, contribution(doc, pipeline.lexicon)))
+        out.append((ship(doc, packed), contribution(doc, pipeline.lexicon)))
     return out
 
 
@@ -217,20 +242,24 @@ def document_keys(doc: Document, lexicon) -> set[str]:
     return {key_of(m, lexicon) for m in doc.mentions}
 
 
-def graph_batch(items: list[tuple[Document, str]], entities: dict[str, Entity],
-                options: BuildOptions) -> list[tuple[str, bytes]]:
-    """Stage 3 (in a worker): each document's graph IRI and sorted N-Quads."""
+def graph_batch(items: list[tuple[Document | bytes, str]], entities: dict[str, Entity],
+                options: BuildOptions) -> list[tuple[str, bytes, int]]:
+    """Stage 3 (in a worker): each document's graph IRI, sorted N-Quads and number of relations."""
     lexicon = default_pipeline(options.ner_model).lexicon
-    return [(ids.document_iri(doc.id, options.base),
-             document_nquads(doc, entities, lexicon, base=options.base, include_text=options.include_text,
-                             version=digest).encode("utf-8"))
-            for doc, digest in items]
+    out = []
+    for item, digest in items:
+        doc = land(item)
+        out.append((ids.document_iri(doc.id, options.base),
+                    document_nquads(doc, entities, lexicon, base=options.base,
+                                    include_text=options.include_text, version=digest).encode("utf-8"),
+                    len(doc.relations)))
+    return out
 
 
-def entity_subsets(docs: list[Document], entities: dict[str, Entity], lexicon) -> dict[str, Entity]:
-    """The entities a batch of documents needs (less to send to a worker)."""
-    keys = set().union(*(document_keys(d, lexicon) for d in docs)) if docs else set()
-    return {k: entities[k] for k in sorted(keys) if k in entities}
+def entity_subset(keys: Iterable[set[str]], entities: dict[str, Entity]) -> dict[str, Entity]:
+    """The entities with the given keys (what a batch of documents needs: less to send to a worker)."""
+    wanted = set().union(*keys)
+    return {k: entities[k] for k in sorted(wanted) if k in entities}
 
 
 # -- whole builds ---------------------------------------------------------------------------------
@@ -257,13 +286,15 @@ def unique_ids(docs: Iterable[Document]) -> Iterator[Document]:
 
 
 def run_stages(docs: list[Document], runner: Runner, options: BuildOptions, *,
-               progress: bool | None = None) -> tuple[list[Document], dict[str, Entity], bytes]:
-    """The three stages over documents held in memory: final documents, entities, N-Quads."""
+               progress: bool | None = None
+               ) -> tuple[list[Document | bytes], dict[str, Entity], bytes, int]:
+    """The three stages over documents held in memory: final documents (pickled when they come
+    from worker processes), entities, N-Quads, number of relations."""
     lexicon = default_pipeline(options.ner_model).lexicon
     hashes = [content_hash(d) for d in docs]
     analyzed, names = [], []
     with progress_bar(progress, "analyze", len(docs)) as bar:
-        for batch in runner.imap(analyze_batch, batched(docs, BATCH), options):
+        for batch in runner.imap(analyze_batch, batched(docs, BATCH), options, runner.remote):
             for doc, found in batch:
                 analyzed.append(doc)
                 names.append(found)
@@ -271,23 +302,23 @@ def run_stages(docs: list[Document], runner: Runner, options: BuildOptions, *,
     gc.freeze()  # what the stage made lives to the end: the collector need not scan it again
     known = runner.share(merge_names(names))
     final, contributions = [], []
-    for batch in runner.imap(relate_batch, batched(analyzed, BATCH), known, options):
+    for batch in runner.imap(relate_batch, batched(analyzed, BATCH), known, options, runner.remote):
         for doc, contrib in batch:
             final.append(doc)
             contributions.append(contrib)
     del analyzed
     gc.freeze()
     entities = merge_entities(contributions, lexicon)
-    chunks: list[tuple[str, bytes]] = []
-    pairs = list(zip(final, hashes))
-    tasks = ((b, entity_subsets([d for d, _ in b], entities, lexicon)) for b in batched(pairs, BATCH))
+    chunks: list[tuple[str, bytes, int]] = []
+    tasks = ((list(zip(docs_, hashes_)), entity_subset(contribs, entities)) for docs_, hashes_, contribs
+             in zip(batched(final, BATCH), batched(hashes, BATCH), batched(contributions, BATCH)))
     for batch in runner.imap(_graph_task, tasks, options):
         chunks += batch
     chunks.sort(key=lambda c: "<" + c[0] + ">")  # graphs in the order of their N-Quads terms
-    return final, entities, b"".join(c[1] for c in chunks)
+    return final, entities, b"".join(c[1] for c in chunks), sum(c[2] for c in chunks)
 
 
-def _graph_task(task: tuple, options: BuildOptions) -> list[tuple[str, bytes]]:
+def _graph_task(task: tuple, options: BuildOptions) -> list[tuple[str, bytes, int]]:
     items, entities = task
     return graph_batch(items, entities, options)
 
@@ -308,10 +339,11 @@ def build_documents(documents: Iterable[Document], *, base: str = ids.DEFAULT_BA
     gc.freeze()  # and unfrozen after: see run_stages (the collector took ~7% of a build)
     try:
         with open_runner(workers, dask) as runner:
-            final, entities, nquads = run_stages(docs, runner, options, progress=progress)
+            final, entities, nquads, relations = run_stages(docs, runner, options, progress=progress)
     finally:
         gc.unfreeze()
-    return BuildResult(final, entities, nquads, list(skipped or []), time.perf_counter() - started)
+    return BuildResult(final, entities, nquads, list(skipped or []), time.perf_counter() - started,
+                       relations)
 
 
 def build(inputs: Iterable[str | Path], *, strict: bool = False, **options) -> BuildResult:

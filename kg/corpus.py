@@ -290,14 +290,14 @@ class CorpusBuild:
         with api.progress_bar(self.progress, "write", len(iris)) as bar:
             for chunk in batched(iris, CHUNK):
                 docs = [d for _, d in self.state.column("final", chunk)]
-                tasks = ((b, api.entity_subsets([d for d, _ in b], entities, self.lexicon))
+                tasks = ((b, api.entity_subset((api.document_keys(d, self.lexicon) for d, _ in b), entities))
                          for b in batched([(d, hashes[self.iri(d)]) for d in docs], api.BATCH))
                 for batch in self.runner.imap(api._graph_task, tasks, self.options):
-                    for iri, _ in batch:
+                    for iri, _, _ in batch:
                         if ox_store.contains_named_graph(NamedNode(iri)):
                             ox_store.remove_graph(NamedNode(iri))
                     # one load per batch: each call to an on-disk store costs a transaction
-                    ox_store.load(input=b"".join(data for _, data in batch), format=RdfFormat.N_QUADS)
+                    ox_store.load(input=b"".join(data for _, data, _ in batch), format=RdfFormat.N_QUADS)
                     bar.update(len(batch))
                 # without a flush, Oxigraph keeps every write in memory (measured: +750 MB per 10^6 quads)
                 ox_store.flush()

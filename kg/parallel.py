@@ -40,6 +40,8 @@ class Runner(ABC):
 
     #: how many batches run at the same time
     workers: int = 1
+    #: True when batches run in other processes (their results arrive pickled)
+    remote: bool = False
 
     @abstractmethod
     def imap(self, func: Callable, batches: Iterable[Any], *args) -> Iterator[Any]:
@@ -73,6 +75,8 @@ class PoolRunner(Runner):
     Forking lets the workers inherit a pipeline the parent already loaded; elsewhere each
     worker loads its own on its first task.
     """
+
+    remote = True
 
     def __init__(self, workers: int) -> None:
         from concurrent.futures import ProcessPoolExecutor
@@ -108,6 +112,8 @@ class DaskRunner(Runner):
     Every worker needs zhkg installed (same version) and, with ``--ner-model``, the model file
     at the same path.
     """
+
+    remote = True
 
     def __init__(self, address: str, *, timeout: float = 30.0) -> None:
         try:

@@ -147,9 +147,10 @@ class Pipeline:
         return out
 
     def _automaton(self, names: dict[str, tuple[str, str]]):
-        """An Aho–Corasick automaton of ``names``, kept for the corpus-wide dict used for every document."""
+        """An Aho–Corasick automaton of ``names``, kept for the corpus-wide dict used for every document
+        (a worker process receives an equal copy of it with every batch)."""
         cached = self.__dict__.get("_names_automaton")
-        if cached is not None and cached[0] is names and cached[1] == len(names):
+        if cached is not None and cached[1] == len(names) and (cached[0] is names or cached[0] == names):
             return cached[2]
         auto = ahocorasick.Automaton()
         for name in names:

@@ -136,21 +136,39 @@ class Document:
         for key in [k for k in self.__dict__ if k.startswith("_")]:
             del self.__dict__[key]
 
+    def token_ends(self) -> array:
+        """Where each token ends (without making the tokens of an unpickled document)."""
+        tokens = self.__dict__.get("tokens")
+        return self.__dict__["_ends"] if tokens is None else array("l", [t.end for t in tokens])
+
     def __getstate__(self) -> dict:
-        """Pickled without caches, and tokens as their end offsets (documents cross processes)."""
+        """Pickled without caches, tokens as their end offsets (documents cross processes)."""
         state = {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
-        state["tokens"] = array("l", [t.end for t in self.tokens])
+        state["tokens"] = self.token_ends()
+        if state["norm"] == state["text"]:
+            state["norm"] = None
         return state
 
     def __setstate__(self, state: dict) -> None:
-        ends = state["tokens"]
+        ends = state.pop("tokens")
         self.__dict__.update(state)
-        if isinstance(ends, array):
+        if self.norm is None:
+            self.norm = self.text
+        if isinstance(ends, array):  # tokens are made again when first used (see __getattr__)
+            self.__dict__["_ends"] = ends
+        else:
+            self.tokens = ends
+
+    def __getattr__(self, name: str):
+        # only called for a missing attribute: the tokens of an unpickled document
+        if name == "tokens" and "_ends" in self.__dict__:
             norm, start, tokens = self.norm, 0, []
-            for end in ends:
+            for end in self.__dict__.pop("_ends"):
                 tokens.append(Token(norm[start:end], start, end))
                 start = end
             self.tokens = tokens
+            return tokens
+        raise AttributeError(name)
 
     def sentence_of(self, pos: int) -> Span:
         """The sentence containing character ``pos`` (the whole text if none does)."""

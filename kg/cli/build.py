@@ -77,7 +77,7 @@ def _build_file(inputs, output, fmt, force, options, workers, dask, strict, prog
                          include_text=options.include_text, workers=workers, dask=dask,
                          progress=progress)
     _report_skipped(result.skipped)
-    if not result.documents:
+    if not result.document_count:
         click.echo("kg: error: no input could be read; nothing was written", err=True)
         sys.exit(EXIT_ERROR)
     if check:
@@ -95,7 +95,7 @@ def _build_file(inputs, output, fmt, force, options, workers, dask, strict, prog
     else:
         atomic_write(output, data, force=True)
     if not quiet:
-        click.echo(f"kg: {len(result.documents)} documents, {len(result.entities)} entities, "
+        click.echo(f"kg: {result.document_count} documents, {len(result.entities)} entities, "
                    f"{result.relation_count} relations, {result.quad_count} triples "
                    f"in {result.seconds:.2f}s; {_skipped(result.skipped)}", err=True)
     if result.skipped:

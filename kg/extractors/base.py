@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from kg.lexicon import Lexicon
 from kg.segment import Segmenter
-from kg.types import Document, Mention
+from kg.types import Document, Mention, Token
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 NAME_CHAR = re.compile(f"[{CJK}A-Za-z0-9]")
@@ -27,16 +27,27 @@ class Resources:
     lexicon: Lexicon
     segmenter: Segmenter
     options: dict = field(default_factory=dict)
+    #: per-extractor memos of decisions that depend on a word alone (people@1: word -> kind)
+    memo: dict = field(default_factory=dict)
 
 
 class TokenIndex:
-    """Token boundaries of one document for quick lookups."""
+    """Token boundaries of one document for quick lookups (made from the token ends alone, so a
+    document that crossed processes does not need its Token objects)."""
 
     def __init__(self, doc: Document) -> None:
-        self.tokens = doc.tokens
-        self.starts = [t.start for t in doc.tokens]
+        self.source = _token_source(doc)
+        self.norm, self.ends = doc.norm, doc.token_ends()
+        self.starts = [0, *self.ends[:-1]] if len(self.ends) else []
         self.start_set = set(self.starts)
-        self.end_set = {t.end for t in doc.tokens}
+        self.end_set = set(self.ends)
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def token(self, i: int) -> Token:
+        start, end = self.starts[i], self.ends[i]
+        return Token(self.norm[start:end], start, end)
 
     def aligned(self, start: int, end: int) -> bool:
         """True when ``[start, end)`` starts and ends on token boundaries."""
@@ -50,12 +61,16 @@ class TokenIndex:
         return max(i, 0)
 
 
+def _token_source(doc: Document):
+    tokens = doc.__dict__.get("tokens")
+    return doc.__dict__.get("_ends") if tokens is None else tokens
+
+
 def token_index(doc: Document) -> TokenIndex:
     """The document's TokenIndex, built once and cached on the document."""
-    cached = getattr(doc, "_token_index", None)
-    if cached is None or cached.tokens is not doc.tokens:
-        cached = TokenIndex(doc)
-        object.__setattr__(doc, "_token_index", cached)
+    cached = doc.__dict__.get("_token_index")
+    if cached is None or cached.source is not _token_source(doc):
+        cached = doc.__dict__["_token_index"] = TokenIndex(doc)
     return cached
 
 

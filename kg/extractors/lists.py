@@ -39,11 +39,12 @@ def head_class(phrase: str) -> str | None:
     产品均属该系列 and 前沿技术探索 all have one.
     """
     phrase = re.split(r"[为的于在均将已和与及是对把被从向,，]", phrase, maxsplit=1)[0] or phrase
-    for end in range(len(phrase), 0, -1):
-        for head, cls in HEADS:
-            if phrase[:end].endswith(head):
-                return cls
-    return None
+    best, found = 0, None
+    for head, cls in HEADS:  # the head that ends last; on a tie, the first listed
+        end = phrase.rfind(head) + len(head)
+        if end > best and end >= len(head):
+            best, found = end, cls
+    return found
 
 
 def _first_item_start(doc: Document, start: int, end: int, res: Resources) -> int:

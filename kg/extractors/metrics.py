@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from itertools import islice
 
 from kg.extractors.base import CJK, Resources, mentions_between, token_index
 from kg.extractors.discourse import Subjects, clause_start, subjects_of
@@ -66,7 +65,8 @@ def _label_after(doc: Document, pos: int, tag) -> str:
     index = token_index(doc)
     # stop at a verb-like token boundary: keep whole tokens only, at most 3
     out, count = "", 0
-    for tok in islice(index.tokens, index.at(pos), None):
+    for i in range(index.at(pos), len(index)):
+        tok = index.token(i)
         if tok.start >= pos + len(label) or count == 3:
             break
         if tok.start >= pos and out and (tag(tok.text).startswith(("v", "f")) or tok.text in LABEL_STOP_WORDS):
@@ -85,7 +85,8 @@ def _label_before(doc: Document, pos: int, tag) -> str:
         before = re.sub(r"(超过|超|逾|近|约|达到|达|累计|共|合计|高达|已经|已|均|都|将|的|\([^()]*\))$", "", before)
     index, out = token_index(doc), ""
     named = {m.start for m in mentions_between(doc, start, pos)}
-    for tok in reversed(index.tokens[index.at(start):index.at(max(start, start + len(before) - 1)) + 1]):
+    for i in range(index.at(max(start, start + len(before) - 1)), index.at(start) - 1, -1):
+        tok = index.token(i)
         word = doc.norm[tok.start:min(tok.end, start + len(before))]
         verb_ok = tag(word) == "v" and len(word) == 2 and not out  # 信息科技投入达…
         if not word or (tag(word) in ("v", "p", "c", "u", "d", "r", "uj") and not verb_ok) \

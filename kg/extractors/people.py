@@ -92,27 +92,43 @@ TRANSLITERATED = re.compile(r"·")
 PERSON_TAGS = ("nr", "nrfg", "nrt")
 
 
+NOT_A_NAME, NAME_BY_ITSELF, NAME_IN_CONTEXT = 0, 1, 2
+
+
+def _bare_kind(name: str, res: Resources) -> int:
+    """What a token can be without a title: a name by itself (a new word or a dictionary person
+    name that starts with a common surname), a name next to a speech verb or role noun, or not one."""
+    if not 2 <= len(name) <= 4:
+        return NOT_A_NAME
+    tag = res.segmenter.pos(name)
+    new = tag == UNKNOWN
+    if not (new or tag in PERSON_TAGS) or not is_cjk(name[0]):
+        return NOT_A_NAME
+    if name in res.lexicon.by_surface or tag == "ns" or name.endswith(PLACE_ENDINGS):
+        return NOT_A_NAME
+    # jieba's two-character "names" are often words (温泉, 白银); its three-character ones are people
+    if (new or (tag == "nr" and len(name) == 3)) and len(name) <= 3 and name[0] not in AMBIGUOUS_SURNAMES \
+            and looks_like_name(name) and not any(c in NOT_GIVEN_BARE for c in name[1:]):
+        return NAME_BY_ITSELF
+    if all(is_cjk(c) for c in name) and not any(c in NOT_GIVEN_BARE for c in name):
+        return NAME_IN_CONTEXT
+    return NOT_A_NAME
+
+
 def _bare_names(doc: Document, res: Resources) -> list[Mention]:
     """Names without a title: a new word (not in jieba's dictionary) or a dictionary person name
     that starts with a common surname (叶老桂, 范冰冰); any such word next to a speech verb or a
     role noun (莫里尼奥表示, 主教练沃尔贝克); transliterated names with · (西摩尔·霍夫曼)."""
-    found, text, pos = [], doc.norm, res.segmenter.pos
+    found, text = [], doc.norm
+    kinds = res.memo.setdefault(NAME, {})
     for tok in doc.tokens:
-        name = tok.text
-        if not 2 <= len(name) <= 4:
-            continue
-        tag = pos(name)
-        new = tag == UNKNOWN
-        if not (new or tag in PERSON_TAGS) or not is_cjk(name[0]):
-            continue
-        if name in res.lexicon.by_surface or tag == "ns" or name.endswith(PLACE_ENDINGS):
-            continue
-        # jieba's two-character "names" are often words (温泉, 白银); its three-character ones are people
-        if (new or (tag == "nr" and len(name) == 3)) and len(name) <= 3 and name[0] not in AMBIGUOUS_SURNAMES \
-                and looks_like_name(name) and not any(c in NOT_GIVEN_BARE for c in name[1:]):
+        kind = kinds.get(tok.text)
+        if kind is None:
+            kind = kinds[tok.text] = _bare_kind(tok.text, res)
+        if kind == NAME_BY_ITSELF:
             found.append(mention(doc, tok.start, tok.end, "Person", NAME, 0.55))
-        elif (SPEECH_AFTER.match(text, tok.end) or ROLE_BEFORE.search(text, max(0, tok.start - 4), tok.start)) \
-                and all(is_cjk(c) for c in name) and not any(c in NOT_GIVEN_BARE for c in name):
+        elif kind == NAME_IN_CONTEXT and (SPEECH_AFTER.match(text, tok.end)
+                                          or ROLE_BEFORE.search(text, max(0, tok.start - 4), tok.start)):
             found.append(mention(doc, tok.start, tok.end, "Person", NAME, 0.5))
     tokens = doc.tokens
     for first, second in zip(tokens, tokens[1:]):  # 据彭/小军此前透露: a surname jieba split from the given name

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extractors.base import CLAUSE_END, NAME_CHAR, Resources, mention
+from kg.extractors.base import CLAUSE_END, NAME_CHAR, Resources, mention, token_index
 from kg.types import Document, Mention
 
 NAME = "suffix@1"
@@ -70,6 +70,9 @@ BAD_TAGS = frozenset("v p c u d r m q f t y e o ul uj uz ug uv ud vd ad zg dg tg
 _BY_LAST_CHAR: dict[str, list[tuple[str, str]]] = {}
 for _suffix, _cls in SUFFIXES:
     _BY_LAST_CHAR.setdefault(_suffix[-1], []).append((_suffix, _cls))
+
+
+_LAST_CHARS = re.compile("[" + re.escape("".join(sorted(_BY_LAST_CHAR))) + "]")
 
 
 def _suffix_of(word: str) -> tuple[str, str] | None:
@@ -147,6 +150,7 @@ def classify(name: str, suffix: str, cls: str, place: bool = False) -> str:
 INDUSTRY = frozenset("""地产 置业 传媒 娱乐 影业 影视 财经 电子 汽车 制药 医药 药业 能源 电气 电器 软件 通信 通讯
 物流 航空 实业 资本 动漫 互娱 工作室 食品 乳业 酒业 钢铁 化工 建工 矿业 重工 环保 家电 服饰 商贸 百货 电商 快递
 股份 生物 水泥 医疗 光电 材料 机械 电力 煤业 有色 黄金 啤酒 纺织 造船 港口 高速 银行 证券 保险 信托 科技""".split())
+_INDUSTRY_AT = re.compile("(?=" + "|".join(map(re.escape, sorted(INDUSTRY, key=len, reverse=True))) + ")")
 #: Industry words that make the short name a financial institution.
 FIN_INDUSTRY = ("银行", "证券", "保险", "信托", "资本")
 #: Characters that do not occur in the proper-name part of a company's short name.
@@ -164,10 +168,13 @@ def _military(doc: Document) -> list[Mention]:
 
 def _industry(doc: Document, res: Resources) -> list[Mention]:
     """Company short names: a proper-name word followed by an industry word (万通地产)."""
-    found, tokens = [], doc.tokens
-    for i in range(1, len(tokens)):
+    found, tokens, index = [], doc.tokens, token_index(doc)
+    for m in _INDUSTRY_AT.finditer(doc.norm):  # only where an industry word is a whole token
+        i = index.at(m.start())
+        if i == 0 or tokens[i].start != m.start() or tokens[i].text not in INDUSTRY:
+            continue
         head, tail = tokens[i - 1].text, tokens[i].text
-        if tail in INDUSTRY and 2 <= len(head) <= 4 and head not in GENERIC and head not in STOP \
+        if 2 <= len(head) <= 4 and head not in GENERIC and head not in STOP \
                 and not NOT_IN_BRAND.intersection(head) and head not in res.lexicon.by_surface \
                 and all(NAME_CHAR.match(c) for c in head) \
                 and (res.segmenter.pos(head) in PROPER_TAGS or not res.segmenter.in_dictionary(head)) \
@@ -181,9 +188,12 @@ def _industry(doc: Document, res: Resources) -> list[Mention]:
 def propose(doc: Document, res: Resources) -> list[Mention]:
     """Organization mentions ending in a known suffix, extended left over name-like words."""
     tokens, found = doc.tokens, _industry(doc, res) + _military(doc)
-    for i, tok in enumerate(tokens):
-        if tok.text[-1:] not in _BY_LAST_CHAR:
+    index = token_index(doc)
+    for last in _LAST_CHARS.finditer(doc.norm):  # only tokens that end in a suffix's last character
+        if last.end() not in index.end_set:
             continue
+        i = index.at(last.start())
+        tok = tokens[i]
         hit = _suffix_of(tok.text)
         if hit is None:
             continue
