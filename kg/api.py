@@ -289,7 +289,62 @@ def run_stages(docs: list[Document], runner: Runner, options: BuildOptions, *,
                progress: bool | None = None
                ) -> tuple[list[Document | bytes], dict[str, Entity], bytes, int]:
     """The three stages over documents held in memory: final documents (pickled when they come
-    from worker processes), entities, N-Quads, number of relations."""
+    from worker processes), entities, N-Quads, number of relations.
+
+    Local runners keep every document in the worker that analysed it (``_run_kept``); on Dask
+    the documents travel with every batch (``_run_passed``). Both give the same bytes.
+    """
+    if runner.stateful:
+        return _run_kept(docs, runner, options, progress)
+    return _run_passed(docs, runner, options, progress)
+
+
+def _analyze_kept(state: dict, docs: list[Document], options: BuildOptions) -> list[Names]:
+    """Stage 1 on a worker that keeps the documents (and their content hashes) for the next stages."""
+    state.setdefault("hashes", []).extend(content_hash(doc) for doc in docs)  # before analysis adds meta
+    out = analyze_batch(docs, options)
+    state.setdefault("docs", []).extend(doc for doc, _ in out)
+    return [names for _, names in out]
+
+
+def _relate_kept(state: dict, known: Names, options: BuildOptions) -> list[Contribution]:
+    """Stage 2 on the documents this worker keeps."""
+    return [contrib for _, contrib in relate_batch(state.get("docs", []), known, options)]
+
+
+def _graph_kept(state: dict, entities: dict[str, Entity], options: BuildOptions, packed: bool
+                ) -> tuple[list[tuple[str, bytes, int]], list[Document | bytes]]:
+    """Stage 3 on the documents this worker keeps; they leave it (pickled if ``packed``)."""
+    docs = state.pop("docs", [])
+    chunks = graph_batch(list(zip(docs, state.pop("hashes", []))), entities, options)
+    return chunks, [ship(doc, packed) for doc in docs]
+
+
+def _run_kept(docs: list[Document], runner: Runner, options: BuildOptions, progress: bool | None):
+    lexicon = default_pipeline(options.ner_model).lexicon
+    n = runner.workers
+    names, owner = [], [[] for _ in range(n)]  # owner[i]: the positions of worker i's documents
+    with progress_bar(progress, "analyze", len(docs)) as bar:
+        for k, found in enumerate(runner.imap_keep(_analyze_kept, batched(docs, BATCH), options)):
+            owner[k % n].extend(range(k * BATCH, k * BATCH + len(found)))
+            names += found
+            bar.update(len(found))
+    gc.freeze()  # what the stage made lives to the end: the collector need not scan it again
+    contributions = runner.broadcast(_relate_kept, [(merge_names(names), options)] * n)
+    entities = merge_entities((c for worker in contributions for c in worker), lexicon)
+    subsets = [(entity_subset((c.keys() for c in worker), entities), options, runner.remote)
+               for worker in contributions]
+    final: list[Document | bytes | None] = [None] * len(docs)
+    chunks: list[tuple[str, bytes, int]] = []
+    for positions, (graphs, shipped) in zip(owner, runner.broadcast(_graph_kept, subsets)):
+        chunks += graphs
+        for position, doc in zip(positions, shipped):
+            final[position] = doc
+    chunks.sort(key=lambda c: "<" + c[0] + ">")  # graphs in the order of their N-Quads terms
+    return final, entities, b"".join(c[1] for c in chunks), sum(c[2] for c in chunks)
+
+
+def _run_passed(docs: list[Document], runner: Runner, options: BuildOptions, progress: bool | None):
     lexicon = default_pipeline(options.ner_model).lexicon
     hashes = [content_hash(d) for d in docs]
     analyzed, names = [], []
