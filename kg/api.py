@@ -323,10 +323,12 @@ def _graph_kept(state: dict, entities: dict[str, Entity], options: BuildOptions,
 def _run_kept(docs: list[Document], runner: Runner, options: BuildOptions, progress: bool | None):
     lexicon = default_pipeline(options.ner_model).lexicon
     n = runner.workers
+    # batch k stays on worker k mod n for every stage: small batches share the work out evenly
+    size = max(1, min(BATCH, len(docs) // (8 * n)))
     names, owner = [], [[] for _ in range(n)]  # owner[i]: the positions of worker i's documents
     with progress_bar(progress, "analyze", len(docs)) as bar:
-        for k, found in enumerate(runner.imap_keep(_analyze_kept, batched(docs, BATCH), options)):
-            owner[k % n].extend(range(k * BATCH, k * BATCH + len(found)))
+        for k, found in enumerate(runner.imap_keep(_analyze_kept, batched(docs, size), options)):
+            owner[k % n].extend(range(k * size, k * size + len(found)))
             names += found
             bar.update(len(found))
     gc.freeze()  # what the stage made lives to the end: the collector need not scan it again
