@@ -52,22 +52,34 @@ class Segmenter:
         jieba.setLogLevel(logging.WARNING)
         self._hmm_skip = jieba.finalseg.re_skip
         self._tags, self._freqs = _tables(str(Path(jieba.__file__).parent / "dict.txt"))
-        # jieba computes the frequencies (suggest_freq depends on the words added before)
-        # and segments the few texts jieba-rs would not segment as jieba does
-        self._py = tok = jieba.Tokenizer()
+        # jieba computes the frequencies (suggest_freq depends on the words added before); it is
+        # then let go (it holds 116 MB) and made again only for a text jieba-rs cannot segment
+        tok = jieba.Tokenizer()
         tok.initialize()
         self._rs = rjieba.Jieba()
         replaced = 0
-        self._added: set[str] = set()
+        self._added: dict[str, int] = {}  # word -> frequency, in the order added
         for word in sorted(set(words)):
             if len(word) > 1:
                 freq = max(50000, tok.suggest_freq(word, False))
                 replaced += tok.FREQ.get(word, 0)
                 tok.add_word(word, freq=freq)
                 self._rs.add_word(word, freq, None)
-                self._added.add(word)
+                self._added[word] = freq
         if replaced:
             self._rs.add_word(_BALLAST, replaced, None)
+        self._py = None
+
+    def _jieba(self):
+        """jieba itself with the same words, made on first use."""
+        if self._py is None:
+            import jieba
+
+            self._py = jieba.Tokenizer()
+            self._py.initialize()
+            for word, freq in self._added.items():
+                self._py.add_word(word, freq=freq)
+        return self._py
 
     def words(self, text: str) -> list[str]:
         """The words of ``text``, as ``jieba.Tokenizer.lcut(text, HMM=True)`` gives them."""
@@ -77,7 +89,7 @@ class Segmenter:
         """Tokens covering ``text`` end to end, with ``[start, end)`` offsets."""
         if _TO_JIEBA.search(text):
             tokens, pos = [], 0
-            for word in self._py.lcut(text, HMM=True):
+            for word in self._jieba().lcut(text, HMM=True):
                 tokens.append((word, pos, pos + len(word)))
                 pos += len(word)
         else:
