@@ -41,7 +41,7 @@ from kg.io import Skipped, atomic_write, clean_text, read_documents
 from kg.ontology import PREFIXES, specificity
 from kg.parallel import Runner, batched, open_runner
 from kg.pipeline import Pipeline
-from kg.rdf import HAS_VERSION, document_nquads  # noqa: F401 (HAS_VERSION: content_hash's property)
+from kg.rdf import document_nquads
 from kg.resolve import key_of
 from kg.types import Document, Entity, Token
 

@@ -180,7 +180,15 @@ class PoolRunner(Runner):
     def broadcast(self, func: Callable, args_per_worker: list[tuple]) -> list[Any]:
         for inbox, args in zip(self._inboxes, args_per_worker):
             inbox.put((func, args, True))
-        return [self._receive(i) for i in range(self.workers)]
+        results, error = [], None
+        for i in range(self.workers):  # every answer is taken, so none is left for a later call
+            try:
+                results.append(self._receive(i))
+            except Exception as exc:
+                error = error or exc
+        if error is not None:
+            raise error
+        return results
 
     def close(self) -> None:
         for inbox, proc in zip(self._inboxes, self._procs):

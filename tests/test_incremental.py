@@ -14,6 +14,7 @@ from kg.cli import cli
 from kg.corpus import STATE_FILE, is_corpus, update
 from kg.errors import KGError, StoreError
 from kg.io import read_documents
+from kg.rdf import HAS_VERSION
 from kg.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -136,7 +137,7 @@ def test_a_graph_dropped_behind_its_back_is_forgotten(tmp_path, db):
 def test_the_hash_is_stored_on_the_article(tmp_path, db):
     update(f"oxigraph:{db}", [write_jsonl(tmp_path / "a.jsonl", ["star-a"])])
     doc = next(read_documents([tmp_path / "a.jsonl"]))
-    wanted = f'<{api.ids.document_iri("star-a")}> <{api.HAS_VERSION}> "{api.content_hash(doc)}"'
+    wanted = f'<{api.ids.document_iri("star-a")}> <{HAS_VERSION}> "{api.content_hash(doc)}"'
     assert any(line.startswith(wanted) for line in store_lines(db))
 
 

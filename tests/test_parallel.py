@@ -15,6 +15,7 @@ from kg import api
 from kg.cli import cli
 from kg.errors import EXIT_PARTIAL, EXIT_USAGE
 from kg.parallel import PoolRunner, SerialRunner, batched, open_runner
+from kg.rdf import HAS_VERSION
 from kg.resolve import resolve
 from kg.types import Document
 
@@ -201,7 +202,7 @@ def test_content_hash_covers_text_and_metadata(meta, same):
 
 def test_hash_is_on_every_article():
     result = api.build(INPUTS)
-    versions = [q for q in result.quads if q.predicate.value == api.HAS_VERSION]
+    versions = [q for q in result.quads if q.predicate.value == HAS_VERSION]
     assert len(versions) == len(result.documents)
     assert all(q.subject == q.graph_name for q in versions)
     assert len({q.object.value for q in versions}) == len(versions)
@@ -212,3 +213,32 @@ def test_pairs_of_inputs_in_any_order_give_one_graph():
     a, b = INPUTS[:2]
     outs = {api.build(list(p)).serialize("nq") for p in itertools.permutations([a, b])}
     assert len(outs) == 1
+
+
+def _keep(state: dict, batch: list[int]) -> int:
+    state.setdefault("seen", []).extend(batch)
+    return len(state["seen"])
+
+
+def _total(state: dict, factor: int) -> int:
+    if factor < 0:
+        raise ValueError("negative factor")
+    return sum(state.get("seen", [])) * factor
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_workers_keep_their_state_between_calls(workers):
+    """Batch k stays on worker k mod n; broadcast sees each worker's own state."""
+    with open_runner(workers) as runner:
+        kept = list(runner.imap_keep(_keep, [[1], [2], [3], [4], [5]]))
+        totals = runner.broadcast(_total, [(10,)] * runner.workers)
+    assert sum(totals) == 150
+    assert kept == [(k // workers) + 1 for k in range(5)]
+    assert totals == [10 * sum(range(i + 1, 6, workers)) for i in range(workers)]
+
+
+def test_an_error_in_a_worker_is_raised_in_the_caller():
+    with open_runner(2) as runner:
+        list(runner.imap_keep(_keep, [[1], [2]]))
+        with pytest.raises(ValueError, match="negative factor"):
+            runner.broadcast(_total, [(-1,), (-1,)])
