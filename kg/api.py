@@ -12,7 +12,9 @@ A build runs in three stages, each a function over a batch of documents that a
 
 Every stage depends only on the document and on order-independent merges, so the output is
 byte-identical whatever the number of workers, and an incremental build into a store
-(:mod:`kg.corpus`) gives the same graph as a fresh one.
+(:mod:`kg.corpus`) gives the same graph as a fresh one. In this process and in worker processes
+each document stays where it was analysed for all three stages (:func:`run_stages`); on Dask it
+travels with every batch.
 
 >>> from kg.api import build_text
 >>> result = build_text("工商银行推出“抗疫贷”产品。", doc_id="demo")
