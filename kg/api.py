@@ -45,7 +45,7 @@ from kg.parallel import Runner, batched, open_runner
 from kg.pipeline import Pipeline
 from kg.rdf import document_nquads
 from kg.resolve import key_of
-from kg.types import Document, Entity, Token
+from kg.types import Document, Entity
 
 BATCH = 16
 
