@@ -27,17 +27,21 @@ import gc
 import hashlib
 import json
 import pickle
-from fractions import Fraction
+import shutil
 import sys
+import tempfile
+from fractions import Fraction
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 from pyoxigraph import Quad, RdfFormat, parse, serialize
 
 from kg import ids
+from kg.errors import KGError
 from kg.export import FORMATS, format_for, serialize_quads
 from kg.io import Skipped, atomic_write, clean_text, read_documents
 from kg.ontology import PREFIXES, specificity
@@ -45,6 +49,7 @@ from kg.parallel import Runner, batched, open_runner
 from kg.pipeline import Pipeline
 from kg.rdf import document_nquads
 from kg.resolve import key_of
+from kg.spool import Part, Spooled, open_spool, spool
 from kg.types import Document, Entity
 
 BATCH = 16
@@ -67,26 +72,30 @@ class BuildOptions:
 class BuildResult:
     """What a build produced: documents with their findings, entities, the graph, skipped inputs.
 
-    The graph is kept as the sorted N-Quads the workers wrote; ``quads`` parses it on first use.
-    Documents built in worker processes arrive pickled (``shipped``) and are unpickled when
-    ``documents`` is first read.
+    The graph is kept as the sorted N-Quads the workers wrote to spool files (``graph``, see
+    :mod:`kg.spool`); ``nquads`` reads them and ``quads`` parses them on first use. Documents
+    built in worker processes are unpickled when ``documents`` is first read.
     """
 
-    shipped: list[Document | bytes]
+    load_documents: Callable[[], list[Document]] | None
+    document_count: int
     entities: dict[str, Entity]
-    nquads: bytes
+    graph: Spooled
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
     relation_count: int = 0
 
     @cached_property
     def documents(self) -> list[Document]:
-        """The documents with everything found in them."""
-        return [land(d) for d in self.shipped]
+        """The documents with everything found in them, in input order."""
+        if self.load_documents is None:
+            raise KGError("this build did not keep its documents", hint="build with keep_documents=True")
+        return self.load_documents()
 
-    @property
-    def document_count(self) -> int:
-        return len(self.shipped)
+    @cached_property
+    def nquads(self) -> bytes:
+        """The graph as sorted N-Quads."""
+        return self.graph.read()
 
     @cached_property
     def quads(self) -> list[Quad]:
@@ -95,7 +104,7 @@ class BuildResult:
 
     @property
     def quad_count(self) -> int:
-        return self.nquads.count(b"\n")
+        return self.graph.lines
 
     def serialize(self, fmt: str = "ttl") -> bytes:
         """The graph as bytes in ``fmt`` (ttl, trig, nt, nq, jsonld)."""
@@ -111,7 +120,15 @@ class BuildResult:
 
     def write(self, path: str | Path, fmt: str | None = None, *, force: bool = True) -> None:
         """Write the graph atomically; the format follows the extension unless ``fmt`` is given."""
-        atomic_write(path, self.serialize(format_for(path, fmt)), force=force)
+        fmt = format_for(path, fmt)
+        atomic_write(path, lambda fh: self.write_to(fh, fmt), force=force)
+
+    def write_to(self, fh: BinaryIO, fmt: str = "nq") -> None:
+        """Write the graph in ``fmt`` to a binary file object (N-Quads straight from the spool)."""
+        if FORMATS[format_for(None, fmt)] == RdfFormat.N_QUADS:
+            self.graph.copy_to(fh)
+        else:
+            fh.write(self.serialize(fmt))
 
     def to_dataset(self):
         """The graph as an ``rdflib.Dataset`` (one named graph per document)."""
@@ -205,35 +222,48 @@ def relate_batch(items: list[Document | bytes], known: Names, options: BuildOpti
     return out
 
 
+def merge_contributions(contributions: Iterable[Contribution]) -> Contribution:
+    """Contributions added up: votes counted, names and job titles united. ``contributions`` may
+    be a stream: only the totals are kept. Merging merged contributions gives the same totals, so
+    a worker sends one for all its documents."""
+    total: Contribution = {}
+    for contrib in contributions:
+        for key, (cls_votes, names, job_titles) in contrib.items():
+            mine = total.get(key)
+            if mine is None:
+                total[key] = ({cls: dict(counts) for cls, counts in cls_votes.items()}, set(names),
+                              set(job_titles))
+                continue
+            for cls, counts in cls_votes.items():
+                votes = mine[0].setdefault(cls, {})
+                for confidence, n in counts.items():
+                    votes[confidence] = votes.get(confidence, 0) + n
+            mine[1].update(names)
+            mine[2].update(job_titles)
+    return total
+
+
 def merge_entities(contributions: Iterable[Contribution], lexicon) -> dict[str, Entity]:
     """Entities from every document's contribution, as kg.resolve.resolve gives them.
 
     Votes are counted per confidence value and summed exactly (as fractions, rounded once), so
-    the class never depends on document order. ``contributions`` may be a stream: only the
-    totals are kept.
+    the class never depends on document order.
     """
-    votes: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
-    surfaces: dict[str, set[str]] = defaultdict(set)
-    titles: dict[str, set[str]] = defaultdict(set)
-    for contrib in contributions:
-        for key, (cls_votes, names, job_titles) in contrib.items():
-            for cls, counts in cls_votes.items():
-                votes[key][cls].update(counts)
-            surfaces[key] |= names
-            titles[key] |= job_titles
+    total = merge_contributions(contributions)
     entities = {}
-    for key in sorted(k for k in votes if votes[k]):
+    for key in sorted(k for k, (votes, _, _) in total.items() if votes):
+        votes, surfaces, titles = total[key]
         entry = lexicon.by_name.get(key)
         if entry:
             cls = entry.cls
         else:
             sums = {c: float(sum(Fraction(conf) * n for conf, n in counts.items()))
-                    for c, counts in votes[key].items()}
+                    for c, counts in votes.items()}
             cls = max(sums.items(), key=lambda kv: (kv[1], specificity(kv[0]), kv[0]))[0]
-        aliases = surfaces[key] | set(entry.aliases if entry else ())
+        aliases = surfaces | set(entry.aliases if entry else ())
         aliases.discard(key)
         entities[key] = Entity(key, key, cls, aliases, entry.en or None if entry else None,
-                               entry.wikidata or None if entry else None, set(titles.get(key, ())))
+                               entry.wikidata or None if entry else None, set(titles))
     return entities
 
 
@@ -247,15 +277,19 @@ def document_keys(doc: Document, lexicon) -> set[str]:
 def graph_batch(items: list[tuple[Document | bytes, str]], entities: dict[str, Entity],
                 options: BuildOptions) -> list[tuple[str, bytes, int]]:
     """Stage 3 (in a worker): each document's graph IRI, sorted N-Quads and number of relations."""
+    docs = [land(item) for item, _ in items]
+    graphs = _graphs(zip(docs, (digest for _, digest in items)), entities, options)
+    return [(iri, data, len(doc.relations)) for doc, (iri, data) in zip(docs, graphs)]
+
+
+def _graphs(items: Iterable[tuple[Document, str]], entities: dict[str, Entity], options: BuildOptions
+            ) -> Iterator[tuple[str, bytes]]:
+    """Each document's graph IRI and sorted N-Quads (``items``: documents and content hashes)."""
     lexicon = default_pipeline(options.ner_model).lexicon
-    out = []
-    for item, digest in items:
-        doc = land(item)
-        out.append((ids.document_iri(doc.id, options.base),
-                    document_nquads(doc, entities, lexicon, base=options.base,
-                                    include_text=options.include_text, version=digest).encode("utf-8"),
-                    len(doc.relations)))
-    return out
+    for doc, digest in items:
+        yield ids.document_iri(doc.id, options.base), document_nquads(
+            doc, entities, lexicon, base=options.base, include_text=options.include_text,
+            version=digest).encode("utf-8")
 
 
 def entity_subset(keys: Iterable[set[str]], entities: dict[str, Entity]) -> dict[str, Entity]:
@@ -288,17 +322,18 @@ def unique_ids(docs: Iterable[Document]) -> Iterator[Document]:
 
 
 def run_stages(docs: list[Document], runner: Runner, options: BuildOptions, *,
-               progress: bool | None = None
-               ) -> tuple[list[Document | bytes], dict[str, Entity], bytes, int]:
-    """The three stages over documents held in memory: final documents (pickled when they come
-    from worker processes), entities, N-Quads, number of relations.
+               progress: bool | None = None, keep_documents: bool = True
+               ) -> tuple[Callable[[], list[Document]] | None, dict[str, Entity], Spooled, int]:
+    """The three stages over documents held in memory: a function that gives the final documents
+    (None unless ``keep_documents``), entities, the graph's N-Quads, the number of relations.
 
     Local runners keep every document in the worker that analysed it (``_run_kept``); on Dask
     the documents travel with every batch (``_run_passed``). Both give the same bytes.
     """
     if runner.stateful:
-        return _run_kept(docs, runner, options, progress)
-    return _run_passed(docs, runner, options, progress)
+        return _run_kept(docs, runner, options, progress, keep_documents)
+    documents, *rest = _run_passed(docs, runner, options, progress)
+    return (documents if keep_documents else None, *rest)
 
 
 def _analyze_kept(state: dict, docs: list[Document], options: BuildOptions) -> list[Names]:
@@ -309,43 +344,65 @@ def _analyze_kept(state: dict, docs: list[Document], options: BuildOptions) -> l
     return [names for _, names in out]
 
 
-def _relate_kept(state: dict, known: Names, options: BuildOptions) -> list[Contribution]:
-    """Stage 2 on the documents this worker keeps."""
-    return [contrib for _, contrib in relate_batch(state.get("docs", []), known, options)]
+def _relate_kept(state: dict, known: Names, options: BuildOptions) -> Contribution:
+    """Stage 2 on the documents this worker keeps: what they all contribute."""
+    return merge_contributions(contrib for _, contrib in relate_batch(state.get("docs", []), known, options))
 
 
-def _graph_kept(state: dict, entities: dict[str, Entity], options: BuildOptions, packed: bool
-                ) -> tuple[list[tuple[str, bytes, int]], list[Document | bytes]]:
-    """Stage 3 on the documents this worker keeps; they leave it (pickled if ``packed``)."""
+def _graph_kept(state: dict, entities: dict[str, Entity], options: BuildOptions, packed: bool,
+                folder: str, keep: bool) -> tuple[list[Part], int, list[Document] | Part | None]:
+    """Stage 3 on the documents this worker keeps: their graphs go to the spool ``folder``.
+    Where each graph is, the number of relations, and, if ``keep``, the documents (if
+    ``packed``, pickled into the spool: where they are)."""
     docs = state.pop("docs", [])
-    chunks = graph_batch(list(zip(docs, state.pop("hashes", []))), entities, options)
-    return chunks, [ship(doc, packed) for doc in docs]
+    graphs = _graphs(zip(docs, state.pop("hashes", [])), entities, options)
+    parts = spool(folder, ((_graph_key(iri), data) for iri, data in graphs))
+    relations = sum(len(doc.relations) for doc in docs)
+    if keep and packed:
+        return parts, relations, spool(folder, [("documents", pickle.dumps(docs, pickle.HIGHEST_PROTOCOL))])[0]
+    return parts, relations, docs if keep else None
 
 
-def _run_kept(docs: list[Document], runner: Runner, options: BuildOptions, progress: bool | None):
+def _graph_key(iri: str) -> str:
+    """What orders graphs in the output: their N-Quads term."""
+    return "<" + iri + ">"
+
+
+def _run_kept(docs: list[Document], runner: Runner, options: BuildOptions, progress: bool | None,
+              keep_documents: bool):
     lexicon = default_pipeline(options.ner_model).lexicon
     n = runner.workers
-    # batch k stays on worker k mod n for every stage: small batches share the work out evenly
-    size = max(1, min(BATCH, len(docs) // (8 * n)))
+    # a batch stays on the worker that took it for every stage: small batches share the work out
+    size = max(1, min(BATCH, len(docs) // (32 * n)))
     names, owner = [], [[] for _ in range(n)]  # owner[i]: the positions of worker i's documents
     with progress_bar(progress, "analyze", len(docs)) as bar:
-        for k, found in enumerate(runner.imap_keep(_analyze_kept, batched(docs, size), options)):
-            owner[k % n].extend(range(k * size, k * size + len(found)))
+        for worker, found in runner.imap_keep(_analyze_kept, batched(docs, size), options):
+            owner[worker].extend(range(len(names), len(names) + len(found)))
             names += found
             bar.update(len(found))
     gc.freeze()  # what the stage made lives to the end: the collector need not scan it again
     contributions = runner.broadcast(_relate_kept, [(merge_names(names), options)] * n)
-    entities = merge_entities((c for worker in contributions for c in worker), lexicon)
-    subsets = [(entity_subset((c.keys() for c in worker), entities), options, runner.remote)
-               for worker in contributions]
-    final: list[Document | bytes | None] = [None] * len(docs)
-    chunks: list[tuple[str, bytes, int]] = []
-    for positions, (graphs, shipped) in zip(owner, runner.broadcast(_graph_kept, subsets)):
-        chunks += graphs
-        for position, doc in zip(positions, shipped):
-            final[position] = doc
-    chunks.sort(key=lambda c: "<" + c[0] + ">")  # graphs in the order of their N-Quads terms
-    return final, entities, b"".join(c[1] for c in chunks), sum(c[2] for c in chunks)
+    entities = merge_entities(contributions, lexicon)
+    subsets = [(entity_subset([c.keys()], entities), options, runner.remote) for c in contributions]
+    del contributions
+    with _spool_folder() as folder:
+        answers = runner.broadcast(_graph_kept, [subset + (folder, keep_documents) for subset in subsets])
+        files = open_spool(folder)
+    graph = Spooled(files, sorted(part for parts, _, _ in answers for part in parts))
+    kept = [(positions, documents) for positions, (_, _, documents) in zip(owner, answers)]
+    documents = partial(_gather, kept, files, len(docs)) if keep_documents else None
+    return documents, entities, graph, sum(n for _, n, _ in answers)
+
+
+def _gather(kept: list[tuple[list[int], list[Document] | Part]], files, count: int) -> list[Document]:
+    """Every worker's documents back in input order (unpickled from the spool if they are there)."""
+    out: list[Document] = [None] * count  # type: ignore[list-item]
+    for positions, documents in kept:
+        if isinstance(documents, Part):
+            documents = pickle.loads(Spooled(files, [documents]).read())
+        for position, doc in zip(positions, documents):
+            out[position] = doc
+    return out
 
 
 def _run_passed(docs: list[Document], runner: Runner, options: BuildOptions, progress: bool | None):
@@ -368,13 +425,35 @@ def _run_passed(docs: list[Document], runner: Runner, options: BuildOptions, pro
     del analyzed
     gc.freeze()
     entities = merge_entities(contributions, lexicon)
-    chunks: list[tuple[str, bytes, int]] = []
     tasks = ((list(zip(docs_, hashes_)), entity_subset(contribs, entities)) for docs_, hashes_, contribs
              in zip(batched(final, BATCH), batched(hashes, BATCH), batched(contributions, BATCH)))
-    for batch in runner.imap(_graph_task, tasks, options):
-        chunks += batch
-    chunks.sort(key=lambda c: "<" + c[0] + ">")  # graphs in the order of their N-Quads terms
-    return final, entities, b"".join(c[1] for c in chunks), sum(c[2] for c in chunks)
+    relations = 0
+
+    def graphs() -> Iterator[tuple[str, bytes]]:  # written to the spool as they arrive
+        nonlocal relations
+        for batch in runner.imap(_graph_task, tasks, options):
+            for iri, data, n in batch:
+                relations += n
+                yield _graph_key(iri), data
+
+    with _spool_folder() as folder:
+        parts = spool(folder, graphs())
+        graph = Spooled(open_spool(folder), sorted(parts))
+    return partial(_landed, final), entities, graph, relations
+
+
+def _landed(items: list[Document | bytes]) -> list[Document]:
+    return [land(item) for item in items]
+
+
+@contextmanager
+def _spool_folder() -> Iterator[str]:
+    """A temporary folder for the graphs' N-Quads; the files opened from it outlive it."""
+    folder = tempfile.mkdtemp(prefix="zhkg-")
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _graph_task(task: tuple, options: BuildOptions) -> list[tuple[str, bytes, int]]:
@@ -385,8 +464,13 @@ def _graph_task(task: tuple, options: BuildOptions) -> list[tuple[str, bytes, in
 def build_documents(documents: Iterable[Document], *, base: str = ids.DEFAULT_BASE,
                     ner_model: str | None = None, include_text: bool = True,
                     skipped: list[Skipped] | None = None, workers: int | None = 1,
-                    dask: str | None = None, progress: bool | None = False) -> BuildResult:
-    """Build the graph of already-read documents (``workers=None``: all cores)."""
+                    dask: str | None = None, progress: bool | None = False,
+                    keep_documents: bool = True) -> BuildResult:
+    """Build the graph of already-read documents (``workers=None``: all cores).
+
+    Without ``keep_documents`` the result has the graph and entities but not ``documents``
+    (worker processes then need not send them back: what ``kg build`` does).
+    """
     import time
 
     started = time.perf_counter()
@@ -398,11 +482,12 @@ def build_documents(documents: Iterable[Document], *, base: str = ids.DEFAULT_BA
     gc.freeze()  # and unfrozen after: see run_stages (the collector took ~7% of a build)
     try:
         with open_runner(workers, dask) as runner:
-            final, entities, nquads, relations = run_stages(docs, runner, options, progress=progress)
+            documents, entities, graph, relations = run_stages(docs, runner, options, progress=progress,
+                                                               keep_documents=keep_documents)
     finally:
         gc.unfreeze()
-    return BuildResult(final, entities, nquads, list(skipped or []), time.perf_counter() - started,
-                       relations)
+    return BuildResult(documents, len(docs), entities, graph, list(skipped or []),
+                       time.perf_counter() - started, relations)
 
 
 def build(inputs: Iterable[str | Path], *, strict: bool = False, **options) -> BuildResult:

@@ -24,7 +24,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 from kg.errors import InputError, OutputError
 from kg.types import Document
@@ -414,8 +414,10 @@ def _new_file_mode() -> int:
     return 0o666 & ~mask
 
 
-def atomic_write(path: str | Path, data: bytes, *, force: bool = True) -> None:
+def atomic_write(path: str | Path, data: bytes | Callable[[BinaryIO], None], *, force: bool = True) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
+
+    ``data`` is bytes, or a function that writes to the open temporary file.
 
     A failed or interrupted write leaves the previous file intact and no temporary file behind.
     Without ``force`` an existing file is an OutputError. A symbolic link is followed (its
@@ -439,7 +441,10 @@ def atomic_write(path: str | Path, data: bytes, *, force: bool = True) -> None:
                           hint="check the folder's permissions and free space") from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if callable(data):
+                data(fh)
+            else:
+                fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)

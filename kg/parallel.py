@@ -7,10 +7,11 @@ shared by every batch (the corpus' known names, the entity table) go through
 ``share(obj)`` once: the pool pickles them per task, Dask scatters them to every worker once.
 
 The local runners (this process, worker processes) also keep **state per worker**:
-``imap_keep(func, batches, *args)`` sends batch k to worker k mod n and calls
-``func(state, batch, *args)`` with that worker's own dict, and ``broadcast(func, args_per_worker)``
-calls ``func(state, *args)`` once on every worker. A build keeps each document in the worker
-that analysed it, so only names, contributions and N-Quads cross processes.
+``imap_keep(func, batches, *args)`` sends each batch to the first worker free, calls
+``func(state, batch, *args)`` with that worker's own dict and says which worker it was, and
+``broadcast(func, args_per_worker)`` calls ``func(state, *args)`` once on every worker. A build
+keeps each document in the worker that analysed it, so only names, contributions and where the
+graphs were written (:mod:`kg.spool`) cross processes.
 
 Worker processes build their :class:`kg.pipeline.Pipeline` once (``kg.api.default_pipeline`` is
 cached per process), so the jieba dictionary and lexicon load once per worker, not per document.
@@ -57,8 +58,9 @@ class Runner(ABC):
     def imap(self, func: Callable, batches: Iterable[Any], *args) -> Iterator[Any]:
         """``func(batch, *args)`` for every batch, in order."""
 
-    def imap_keep(self, func: Callable, batches: Iterable[Any], *args) -> Iterator[Any]:
-        """``func(state, batch, *args)`` for every batch, in order; batch k on worker k mod n."""
+    def imap_keep(self, func: Callable, batches: Iterable[Any], *args) -> Iterator[tuple[int, Any]]:
+        """``(worker, func(state, batch, *args))`` for every batch, in order: the worker whose
+        state the batch went to (the first one free) and the result."""
         raise NotImplementedError
 
     def broadcast(self, func: Callable, args_per_worker: list[tuple]) -> list[Any]:
@@ -91,16 +93,17 @@ class SerialRunner(Runner):
         for batch in batches:
             yield func(batch, *args)
 
-    def imap_keep(self, func: Callable, batches: Iterable[Any], *args) -> Iterator[Any]:
+    def imap_keep(self, func: Callable, batches: Iterable[Any], *args) -> Iterator[tuple[int, Any]]:
         for batch in batches:
-            yield func(self.state, batch, *args)
+            yield 0, func(self.state, batch, *args)
 
     def broadcast(self, func: Callable, args_per_worker: list[tuple]) -> list[Any]:
         return [func(self.state, *args_per_worker[0])]
 
 
-def _work(inbox, outbox) -> None:
-    """A worker process: runs ``(func, args, keep)`` calls until ``None``; ``keep`` passes its state."""
+def _work(index: int, inbox, outbox) -> None:
+    """Worker process ``index``: runs ``(func, args, keep)`` calls from its inbox until ``None`` and
+    answers ``(index, ok, result)`` on the shared outbox; ``keep`` passes it its state."""
     state: dict = {}
     while True:
         call = inbox.get()
@@ -108,23 +111,24 @@ def _work(inbox, outbox) -> None:
             return
         func, args, keep = call
         try:
-            result = (True, func(state, *args) if keep else func(*args))
+            result = (index, True, func(state, *args) if keep else func(*args))
         except BaseException as exc:  # sent back to be raised in the main process
             try:
                 pickle.dumps(exc)
             except Exception:
                 exc = KGError(f"in a worker process: {exc!r}")
-            result = (False, exc)
+            result = (index, False, exc)
         outbox.put(result)
         if keep:
             gc.freeze()  # the state lives to the end of the build: the collector need not scan it
 
 
 class PoolRunner(Runner):
-    """Worker processes on this machine (forked where the platform allows it), each with a queue.
+    """Worker processes on this machine (forked where the platform allows it).
 
-    Forking lets the workers inherit a pipeline the parent already loaded; elsewhere each
-    worker loads its own on its first task.
+    Each worker has an inbox; all answer on one outbox, so the next batch goes to the first
+    worker that is free. Forking lets the workers inherit a pipeline the parent already loaded;
+    elsewhere each worker loads its own on its first task.
     """
 
     remote = True
@@ -137,55 +141,71 @@ class PoolRunner(Runner):
         gc.freeze()
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        self._inboxes, self._outboxes, self._procs = [], [], []
-        for _ in range(workers):
-            inbox, outbox = context.Queue(), context.Queue()
-            proc = context.Process(target=_work, args=(inbox, outbox), daemon=True)
+        self._outbox = context.Queue()
+        self._inboxes, self._procs = [], []
+        for index in range(workers):
+            inbox = context.Queue()
+            proc = context.Process(target=_work, args=(index, inbox, self._outbox), daemon=True)
             proc.start()
             self._inboxes.append(inbox)
-            self._outboxes.append(outbox)
             self._procs.append(proc)
 
-    def _receive(self, i: int) -> Any:
+    def _receive(self) -> tuple[int, bool, Any]:
+        """The next answer of any worker: ``(worker, ok, result or exception)``."""
         while True:
             try:
-                ok, value = self._outboxes[i].get(timeout=1.0)
-                break
+                return self._outbox.get(timeout=1.0)
             except queue.Empty:
-                if not self._procs[i].is_alive():
-                    raise KGError(f"worker process {self._procs[i].pid} stopped "
-                                  f"(exit code {self._procs[i].exitcode})",
-                                  hint="it may have run out of memory: try fewer --workers") from None
-        if not ok:
-            raise value
-        return value
+                for proc in self._procs:
+                    if not proc.is_alive():
+                        raise KGError(f"worker process {proc.pid} stopped (exit code {proc.exitcode})",
+                                      hint="it may have run out of memory: try fewer --workers") from None
 
-    def _map(self, func: Callable, batches: Iterable[Any], args: tuple, keep: bool) -> Iterator[Any]:
-        pending: deque = deque()  # the worker of every call in flight, oldest first
-        for k, batch in enumerate(batches):
-            i = k % self.workers
-            self._inboxes[i].put((func, (batch, *args), keep))
-            pending.append(i)
-            if len(pending) >= 2 * self.workers:
-                yield self._receive(pending.popleft())
-        while pending:
-            yield self._receive(pending.popleft())
+    def _map(self, func: Callable, batches: Iterable[Any], args: tuple, keep: bool
+             ) -> Iterator[tuple[int, Any]]:
+        """``(worker, result)`` for every batch in order. A worker gets the next batch when it
+        answers, with one more waiting in its inbox so that it never idles; at most 8 batches per
+        worker are sent and not yet yielded, so memory stays bounded."""
+        batches = iter(batches)
+        in_flight: list[deque] = [deque() for _ in range(self.workers)]  # batch numbers, per worker
+        done: dict[int, tuple[int, Any]] = {}
+        sent = yielded = 0
+        more = True
+        while True:
+            for i in range(self.workers):
+                while more and len(in_flight[i]) < 2 and sent - yielded < 8 * self.workers:
+                    batch = next(batches, _END)
+                    if batch is _END:
+                        more = False
+                        break
+                    self._inboxes[i].put((func, (batch, *args), keep))
+                    in_flight[i].append(sent)
+                    sent += 1
+            if yielded == sent:
+                return
+            i, ok, value = self._receive()
+            if not ok:
+                raise value
+            done[in_flight[i].popleft()] = (i, value)
+            while yielded in done:
+                yield done.pop(yielded)
+                yielded += 1
 
     def imap(self, func: Callable, batches: Iterable[Any], *args) -> Iterator[Any]:
-        return self._map(func, batches, args, keep=False)
+        return (result for _, result in self._map(func, batches, args, keep=False))
 
-    def imap_keep(self, func: Callable, batches: Iterable[Any], *args) -> Iterator[Any]:
+    def imap_keep(self, func: Callable, batches: Iterable[Any], *args) -> Iterator[tuple[int, Any]]:
         return self._map(func, batches, args, keep=True)
 
     def broadcast(self, func: Callable, args_per_worker: list[tuple]) -> list[Any]:
         for inbox, args in zip(self._inboxes, args_per_worker):
             inbox.put((func, args, True))
-        results, error = [], None
-        for i in range(self.workers):  # every answer is taken, so none is left for a later call
-            try:
-                results.append(self._receive(i))
-            except Exception as exc:
-                error = error or exc
+        results: list[Any] = [None] * self.workers
+        error = None
+        for _ in range(self.workers):  # every answer is taken, so none is left for a later call
+            i, ok, value = self._receive()
+            results[i] = value
+            error = error or (None if ok else value)
         if error is not None:
             raise error
         return results
@@ -198,9 +218,12 @@ class PoolRunner(Runner):
             proc.join(timeout=10)
             if proc.is_alive():
                 proc.terminate()
-        for q in self._inboxes + self._outboxes:
+        for q in self._inboxes + [self._outbox]:
             q.close()
         gc.unfreeze()
+
+
+_END = object()
 
 
 class DaskRunner(Runner):

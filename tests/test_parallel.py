@@ -4,6 +4,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 
 from kg import api
 from kg.cli import cli
-from kg.errors import EXIT_PARTIAL, EXIT_USAGE
+from kg.errors import EXIT_PARTIAL, EXIT_USAGE, KGError
 from kg.parallel import PoolRunner, SerialRunner, batched, open_runner
 from kg.rdf import HAS_VERSION
 from kg.resolve import resolve
@@ -228,13 +229,31 @@ def _total(state: dict, factor: int) -> int:
 
 @pytest.mark.parametrize("workers", [1, 2, 3])
 def test_workers_keep_their_state_between_calls(workers):
-    """Batch k stays on worker k mod n; broadcast sees each worker's own state."""
+    """A batch stays in the worker that took it; broadcast sees each worker's own state."""
+    batches = [[k] for k in range(1, 41)]
     with open_runner(workers) as runner:
-        kept = list(runner.imap_keep(_keep, [[1], [2], [3], [4], [5]]))
+        kept = list(runner.imap_keep(_keep, batches))
         totals = runner.broadcast(_total, [(10,)] * runner.workers)
-    assert sum(totals) == 150
-    assert kept == [(k // workers) + 1 for k in range(5)]
-    assert totals == [10 * sum(range(i + 1, 6, workers)) for i in range(workers)]
+    assert sum(totals) == 10 * sum(range(1, 41))
+    took: dict[int, list[int]] = {}
+    for (worker, count), batch in zip(kept, batches):
+        took.setdefault(worker, []).extend(batch)
+        assert count == len(took[worker])  # each worker counts only its own batches, in order
+    assert totals == [10 * sum(took.get(i, [])) for i in range(workers)]
+
+
+def _slow_first(state: dict, batch: list[int]) -> int:
+    if batch == [0]:
+        time.sleep(1.0)
+    return batch[0]
+
+
+def test_a_slow_batch_does_not_hold_up_the_other_worker():
+    with open_runner(2) as runner:
+        kept = list(runner.imap_keep(_slow_first, [[k] for k in range(12)]))
+    assert [value for _, value in kept] == list(range(12))  # in order all the same
+    slow = kept[0][0]
+    assert sum(worker == slow for worker, _ in kept) <= 3  # the other took the rest meanwhile
 
 
 def test_an_error_in_a_worker_is_raised_in_the_caller():
@@ -242,3 +261,12 @@ def test_an_error_in_a_worker_is_raised_in_the_caller():
         list(runner.imap_keep(_keep, [[1], [2]]))
         with pytest.raises(ValueError, match="negative factor"):
             runner.broadcast(_total, [(-1,), (-1,)])
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_build_that_does_not_keep_documents_has_the_same_graph(workers):
+    kept = api.build(INPUTS, workers=workers)
+    lean = api.build(INPUTS, workers=workers, keep_documents=False)
+    assert lean.nquads == kept.nquads and lean.document_count == len(kept.documents)
+    with pytest.raises(KGError, match="did not keep its documents"):
+        lean.documents

@@ -68,14 +68,13 @@ def _build_file(inputs, output, fmt, force, options, workers, dask, strict, prog
 
     from kg.api import build as build_graph
     from kg.export import format_for
-    from kg.io import atomic_write
 
     fmt = format_for(output, fmt)
     if output != "-" and not force and Path(output).exists():
         raise OutputError(f"{output}: already exists", hint="pass --force to overwrite it")
     result = build_graph(inputs, strict=strict, base=options.base, ner_model=options.ner_model,
                          include_text=options.include_text, workers=workers, dask=dask,
-                         progress=progress)
+                         progress=progress, keep_documents=False)
     _report_skipped(result.skipped)
     if not result.document_count:
         click.echo("kg: error: no input could be read; nothing was written", err=True)
@@ -89,11 +88,11 @@ def _build_file(inputs, output, fmt, force, options, workers, dask, strict, prog
             click.echo(format_report(report), err=True)
             raise ValidationError(f"the graph has {len(report.violations)} SHACL violations; nothing was written",
                                   hint="see the report above")
-    data = result.serialize(fmt)
     if output == "-":
-        click.get_binary_stream("stdout").write(data)
+        result.write_to(sys.stdout.buffer, fmt)
+        sys.stdout.buffer.flush()
     else:
-        atomic_write(output, data, force=True)
+        result.write(output, fmt, force=True)
     if not quiet:
         click.echo(f"kg: {result.document_count} documents, {len(result.entities)} entities, "
                    f"{result.relation_count} relations, {result.quad_count} triples "
