@@ -95,10 +95,18 @@ class SerialRunner(Runner):
 
     def imap_keep(self, func: Callable, batches: Iterable[Any], *args) -> Iterator[tuple[int, Any]]:
         for batch in batches:
-            yield 0, func(self.state, batch, *args)
+            result = func(self.state, batch, *args)
+            gc.freeze()  # as in a worker process (see _work)
+            yield 0, result
 
     def broadcast(self, func: Callable, args_per_worker: list[tuple]) -> list[Any]:
-        return [func(self.state, *args_per_worker[0])]
+        result = func(self.state, *args_per_worker[0])
+        gc.freeze()
+        return [result]
+
+    def close(self) -> None:
+        self.state.clear()
+        gc.unfreeze()
 
 
 def _work(index: int, inbox, outbox) -> None:
@@ -119,8 +127,8 @@ def _work(index: int, inbox, outbox) -> None:
                 exc = KGError(f"in a worker process: {exc!r}")
             result = (index, False, exc)
         outbox.put(result)
-        if keep:
-            gc.freeze()  # the state lives to the end of the build: the collector need not scan it
+        if keep:  # the state lives to the end of the build: the collector need not scan it again
+            gc.freeze()  # (else full collections scan every kept document, over and over)
 
 
 class PoolRunner(Runner):
