@@ -383,7 +383,8 @@ def _run_kept(docs: list[Document], runner: Runner, options: BuildOptions, progr
     gc.freeze()  # what the stage made lives to the end: the collector need not scan it again
     contributions = runner.broadcast(_relate_kept, [(merge_names(names), options)] * n)
     entities = merge_entities(contributions, lexicon)
-    subsets = [(entity_subset([c.keys()], entities), options, runner.remote) for c in contributions]
+    # worker 0 is this process: its documents need no pickling
+    subsets = [(entity_subset([c.keys()], entities), options, i > 0) for i, c in enumerate(contributions)]
     del contributions
     with _spool_folder() as folder:
         answers = runner.broadcast(_graph_kept, [subset + (folder, keep_documents) for subset in subsets])

@@ -49,9 +49,10 @@ class Runner(ABC):
 
     #: how many batches run at the same time
     workers: int = 1
-    #: True when batches run in other processes (their results arrive pickled)
+    #: True when batches (may) run in other processes (their results arrive pickled)
     remote: bool = False
-    #: True when workers keep state between calls (``imap_keep``, ``broadcast``)
+    #: True when workers keep state between calls (``imap_keep``, ``broadcast``); worker 0 is then
+    #: this process
     stateful: bool = False
 
     @abstractmethod
@@ -132,11 +133,13 @@ def _work(index: int, inbox, outbox) -> None:
 
 
 class PoolRunner(Runner):
-    """Worker processes on this machine (forked where the platform allows it).
+    """This process and worker processes on this machine (forked where the platform allows it).
 
-    Each worker has an inbox; all answer on one outbox, so the next batch goes to the first
-    worker that is free. Forking lets the workers inherit a pipeline the parent already loaded;
-    elsewhere each worker loads its own on its first task.
+    Worker 0 is this process: it takes a batch itself whenever it is not waiting, so ``workers``
+    processes run in all and one fewer is started. Each other worker has an inbox and all answer
+    on one outbox, so the next batch goes to the first worker that is free. Forking lets the
+    workers inherit a pipeline the parent already loaded; elsewhere each worker loads its own on
+    its first task.
     """
 
     remote = True
@@ -144,57 +147,83 @@ class PoolRunner(Runner):
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
+        self.state: dict = {}  # worker 0's
         # objects the parent holds now (the loaded pipeline) are left out of the garbage collector,
         # whose passes would otherwise copy every shared page into each forked worker
         gc.freeze()
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self._outbox = context.Queue()
-        self._inboxes, self._procs = [], []
-        for index in range(workers):
+        self._inboxes, self._procs = [None], []
+        for index in range(1, workers):
             inbox = context.Queue()
             proc = context.Process(target=_work, args=(index, inbox, self._outbox), daemon=True)
             proc.start()
             self._inboxes.append(inbox)
             self._procs.append(proc)
 
-    def _receive(self) -> tuple[int, bool, Any]:
-        """The next answer of any worker: ``(worker, ok, result or exception)``."""
+    def _receive(self, block: bool = True) -> tuple[int, bool, Any] | None:
+        """The next answer of a worker process, ``(worker, ok, result or exception)``; None when
+        there is none yet and not ``block``."""
         while True:
             try:
-                return self._outbox.get(timeout=1.0)
+                return self._outbox.get(timeout=1.0) if block else self._outbox.get_nowait()
             except queue.Empty:
+                if not block:
+                    return None
                 for proc in self._procs:
                     if not proc.is_alive():
                         raise KGError(f"worker process {proc.pid} stopped (exit code {proc.exitcode})",
                                       hint="it may have run out of memory: try fewer --workers") from None
 
+    def _here(self, func: Callable, args: tuple, keep: bool) -> Any:
+        """A call run by worker 0, this process."""
+        if not keep:
+            return func(*args)
+        result = func(self.state, *args)
+        gc.freeze()  # as in a worker process (see _work)
+        return result
+
     def _map(self, func: Callable, batches: Iterable[Any], args: tuple, keep: bool
              ) -> Iterator[tuple[int, Any]]:
-        """``(worker, result)`` for every batch in order. A worker gets the next batch when it
-        answers, with one more waiting in its inbox so that it never idles; at most 8 batches per
-        worker are sent and not yet yielded, so memory stays bounded."""
+        """``(worker, result)`` for every batch in order. A worker process gets the next batch when
+        it answers, with one more waiting in its inbox so that it never idles, and this process
+        runs a batch whenever it has nothing to pass on; at most 8 batches per worker are taken
+        and not yet yielded, so memory stays bounded."""
         batches = iter(batches)
         in_flight: list[deque] = [deque() for _ in range(self.workers)]  # batch numbers, per worker
         done: dict[int, tuple[int, Any]] = {}
-        sent = yielded = 0
+        taken = yielded = 0
         more = True
-        while True:
-            for i in range(self.workers):
-                while more and len(in_flight[i]) < 2 and sent - yielded < 8 * self.workers:
-                    batch = next(batches, _END)
-                    if batch is _END:
-                        more = False
-                        break
-                    self._inboxes[i].put((func, (batch, *args), keep))
-                    in_flight[i].append(sent)
-                    sent += 1
-            if yielded == sent:
-                return
-            i, ok, value = self._receive()
+
+        def take() -> Any:  # the next batch, or _END when there is none or too many are taken
+            nonlocal more, taken
+            if not more or taken - yielded >= 8 * self.workers:
+                return _END
+            batch = next(batches, _END)
+            if batch is _END:
+                more = False
+            else:
+                taken += 1
+            return batch
+
+        def answered(answer: tuple[int, bool, Any]) -> None:
+            i, ok, value = answer
             if not ok:
                 raise value
             done[in_flight[i].popleft()] = (i, value)
+
+        while more or yielded < taken:
+            while any(in_flight) and (answer := self._receive(block=False)) is not None:
+                answered(answer)
+            for i in range(1, self.workers):
+                while len(in_flight[i]) < 2 and (batch := take()) is not _END:
+                    self._inboxes[i].put((func, (batch, *args), keep))
+                    in_flight[i].append(taken - 1)
+            if (batch := take()) is not _END:
+                done[taken - 1] = (0, self._here(func, (batch, *args), keep))
+            elif yielded not in done:
+                answered(self._receive())
             while yielded in done:
                 yield done.pop(yielded)
                 yielded += 1
@@ -206,11 +235,15 @@ class PoolRunner(Runner):
         return self._map(func, batches, args, keep=True)
 
     def broadcast(self, func: Callable, args_per_worker: list[tuple]) -> list[Any]:
-        for inbox, args in zip(self._inboxes, args_per_worker):
+        for inbox, args in zip(self._inboxes[1:], args_per_worker[1:]):
             inbox.put((func, args, True))
         results: list[Any] = [None] * self.workers
         error = None
-        for _ in range(self.workers):  # every answer is taken, so none is left for a later call
+        try:
+            results[0] = self._here(func, args_per_worker[0], True)
+        except Exception as exc:
+            error = exc
+        for _ in range(1, self.workers):  # every answer is taken, so none is left for a later call
             i, ok, value = self._receive()
             results[i] = value
             error = error or (None if ok else value)
@@ -219,14 +252,15 @@ class PoolRunner(Runner):
         return results
 
     def close(self) -> None:
-        for inbox, proc in zip(self._inboxes, self._procs):
+        for inbox, proc in zip(self._inboxes[1:], self._procs):
             if proc.is_alive():
                 inbox.put(None)
+        self.state.clear()
         for proc in self._procs:
             proc.join(timeout=10)
             if proc.is_alive():
                 proc.terminate()
-        for q in self._inboxes + [self._outbox]:
+        for q in self._inboxes[1:] + [self._outbox]:
             q.close()
         gc.unfreeze()
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
 import time
 from pathlib import Path
@@ -240,6 +241,20 @@ def test_workers_keep_their_state_between_calls(workers):
         took.setdefault(worker, []).extend(batch)
         assert count == len(took[worker])  # each worker counts only its own batches, in order
     assert totals == [10 * sum(took.get(i, [])) for i in range(workers)]
+
+
+def _pid(state: dict, batch: list[int]) -> int:
+    return os.getpid()
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_worker_0_is_this_process(workers):
+    with open_runner(workers) as runner:
+        ran = list(runner.imap_keep(_pid, [[k] for k in range(30)]))
+        here = runner.broadcast(_pid, [([0],)] * runner.workers)
+    assert here[0] == os.getpid() and len(set(here)) == workers
+    assert {pid for worker, pid in ran} <= set(here)
+    assert all(pid == here[worker] for worker, pid in ran)
 
 
 def _slow_first(state: dict, batch: list[int]) -> int:
