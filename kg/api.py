@@ -27,12 +27,9 @@ import gc
 import hashlib
 import json
 import pickle
-import shutil
 import sys
-import tempfile
 from fractions import Fraction
 from collections import Counter, defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, partial
 from pathlib import Path
@@ -49,7 +46,7 @@ from kg.parallel import Runner, batched, open_runner
 from kg.pipeline import Pipeline
 from kg.rdf import document_nquads
 from kg.resolve import key_of
-from kg.spool import Part, Spooled, open_spool, spool
+from kg.spool import Part, Spooled, open_spool, spool, spool_folder
 from kg.types import Document, Entity
 
 BATCH = 16
@@ -386,13 +383,13 @@ def _run_kept(docs: list[Document], runner: Runner, options: BuildOptions, progr
     # worker 0 is this process: its documents need no pickling
     subsets = [(entity_subset([c.keys()], entities), options, i > 0) for i, c in enumerate(contributions)]
     del contributions
-    with _spool_folder() as folder:
+    with spool_folder() as folder:
         answers = runner.broadcast(_graph_kept, [subset + (folder, keep_documents) for subset in subsets])
         files = open_spool(folder)
     graph = Spooled(files, sorted(part for parts, _, _ in answers for part in parts))
     kept = [(positions, documents) for positions, (_, _, documents) in zip(owner, answers)]
     documents = partial(_gather, kept, files, len(docs)) if keep_documents else None
-    return documents, entities, graph, sum(n for _, n, _ in answers)
+    return documents, entities, graph, sum(relations for _, relations, _ in answers)
 
 
 def _gather(kept: list[tuple[list[int], list[Document] | Part]], files, count: int) -> list[Document]:
@@ -437,7 +434,7 @@ def _run_passed(docs: list[Document], runner: Runner, options: BuildOptions, pro
                 relations += n
                 yield _graph_key(iri), data
 
-    with _spool_folder() as folder:
+    with spool_folder() as folder:
         parts = spool(folder, graphs())
         graph = Spooled(open_spool(folder), sorted(parts))
     return partial(_landed, final), entities, graph, relations
@@ -445,16 +442,6 @@ def _run_passed(docs: list[Document], runner: Runner, options: BuildOptions, pro
 
 def _landed(items: list[Document | bytes]) -> list[Document]:
     return [land(item) for item in items]
-
-
-@contextmanager
-def _spool_folder() -> Iterator[str]:
-    """A temporary folder for the graphs' N-Quads; the files opened from it outlive it."""
-    folder = tempfile.mkdtemp(prefix="zhkg-")
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _graph_task(task: tuple, options: BuildOptions) -> list[tuple[str, bytes, int]]:

@@ -7,8 +7,7 @@ a file of its own in a spool folder (:func:`spool`) and answers only where each 
 parts in order; it reads them back as bytes, or writes them out by a copy the kernel makes
 (``copy_file_range``), never through Python.
 
->>> import tempfile
->>> with tempfile.TemporaryDirectory() as folder:
+>>> with spool_folder() as folder:
 ...     parts = spool(folder, [("b", b"<b> <p> <o> <b> .\\n"), ("a", b"<a> <p> <o> <a> .\\n")])
 ...     graph = Spooled(open_spool(folder), sorted(parts))
 >>> graph.read()
@@ -17,10 +16,22 @@ b'<a> <p> <o> <a> .\\n<b> <p> <o> <b> .\\n'
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
-from typing import BinaryIO, Iterable, NamedTuple
+from contextlib import contextmanager
+from typing import BinaryIO, Iterable, Iterator, NamedTuple
 
-__all__ = ["Part", "Spooled", "open_spool", "spool"]
+__all__ = ["Part", "Spooled", "open_spool", "spool", "spool_folder"]
+
+
+@contextmanager
+def spool_folder() -> Iterator[str]:
+    """A temporary folder to spool to; files opened from it (:func:`open_spool`) outlive it."""
+    folder = tempfile.mkdtemp(prefix="zhkg-spool-")
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class Part(NamedTuple):

@@ -17,7 +17,7 @@ from kg.errors import EXIT_ERROR, EXIT_PARTIAL, OutputError
 @click.option("--store", "store_spec", metavar="oxigraph:DIR",
               help="Update the corpus in this store instead: add new documents, replace changed ones.")
 @click.option("-j", "--workers", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: all cores; 1 runs in this process).")
+              help="Processes to run in, this one included (default: all cores).")
 @click.option("--dask", metavar="ADDRESS",
               help="Run on an existing Dask cluster (e.g. tcp://scheduler:8786) instead.")
 @click.option("--base", default=None, help="Base IRI for entities and documents.")
