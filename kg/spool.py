@@ -21,17 +21,27 @@ import tempfile
 from contextlib import contextmanager
 from typing import BinaryIO, Iterable, Iterator, NamedTuple
 
+from kg.errors import OutputError
+
 __all__ = ["Part", "Spooled", "open_spool", "spool", "spool_folder"]
 
 
 @contextmanager
 def spool_folder() -> Iterator[str]:
     """A temporary folder to spool to; files opened from it (:func:`open_spool`) outlive it."""
-    folder = tempfile.mkdtemp(prefix="zhkg-spool-")
+    try:
+        folder = tempfile.mkdtemp(prefix="zhkg-spool-")
+    except OSError as exc:
+        raise _spool_error(exc) from None
     try:
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _spool_error(exc: OSError) -> OutputError:
+    return OutputError(f"{tempfile.gettempdir()}: cannot write the build's temporary files "
+                       f"({exc.strerror or exc})", hint="set TMPDIR to a folder with free space")
 
 
 class Part(NamedTuple):
@@ -46,13 +56,17 @@ class Part(NamedTuple):
 
 def spool(folder: str, items: Iterable[tuple[str, bytes]]) -> list[Part]:
     """Write ``(key, data)`` items one after the other to a new file in ``folder``; where each went."""
-    fd, path = tempfile.mkstemp(dir=folder, suffix=".spool")
-    name, parts, offset = os.path.basename(path), [], 0
-    with open(fd, "wb") as fh:
-        for key, data in items:
-            fh.write(data)
-            parts.append(Part(key, name, offset, len(data), data.count(b"\n")))
-            offset += len(data)
+    name, parts, offset = "", [], 0
+    try:
+        fd, path = tempfile.mkstemp(dir=folder, suffix=".spool")
+        name = os.path.basename(path)
+        with open(fd, "wb") as fh:
+            for key, data in items:
+                fh.write(data)
+                parts.append(Part(key, name, offset, len(data), data.count(b"\n")))
+                offset += len(data)
+    except OSError as exc:  # a full disk, most likely
+        raise _spool_error(exc) from None
     return parts
 
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 import kg.api
 import kg.parallel
 import kg.spool
+from kg.errors import OutputError
 from kg.spool import Spooled, open_spool, spool, spool_folder
 
 
@@ -64,3 +65,13 @@ def test_copy_to_a_file_and_to_a_pipe(tmp_path):
 
 def test_nothing_spooled_is_empty():
     assert Spooled({}, []).read() == b"" and len(Spooled({}, [])) == 0
+
+
+def test_a_temporary_folder_that_cannot_be_written_is_an_output_error(tmp_path, monkeypatch):
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "missing"))
+    with pytest.raises(OutputError, match="TMPDIR"):
+        with spool_folder():
+            pass
+    with pytest.raises(OutputError, match="temporary files"):
+        spool(str(tmp_path / "missing"), [("a", b"x")])
+
