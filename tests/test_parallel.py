@@ -271,6 +271,18 @@ def test_a_slow_batch_does_not_hold_up_the_other_worker():
     assert sum(worker == slow for worker, _ in kept) <= 3  # the other took the rest meanwhile
 
 
+def _die_elsewhere(state: dict, batch: list[int], main: int) -> int:
+    if os.getpid() != main:
+        os._exit(3)
+    return batch[0]
+
+
+def test_a_worker_that_dies_is_an_error_not_a_hang():
+    with open_runner(2) as runner:
+        with pytest.raises(KGError, match=r"stopped \(exit code 3\)"):
+            list(runner.imap_keep(_die_elsewhere, [[k] for k in range(6)], os.getpid()))
+
+
 def test_an_error_in_a_worker_is_raised_in_the_caller():
     with open_runner(2) as runner:
         list(runner.imap_keep(_keep, [[1], [2]]))
