@@ -30,6 +30,7 @@ import pickle
 import sys
 from fractions import Fraction
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, partial
 from pathlib import Path
@@ -449,6 +450,22 @@ def _graph_task(task: tuple, options: BuildOptions) -> list[tuple[str, bytes, in
     return graph_batch(items, entities, options)
 
 
+@contextmanager
+def _collector_tuned() -> Iterator[None]:
+    """The cyclic garbage collector set for a build, and reset after. A build keeps most of what it
+    makes, so the collector skips what finished stages made (``gc.freeze`` in :func:`run_stages`
+    and in the runners: it took ~7% of a build) and looks at new objects in larger groups (fewer
+    young collections: 0.55 -> 0.24 s of a 15 s build). Worker processes forked meanwhile inherit it."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(10_000, *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+
+
 def build_documents(documents: Iterable[Document], *, base: str = ids.DEFAULT_BASE,
                     ner_model: str | None = None, include_text: bool = True,
                     skipped: list[Skipped] | None = None, workers: int | None = 1,
@@ -467,13 +484,9 @@ def build_documents(documents: Iterable[Document], *, base: str = ids.DEFAULT_BA
     docs = list(unique_ids(documents))
     for doc in docs:  # lone surrogates (JSON escapes, Python strings) cannot be hashed or written
         doc.text = clean_text(doc.text)
-    gc.freeze()  # and unfrozen after: see run_stages (the collector took ~7% of a build)
-    try:
-        with open_runner(workers, dask) as runner:
-            documents, entities, graph, relations = run_stages(docs, runner, options, progress=progress,
-                                                               keep_documents=keep_documents)
-    finally:
-        gc.unfreeze()
+    with _collector_tuned(), open_runner(workers, dask) as runner:
+        documents, entities, graph, relations = run_stages(docs, runner, options, progress=progress,
+                                                           keep_documents=keep_documents)
     return BuildResult(documents, len(docs), entities, graph, list(skipped or []),
                        time.perf_counter() - started, relations)
 
