@@ -15,7 +15,7 @@ Measured in the same run, on the same text:
 
 Results go to ``benchmarks/results/build.json`` and a Markdown table to standard output.
 
-    .venv/bin/python benchmarks/bench_build.py                  # 1 MB throughput, 5 MB store build
+    .venv/bin/python benchmarks/bench_build.py                  # 2 MB throughput, 5 MB store build
     .venv/bin/python benchmarks/bench_build.py --store-mb 50    # the 50 MB memory check (minutes)
 """
 from __future__ import annotations
@@ -197,9 +197,9 @@ def table(r: dict) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mb", type=float, default=1.0, help="MB of JSONL for the throughput runs")
+    parser.add_argument("--mb", type=float, default=2.0, help="MB of JSONL for the throughput runs")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (speeds: the best; ratio: the median)")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (speeds: the best; ratio: the median)")
     parser.add_argument("--store-mb", type=float, default=5.0, help="MB of JSONL for the store build (0: skip)")
     parser.add_argument("--store-workers", type=int, default=2)
     parser.add_argument("--out", type=Path, default=RESULTS)
