@@ -88,22 +88,26 @@ class SerialRunner(Runner):
     stateful = True
 
     def __init__(self) -> None:
-        self.state: dict = {}
+        self.state: dict = {}  # worker 0's
+
+    def _here(self, func: Callable, args: tuple, keep: bool) -> Any:
+        """A call run by worker 0, this process."""
+        if not keep:
+            return func(*args)
+        result = func(self.state, *args)
+        gc.freeze()  # as in a worker process (see _work)
+        return result
 
     def imap(self, func: Callable, batches: Iterable[Any], *args) -> Iterator[Any]:
         for batch in batches:
-            yield func(batch, *args)
+            yield self._here(func, (batch, *args), False)
 
     def imap_keep(self, func: Callable, batches: Iterable[Any], *args) -> Iterator[tuple[int, Any]]:
         for batch in batches:
-            result = func(self.state, batch, *args)
-            gc.freeze()  # as in a worker process (see _work)
-            yield 0, result
+            yield 0, self._here(func, (batch, *args), True)
 
     def broadcast(self, func: Callable, args_per_worker: list[tuple]) -> list[Any]:
-        result = func(self.state, *args_per_worker[0])
-        gc.freeze()
-        return [result]
+        return [self._here(func, args_per_worker[0], True)]
 
     def close(self) -> None:
         self.state.clear()
@@ -132,22 +136,21 @@ def _work(index: int, inbox, outbox) -> None:
             gc.freeze()  # (else full collections scan every kept document, over and over)
 
 
-class PoolRunner(Runner):
+class PoolRunner(SerialRunner):
     """This process and worker processes on this machine (forked where the platform allows it).
 
-    Worker 0 is this process: it takes a batch itself whenever it is not waiting, so ``workers``
-    processes run in all and one fewer is started. Each other worker has an inbox and all answer
-    on one outbox, so the next batch goes to the first worker that is free. Forking lets the
-    workers inherit a pipeline the parent already loaded; elsewhere each worker loads its own on
-    its first task.
+    Worker 0 is this process, as in a :class:`SerialRunner`: it takes a batch itself whenever it
+    is not waiting, so ``workers`` processes run in all and one fewer is started. Each other worker
+    has an inbox and all answer on one outbox, so the next batch goes to the first worker that is
+    free. Forking lets the workers inherit a pipeline the parent already loaded; elsewhere each
+    worker loads its own on its first task.
     """
 
     remote = True
-    stateful = True
 
     def __init__(self, workers: int) -> None:
+        super().__init__()
         self.workers = workers
-        self.state: dict = {}  # worker 0's
         # objects the parent holds now (the loaded pipeline) are left out of the garbage collector,
         # whose passes would otherwise copy every shared page into each forked worker
         gc.freeze()
@@ -175,14 +178,6 @@ class PoolRunner(Runner):
                     if not proc.is_alive():
                         raise KGError(f"worker process {proc.pid} stopped (exit code {proc.exitcode})",
                                       hint="it may have run out of memory: try fewer --workers") from None
-
-    def _here(self, func: Callable, args: tuple, keep: bool) -> Any:
-        """A call run by worker 0, this process."""
-        if not keep:
-            return func(*args)
-        result = func(self.state, *args)
-        gc.freeze()  # as in a worker process (see _work)
-        return result
 
     def _map(self, func: Callable, batches: Iterable[Any], args: tuple, keep: bool
              ) -> Iterator[tuple[int, Any]]:
@@ -255,14 +250,13 @@ class PoolRunner(Runner):
         for inbox, proc in zip(self._inboxes[1:], self._procs):
             if proc.is_alive():
                 inbox.put(None)
-        self.state.clear()
+        super().close()
         for proc in self._procs:
             proc.join(timeout=10)
             if proc.is_alive():
                 proc.terminate()
         for q in self._inboxes[1:] + [self._outbox]:
             q.close()
-        gc.unfreeze()
 
 
 _END = object()
