@@ -14,7 +14,8 @@ Every stage depends only on the document and on order-independent merges, so the
 byte-identical whatever the number of workers, and an incremental build into a store
 (:mod:`kg.corpus`) gives the same graph as a fresh one. In this process and in worker processes
 each document stays where it was analysed for all three stages (:func:`run_stages`); on Dask it
-travels with every batch.
+travels with every batch. The graphs' N-Quads go to spool files (:mod:`kg.spool`), written out
+in graph order when the result is.
 
 >>> from kg.api import build_text
 >>> result = build_text("工商银行推出“抗疫贷”产品。", doc_id="demo")
