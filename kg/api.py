@@ -29,10 +29,10 @@ import hashlib
 import json
 import pickle
 import sys
-from fractions import Fraction
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
