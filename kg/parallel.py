@@ -22,11 +22,14 @@ cached per process), so the jieba dictionary and lexicon load once per worker, n
 """
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
 import pickle
 import queue
+import signal
+import sys
 from abc import ABC, abstractmethod
 from collections import deque
 from typing import Any, Callable, Iterable, Iterator
@@ -114,12 +117,43 @@ class SerialRunner(Runner):
         gc.unfreeze()
 
 
-def _work(index: int, inbox, outbox) -> None:
+#: seconds between a waiting worker's checks that its parent is still alive
+_PARENT_POLL = 1.0
+
+
+def _die_with_parent(parent: int) -> None:
+    """Make this worker process end when ``parent`` does (SIGKILL, a CI timeout, a crash).
+
+    On Linux the kernel sends SIGKILL when the parent dies (``prctl(PR_SET_PDEATHSIG)``); on
+    every platform ``_work`` also polls ``os.getppid()`` while it waits for a call. Ctrl-C is
+    the parent's to handle: a worker ignores SIGINT (the parent stops it), so no worker prints
+    a KeyboardInterrupt traceback.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # died before prctl took effect
+        os._exit(1)
+
+
+def _work(index: int, inbox, outbox, parent: int | None = None) -> None:
     """Worker process ``index``: runs ``(func, args, keep)`` calls from its inbox until ``None`` and
-    answers ``(index, ok, result)`` on the shared outbox; ``keep`` passes it its state."""
+    answers ``(index, ok, result)`` on the shared outbox; ``keep`` passes it its state. It ends
+    when its parent process ``parent`` does."""
+    parent = os.getppid() if parent is None else parent
+    _die_with_parent(parent)
     state: dict = {}
     while True:
-        call = inbox.get()
+        try:
+            call = inbox.get(timeout=_PARENT_POLL)
+        except queue.Empty:
+            if os.getppid() != parent:
+                os._exit(1)
+            continue
         if call is None:
             return
         func, args, keep = call
@@ -160,7 +194,7 @@ class PoolRunner(SerialRunner):
         self._inboxes, self._procs = [None], []
         for index in range(1, workers):
             inbox = context.Queue()
-            proc = context.Process(target=_work, args=(index, inbox, self._outbox), daemon=True)
+            proc = context.Process(target=_work, args=(index, inbox, self._outbox, os.getpid()), daemon=True)
             proc.start()
             self._inboxes.append(inbox)
             self._procs.append(proc)
@@ -217,7 +251,7 @@ class PoolRunner(SerialRunner):
                     in_flight[i].append(taken - 1)
             if (batch := take()) is not _END:
                 done[taken - 1] = (0, self._here(func, (batch, *args), keep))
-            elif yielded not in done:
+            elif yielded < taken and yielded not in done:  # (no batch at all: nothing to wait for)
                 answered(self._receive())
             while yielded in done:
                 yield done.pop(yielded)
@@ -246,17 +280,30 @@ class PoolRunner(SerialRunner):
             raise error
         return results
 
-    def close(self) -> None:
+    def close(self, interrupted: bool = False) -> None:
+        """Tell every worker to stop and wait for it (a few seconds at most); when ``interrupted``
+        (an exception, Ctrl-C), stop them at once."""
         for inbox, proc in zip(self._inboxes[1:], self._procs):
-            if proc.is_alive():
-                inbox.put(None)
+            if proc.is_alive() and not interrupted:
+                try:
+                    inbox.put(None)
+                except (OSError, ValueError):
+                    pass
         super().close()
         for proc in self._procs:
-            proc.join(timeout=10)
-            if proc.is_alive():
+            if interrupted:
                 proc.terminate()
+            proc.join(timeout=1 if interrupted else 10)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
         for q in self._inboxes[1:] + [self._outbox]:
             q.close()
+            q.cancel_join_thread()
+        self._procs = []
+
+    def __exit__(self, exc_type, *exc) -> None:
+        self.close(interrupted=exc_type is not None)
 
 
 _END = object()
