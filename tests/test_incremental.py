@@ -44,9 +44,11 @@ def store_lines(db: Path) -> list[str]:
 
 
 def fresh_lines(inputs: list) -> list[str]:
-    """A fresh build of ``inputs`` as a store would hold it (Oxigraph canonicalizes literals)."""
+    """A fresh build of ``inputs`` as a store would hold it (Oxigraph canonicalizes literals): its
+    document graphs, and the default graph as their merge."""
     scratch = ox.Store()
     scratch.load(input=api.build(inputs).serialize("nq"), format=ox.RdfFormat.N_QUADS)
+    scratch.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
     return canonical(scratch)
 
 

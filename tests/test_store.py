@@ -14,7 +14,7 @@ from rdflib.compare import isomorphic
 from kg.cli import cli
 from kg.errors import EXIT_ERROR, EXIT_UNREACHABLE, InputError, RegistryError, StoreError
 from kg.query import run_query
-from kg.store import (UNASSIGNED, EndpointStore, OxigraphStore, doc_graph_iri, open_files, open_store,
+from kg.store import (UNASSIGNED, EndpointStore, OxigraphStore, open_files, open_store,
                       read_rdf)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,9 +89,15 @@ def test_open_store_kinds(tmp_path):
 
 
 @pytest.mark.parametrize("doc_id, iri", [
-    ("a1", DOC + "a1"), ("报告 1.txt", DOC + "%E6%8A%A5%E5%91%8A%201.txt"), (DOC + "x", DOC + "x")])
-def test_doc_graph_iri(doc_id, iri):
-    assert doc_graph_iri(doc_id) == iri
+    ("a1", DOC + "a1"), ("报告 1.txt", DOC + "报告%201.txt"), (DOC + "x", DOC + "x")])
+def test_a_document_is_found_by_the_graph_iri_the_build_gives_it(doc_id, iri):
+    from kg import ids
+
+    with open_store("memory") as store:
+        store.replace_graph(iri, [ox.Quad(ox.NamedNode(iri), ox.NamedNode("urn:p"), ox.Literal("x"))])
+        assert store.find_document(doc_id) == iri
+    if not doc_id.startswith("http"):
+        assert ids.document_iri(doc_id) == iri  # the one function that names a document's graph
 
 
 # -- reading files -------------------------------------------------------------------------
