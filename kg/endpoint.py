@@ -18,6 +18,7 @@ Where the merge lives depends on the server:
 """
 from __future__ import annotations
 
+import re
 import socket
 import urllib.error
 import urllib.parse
@@ -40,6 +41,8 @@ MERGED = PREFIXES["zkgr"] + "graph/merged"
 #: graphs Virtuoso keeps for itself (never a document's)
 _SYSTEM = ("http://www.openlinksw.com/", "http://localuriqaserver/", "http://www.w3.org/ns/ldp#",
            "http://www.w3.org/2002/07/owl")
+#: an integer-valued xsd:decimal in N-Triples (Virtuoso's SPARQL Update turns these into xsd:integer)
+_WHOLE_DECIMAL = re.compile(r'"(-?[0-9]+)"\^\^<http://www\.w3\.org/2001/XMLSchema#decimal>')
 #: triples per SPARQL Update request (servers limit the size of one request)
 CHUNK = 2000
 _SELECT_JSON = "application/sparql-results+json"
@@ -167,6 +170,8 @@ class EndpointStore(Store):
             for start in range(0, max(1, len(triples[g])), CHUNK):
                 chunk = triples[g][start:start + CHUNK]
                 text = ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+                if merged:  # Virtuoso reads "7"^^xsd:decimal in an update as 7 (xsd:integer), "7.0" as 7 (decimal)
+                    text = _WHOLE_DECIMAL.sub(r'"\1.0"^^<http://www.w3.org/2001/XMLSchema#decimal>', text)
                 into = f"GRAPH {ox.NamedNode(merged)} {{\n{text}}}" if merged else text
                 parts.append(f"INSERT DATA {{ GRAPH {ox.NamedNode(g)} {{\n{text}}}\n{into}}}")
                 size += len(chunk)

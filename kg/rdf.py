@@ -53,8 +53,18 @@ def literal(value: str, language: str = "", datatype: str = "") -> str:
     return f"{text}^^<{datatype}>" if datatype else text
 
 
+#: Chinese script (Han, CJK punctuation, kana, fullwidth forms): such a name is tagged @zh
+_CJK_SCRIPT = re.compile("[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f]")
+_LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
+
+
 def zh(value: str) -> str:
-    return literal(value, "zh")
+    """A name as a literal tagged with the language of its script: ``@zh`` when it holds Chinese
+    characters (工行, e抵快贷), ``@en`` when it is Latin script only (ICBC, Tencent), untagged
+    otherwise (360)."""
+    if _CJK_SCRIPT.search(value):
+        return literal(value, "zh")
+    return literal(value, "en" if _LATIN.search(value) else "")
 
 
 #: rdf:type is written as this predicate key, so that it sorts first

@@ -361,6 +361,8 @@ def open_store(spec: str, *, create: bool = False, update_url: str | None = None
             raise StoreError("oxigraph: needs a directory, e.g. --store oxigraph:corpus.db")
         return OxigraphStore(Path(directory).expanduser(), create=create)
     if spec.startswith(("http://", "https://")):
+        from kg.endpoint import EndpointStore
+
         return EndpointStore(spec, update_url=update_url, graph_store_url=graph_store_url,
                              merged_graph=merged_graph)
     scheme = spec.split(":", 1)[0] if ":" in spec else spec
@@ -376,4 +378,9 @@ def open_files(paths: Sequence[str | Path]) -> OxigraphStore:
     return store
 
 
-from kg.endpoint import EndpointStore  # noqa: E402  (it subclasses Store)
+def __getattr__(name: str):
+    if name == "EndpointStore":  # kg.endpoint subclasses Store: imported when first asked for
+        from kg.endpoint import EndpointStore
+
+        return EndpointStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -203,7 +203,9 @@ def test_kg_load_then_remove_a_document(db):
     runner = CliRunner()
     r = runner.invoke(cli, ["load", str(SAMPLE), "--store", db])
     assert r.exit_code == 0, r.output
-    assert "3 document graph(s) replaced, 3 in the store" in r.output
+    assert "3 new, 0 replaced graph(s), 3 in the store" in r.output
+    r = runner.invoke(cli, ["load", str(SAMPLE), "--store", db])
+    assert "0 new, 3 replaced graph(s), 3 in the store" in r.output
     r = runner.invoke(cli, ["remove", "b2", "--store", db])
     assert r.exit_code == 0, r.output
     assert f"removed b2: graph <{B2}>, {len(sample_graphs()[B2])} quads" in r.output

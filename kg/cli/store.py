@@ -49,7 +49,10 @@ def load(files, store_spec, endpoint, update_endpoint, graph_store):
     """Load RDF FILES into a store; each document graph replaces the stored one.
 
     TriG and N-Quads keep one named graph per document. A Turtle or N-Triples file with a single
-    article goes into that article's graph; one with several goes into the default graph.
+    article goes into that article's graph. Triples that belong to no single document (a Turtle
+    file with several articles, the default graph of a TriG file) go into the graph
+    <https://w3id.org/zhkg/id/graph/unassigned>, which loading adds to and never replaces; a
+    warning says so. The default graph, which queries read, is always the merge of all graphs.
 
     \b
     Examples:
@@ -62,7 +65,7 @@ def load(files, store_spec, endpoint, update_endpoint, graph_store):
     for note in report.notes:
         click.echo(f"kg: warning: {note}", err=True)
     click.echo(f"loaded {report.quads} quads from {report.files} file(s) into {store.spec}: "
-               f"{len(report.graphs)} document graph(s) replaced, {total} in the store", err=True)
+               f"{len(report.new)} new, {len(report.replaced)} replaced graph(s), {total} in the store", err=True)
 
 
 @click.command()
