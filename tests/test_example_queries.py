@@ -24,6 +24,9 @@ CASES = [
     ("products-of-organization", {"name": "工行"}, ("organization", "product"),
      [(ICBC, "工银玺链"), (ICBC, "融安e信")]),
     ("products-of-organization", {"name": "华为"}, ("product",), []),
+    # an alias in Latin script, whatever its language tag (and the parameter's: "ICBC" is untagged)
+    ("products-of-organization", {"name": "ICBC"}, ("product",), [("工银玺链",), ("融安e信",)]),
+    ("products-of-organization", {"name": '"ICBC"@en'}, ("product",), [("工银玺链",), ("融安e信",)]),
     ("certifications", {}, ("certified", "certifier", "sentence"),
      [("工银玺链", CAICT, S_CERT_A1), ("融安e信", CAICT, S_CERT_C3)]),
     ("certifications", {"name": "信通院"}, ("certified",), [("工银玺链",), ("融安e信",)]),
