@@ -20,6 +20,7 @@ The content hash is stored on each Article as ``dcterms:hasVersion "sha256:<hex>
 """
 from __future__ import annotations
 
+import itertools
 import json
 import pickle
 import sqlite3
@@ -70,6 +71,10 @@ class UpdateReport:
     relations: int = 0
     quads: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    #: warnings about what was read (two inputs with the same document id)
+    notes: list[str] = field(default_factory=list)
+    #: False when inputs were given and none of them gave a document (the store is not touched)
+    read: bool = True
     seconds: float = 0.0
 
 
@@ -319,12 +324,19 @@ def update(store_spec: str, inputs: Iterable[str | Path] = (), *, remove: Iterab
     started = time.perf_counter()
     options = options or api.BuildOptions()
     runner = runner or SerialRunner()
+    inputs, remove = list(inputs), list(remove)
     skipped: list[Skipped] = []
+    notes: list[str] = []
+    docs = read_documents(inputs, strict=strict, skipped=skipped, notes=notes)
+    first = next(docs, None)
+    if inputs and first is None and not remove:  # nothing to do: the store is not even opened
+        return UpdateReport(skipped=skipped, notes=notes, read=False, seconds=time.perf_counter() - started)
+    docs = itertools.chain([first] if first is not None else [], docs)
     with open_store(store_spec, create=True) as store:
         build = CorpusBuild(store, runner, options, progress)
         try:
             removed = {_graph_of(store, r, options.base) for r in remove} | build.gone
-            build.add_inputs(read_documents(inputs, strict=strict, skipped=skipped))
+            build.add_inputs(docs)
             removed -= set(build.spill.names)
             build.report.removed = len(removed & set(build.old_hashes))
             build.relink(removed)
@@ -332,6 +344,7 @@ def update(store_spec: str, inputs: Iterable[str | Path] = (), *, remove: Iterab
         finally:
             build.close()
     build.report.skipped = skipped
+    build.report.notes = notes
     build.report.seconds = time.perf_counter() - started
     return build.report
 
@@ -342,7 +355,7 @@ def _graph_of(store, doc_id: str, base: str) -> str:
     if doc_id.startswith(("http://", "https://", "urn:")):
         iri = doc_id
     else:
-        iri = store.find_document(doc_id, base) or ids.document_iri(doc_id, base)
+        iri = store.find_document(doc_id, base) or ids.document_iri(doc_id, base)  # the one graph IRI
     if iri not in set(store.graphs()):
         raise KGError(f"no document {doc_id!r} in {store.spec}")
     return iri

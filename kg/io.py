@@ -1,4 +1,4 @@
-"""Reading inputs into Documents, and writing outputs atomically.
+"""Reading inputs into Documents, and writing outputs atomically (decoding: :mod:`kg.decode`).
 
 Inputs are files (.txt, .md, .jsonl), folders of them, or ``-`` for stdin. Text is decoded
 once and never modified after (offsets index the decoded text, CRLF line ends included):
@@ -15,10 +15,8 @@ line skips only that line. Every message is listed in ``docs/errors.md``.
 from __future__ import annotations
 
 import codecs
-import itertools
 import json
 import os
-import re
 import stat
 import sys
 import tempfile
@@ -26,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 
+from kg.decode import _BOMS, _CONVERT, _Bad, _decode, _plausible, clean_text, decode  # noqa: F401
 from kg.errors import InputError, OutputError
 from kg.types import Document
 
@@ -35,15 +34,6 @@ __all__ = ["JSONL_SUFFIXES", "META_FIELDS", "Skipped", "TEXT_SUFFIXES", "atomic_
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 META_FIELDS = ("title", "author", "date", "source")
-#: how many characters the encoding and binary sniffers look at
-SAMPLE = 1 << 16
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-         (codecs.BOM_UTF16_BE, "utf-16"))
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-_CONVERT = "convert it to UTF-8, e.g. iconv -f BIG5 -t UTF-8 FILE > NEW.txt, and build again"
 
 
 @dataclass(frozen=True)
@@ -55,154 +45,6 @@ class Skipped:
 
     def __str__(self) -> str:
         return f"{self.source}: {self.reason}"
-
-
-class _Bad(Exception):
-    """Why one input cannot be read (without its file name) and what to do about it."""
-
-    def __init__(self, reason: str, hint: str) -> None:
-        super().__init__(reason)
-        self.reason, self.hint = reason, hint
-
-    def error(self, source: str, strict: bool = False) -> InputError:
-        hint = f"{self.hint}, or drop --strict to skip it" if strict else self.hint
-        return InputError(f"{source}: {self.reason}", hint=hint)
-
-
-# -- decoding --------------------------------------------------------------------------------------
-
-def _plausible(text: str) -> float:
-    """The share of characters in a sample that ordinary Chinese or Latin text is made of."""
-    sample = text[:SAMPLE]
-    if not sample:
-        return 0.0
-    good = 0
-    for ch in sample:
-        o = ord(ch)
-        good += (o in (9, 10, 13) or 0x20 <= o < 0x7F or 0xA0 <= o < 0x530 or 0x2000 <= o < 0x2C00
-                 or 0x3000 <= o < 0x3100 or 0x3200 <= o < 0xA000 or 0xF900 <= o < 0xFB00
-                 or 0xFE30 <= o < 0xFE50 or 0xFF00 <= o < 0xFFF0 or 0x20000 <= o < 0x323B0)
-    return good / len(sample)
-
-
-def _sniff_utf16(data: bytes) -> str | None:
-    """Text of BOM-less UTF-16 (LE or BE), or None when neither reading is plausible.
-
-    Two printable ASCII bytes make a CJK code unit, so mostly-ASCII bytes (a GBK or Latin-1 file
-    with some English) are never taken for UTF-16: real UTF-16 has a NUL beside each ASCII letter.
-    """
-    if len(data) % 2:
-        return None
-    head = data[:2 * SAMPLE]
-    ascii_pairs = sum(1 for a, b in zip(head[0::2], head[1::2]) if 0x20 <= a < 0x7F and 0x20 <= b < 0x7F)
-    if ascii_pairs * 2 > len(head) // 2:
-        return None
-    best: tuple[float, str] | None = None
-    for enc in ("utf-16-le", "utf-16-be"):
-        try:
-            text = data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-        score = _plausible(text)
-        if score >= 0.9 and (best is None or score > best[0]):
-            best = (score, text)
-    return best[1] if best else None
-
-
-def _common_han(text: str) -> float:
-    """The share of Han characters in a sample that GB2312 (the 6,763 common ones) holds.
-
-    Over 0.9 for Simplified text and about 0.55 for Traditional; Latin-1 or Big5 bytes read as
-    GB18030 give rare characters. 1.0 when there is no Han character to judge by.
-    """
-    han = [c for c in text[:SAMPLE] if "\u3400" <= c <= "\u9fff" or ord(c) >= 0x20000]
-    if not han:
-        return 1.0
-    common = 0
-    for c in han:
-        try:
-            c.encode("gb2312")
-            common += 1
-        except UnicodeEncodeError:
-            pass
-    return common / len(han)
-
-
-def _line_of(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
-
-
-def _binary(data: bytes, offset: int) -> _Bad:
-    return _Bad(f"looks like a binary file (byte 0x{data[offset]:02X} at byte offset {offset})",
-                "give a UTF-8 .txt, .md or .jsonl text file instead")
-
-
-def _check_controls(text: str, data: bytes, encoding: str) -> str:
-    """Reject text whose sample is full of control characters (a binary file that decodes)."""
-    sample = text[:SAMPLE]
-    found = _CONTROL.findall(sample)
-    if len(found) > max(4, len(sample) // 20):
-        first = _CONTROL.search(sample).start()
-        raise _binary(data, len(text[:first].encode(encoding)))
-    return text
-
-
-def _decode(data: bytes) -> str:
-    """Decode ``data`` or raise _Bad; see the module docstring for the encodings tried."""
-    if not data:
-        raise _Bad("empty file (0 bytes)", "add text to it or leave it out")
-    for bom, enc in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(enc)
-            except UnicodeDecodeError as exc:
-                if bom == codecs.BOM_UTF32_LE:  # FF FE 00 00 may be UTF-16 LE text starting with NUL
-                    continue
-                name = enc.replace("-sig", "").upper()
-                raise _Bad(f"invalid {name} at byte offset {exc.start} (line {_line_of(data, exc.start)})",
-                           "re-save the file as UTF-8") from None
-    nul = data.find(b"\0")
-    if nul < 0:
-        try:
-            return _check_controls(data.decode("utf-8"), data, "utf-8")
-        except UnicodeDecodeError as exc:
-            utf8 = exc
-    text = _sniff_utf16(data)
-    if text is not None:
-        return text
-    if nul >= 0:
-        raise _binary(data, nul)
-    start = utf8.start
-    prefix = data[:start].decode("utf-8")
-    # past a few non-ASCII UTF-8 characters, the file is UTF-8 with a bad byte, not GB18030
-    if len(list(itertools.islice(_NON_ASCII.finditer(prefix), 8))) < 8:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError:
-            text = None
-        if text is not None and _plausible(text) >= 0.8 and _common_han(text) >= 0.4:
-            return _check_controls(text, data, "gb18030")
-    raise _Bad(f"not valid UTF-8 (byte 0x{data[start]:02X} at byte offset {start}, line "
-               f"{_line_of(data, start)}), nor UTF-16 or GB18030", _CONVERT)
-
-
-def decode(data: bytes, source: str) -> str:
-    """Decode bytes (UTF-8 with or without BOM, UTF-16/32, GB18030) into text; else InputError.
-
-    The error names ``source``, the byte offset and what to do.
-    """
-    try:
-        return _decode(data)
-    except _Bad as bad:
-        raise bad.error(source) from None
-
-
-def clean_text(text: str) -> str:
-    """``text`` with lone surrogates (only JSON escapes can make them) replaced by U+FFFD.
-
-    One character for one, so offsets are unchanged; no RDF writer accepts a lone surrogate.
-    """
-    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
 def _text_document(data: bytes, doc_id: str, source: str) -> Document:
@@ -314,19 +156,30 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _folder_files(folder: Path, skipped: list[Skipped]) -> list[Path]:
-    """The .txt/.md/.jsonl files under ``folder``, sorted; unreadable subfolders are reported."""
+    """The .txt/.md/.jsonl files under ``folder``, sorted. Every other entry is reported in
+    ``skipped`` with the reason: unreadable subfolders, hidden files and folders (not entered),
+    and files of another kind (.csv, .pdf, no extension)."""
     def unreadable(exc: OSError) -> None:
         where = exc.filename or folder
         skipped.append(Skipped(str(where), f"folder cannot be listed ({exc.strerror or exc}); "
                                            "make it readable (chmod +rx) or leave it out"))
 
-    files = []
+    files, others = [], []
     for root, dirs, names in os.walk(folder, onerror=unreadable):
-        dirs.sort()
+        for name in sorted(d for d in dirs if d.startswith(".")):
+            others.append(Skipped(str(Path(root, name)), "hidden folder, not read; give it by name to build it"))
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in names:
             p = Path(root, name)
-            if p.suffix.lower() in TEXT_SUFFIXES + JSONL_SUFFIXES and _is_file(p):
+            if name.startswith("."):
+                others.append(Skipped(str(p), "hidden file, not read; give it by name to build it"))
+            elif p.suffix.lower() in TEXT_SUFFIXES + JSONL_SUFFIXES and _is_file(p):
                 files.append(p)
+            elif _is_file(p):
+                kind = f"a {p.suffix} file" if p.suffix else "a file without an extension"
+                others.append(Skipped(str(p), f"{kind}, not read: only .txt, .md and .jsonl files are; "
+                                              "convert or rename it to build it"))
+    skipped.extend(sorted(others, key=lambda s: s.source))
     return sorted(files, key=lambda p: p.relative_to(folder).as_posix())
 
 
@@ -370,15 +223,25 @@ MAX_CHARS = 2_000_000
 
 def read_documents(paths: Iterable[str | Path], *, strict: bool = False,
                    skipped: list[Skipped] | None = None, stdin: bytes | None = None,
-                   max_chars: int = MAX_CHARS) -> Iterator[Document]:
+                   max_chars: int = MAX_CHARS, notes: list[str] | None = None) -> Iterator[Document]:
     """Read every input as Documents, in the order given (folders sorted by name).
 
     Inputs that cannot be read, or documents longer than ``max_chars``, are appended to
     ``skipped`` (or raise InputError when ``strict``). ``stdin`` lets callers pass standard
-    input's bytes explicitly.
+    input's bytes explicitly. Two inputs with the same document id (``news.txt`` in two
+    folders) get ``#2``, ``#3`` ... in the order of their sorted paths, not of the arguments,
+    and a line in ``notes`` names both.
     """
     skipped = [] if skipped is None else skipped
-    for doc in _read_all(paths, strict, skipped, stdin):
+    notes = [] if notes is None else notes
+    seen: dict[str, str] = {}  # document id -> the source that has it
+    for doc in _read_all(paths, strict, skipped, stdin, notes):
+        if doc.id in seen:  # a clash inside JSONL records: in the order read
+            new_id = _free_id(doc.id, seen)
+            notes.append(f"{seen[doc.id]} and {doc.source} have the same document id {doc.id!r}; "
+                         f"{doc.source} is built as {new_id!r}")
+            doc.id = new_id
+        seen[doc.id] = doc.source
         if len(doc.text) <= max_chars:
             yield doc
             continue
@@ -389,8 +252,38 @@ def read_documents(paths: Iterable[str | Path], *, strict: bool = False,
         skipped.append(Skipped(doc.source, f"{reason}; {hint}"))
 
 
-def _read_all(paths, strict: bool, skipped: list[Skipped], stdin: bytes | None) -> Iterator[Document]:
-    for path, doc_id in _expand(paths, skipped, strict):
+def _free_id(doc_id: str, taken) -> str:
+    n = 2
+    while f"{doc_id}#{n}" in taken:
+        n += 1
+    return f"{doc_id}#{n}"
+
+
+def _unique_file_ids(items: list[tuple[Path | None, str]], notes: list[str]) -> list[tuple[Path | None, str]]:
+    """File inputs with the same id: the first by sorted path keeps it, the others get #2, #3, ..."""
+    by_id: dict[str, list[int]] = {}
+    for i, (path, doc_id) in enumerate(items):
+        if path is None or path.suffix.lower() not in JSONL_SUFFIXES:
+            by_id.setdefault(doc_id, []).append(i)
+    out = list(items)
+    taken = {doc_id for _, doc_id in items}
+    for doc_id, where in by_id.items():
+        if len(where) < 2:
+            continue
+        ordered = sorted(where, key=lambda i: str(items[i][0] or "-"))
+        first = str(items[ordered[0]][0] or "<stdin>")
+        for i in ordered[1:]:
+            new_id = _free_id(doc_id, taken)
+            taken.add(new_id)
+            out[i] = (items[i][0], new_id)
+            notes.append(f"{first} and {items[i][0] or '<stdin>'} have the same document id {doc_id!r}; "
+                         f"{items[i][0] or '<stdin>'} is built as {new_id!r}")
+    return out
+
+
+def _read_all(paths, strict: bool, skipped: list[Skipped], stdin: bytes | None,
+              notes: list[str]) -> Iterator[Document]:
+    for path, doc_id in _unique_file_ids(list(_expand(paths, skipped, strict)), notes):
         source = "<stdin>" if path is None else str(path)
         try:
             data = (stdin if stdin is not None else sys.stdin.buffer.read()) if path is None \

@@ -98,11 +98,13 @@ def test_folder_sorted_with_relative_ids_and_bad_files_skipped(tmp_path):
     (tmp_path / "a.md").write_bytes(TEXT.encode("gb18030"))
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "blank.txt").write_bytes(b" \r\n\t")
-    (tmp_path / "image.png").write_bytes(b"\x89PNG\x00")  # not a text suffix: not looked at
+    (tmp_path / "image.png").write_bytes(b"\x89PNG\x00")  # not a text suffix: not read, but reported
     docs, skipped = _read([tmp_path])
     assert [d.id for d in docs] == ["a.md", "b/z.txt"]
     assert all(d.text == TEXT for d in docs)
     assert skipped == [
+        f"{tmp_path / 'image.png'}: a .png file, not read: only .txt, .md and .jsonl files are; "
+        "convert or rename it to build it",
         f"{tmp_path / 'blank.txt'}: holds only whitespace (4 bytes); add text to it or leave it out",
         f"{tmp_path / 'empty.txt'}: empty file (0 bytes); add text to it or leave it out",
     ]

@@ -66,19 +66,21 @@ def build(inputs, output, fmt, force, store_spec, workers, dask, base, ner_model
 def _build_file(inputs, output, fmt, force, options, workers, dask, strict, progress, quiet, check=False):
     from pathlib import Path
 
-    from kg.api import build as build_graph
+    from kg.api import build_documents
     from kg.export import format_for
+    from kg.io import read_documents
 
     fmt = format_for(output, fmt)
     if output != "-" and not force and Path(output).exists():
         raise OutputError(f"{output}: already exists", hint="pass --force to overwrite it")
-    result = build_graph(inputs, strict=strict, base=options.base, ner_model=options.ner_model,
-                         include_text=options.include_text, workers=workers, dask=dask,
-                         progress=progress, keep_documents=False)
-    _report_skipped(result.skipped)
-    if not result.document_count:
-        click.echo("kg: error: no input could be read; nothing was written", err=True)
-        sys.exit(EXIT_ERROR)
+    skipped, notes = [], []
+    docs = list(read_documents(inputs, strict=strict, skipped=skipped, notes=notes))
+    _report_inputs(skipped, notes)
+    if not docs:  # before any worker starts or the pipeline loads
+        _nothing_read()
+    result = build_documents(docs, skipped=skipped, base=options.base, ner_model=options.ner_model,
+                             include_text=options.include_text, workers=workers, dask=dask,
+                             progress=progress, keep_documents=False)
     if check:
         from kg.errors import ValidationError
         from kg.validate import format_report, validate
@@ -110,7 +112,9 @@ def _build_store(inputs, store_spec, options, workers, dask, strict, progress, q
     with open_runner(workers, dask) as runner:
         report = update(store_spec, inputs, runner=runner, options=options, strict=strict,
                         progress=progress)
-    _report_skipped(report.skipped)
+    _report_inputs(report.skipped, report.notes)
+    if not report.read:
+        _nothing_read()
     if not quiet:
         click.echo(f"kg: {store_spec}: {report.added} added, {report.changed} changed, "
                    f"{report.unchanged} unchanged, {report.removed} removed documents "
@@ -122,10 +126,17 @@ def _build_store(inputs, store_spec, options, workers, dask, strict, progress, q
         sys.exit(EXIT_PARTIAL)
 
 
-def _report_skipped(skipped) -> None:
+def _report_inputs(skipped, notes) -> None:
     for skip in skipped:
         click.echo(f"kg: warning: skipped {skip}", err=True)
+    for note in notes:
+        click.echo(f"kg: warning: {note}", err=True)
+
+
+def _nothing_read() -> None:
+    click.echo("kg: error: no input could be read; nothing was written", err=True)
+    sys.exit(EXIT_ERROR)
 
 
 def _skipped(skipped) -> str:
-    return f"{len(skipped)} input(s) skipped" if skipped else "no input skipped"
+    return f"{len(skipped)} input(s) skipped (listed above)" if skipped else "no input skipped"
