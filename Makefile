@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 SEED := ../shared/seeds/000_04c2008ada7c6151.txt
 OUT := out
 
-.PHONY: demo test bench install install-test browser examples clean
+.PHONY: demo test bench install install-test browser virtuoso examples clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,12 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	  else echo "chromium missing: browser tests will be skipped (sudo apt-get install chromium)"; fi; }
 
+# OpenLink Virtuoso 7, a third-party SPARQL 1.1 server the endpoint-store tests start on a free port.
+virtuoso:
+	@command -v virtuoso-t >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq virtuoso-opensource >/dev/null; \
+	  else echo "virtuoso-t missing: Virtuoso tests will be skipped (sudo apt-get install virtuoso-opensource)"; fi; }
+
 demo: install
 	@mkdir -p $(OUT)
 	$(BIN)/kg build examples/articles/icbc_fintech.txt -o $(OUT)/icbc_fintech.ttl --force
@@ -32,7 +38,7 @@ demo: install
 	$(BIN)/kg viz $(OUT)/icbc_fintech.ttl -o $(OUT)/icbc_fintech.html --force
 	@echo "Open $(OUT)/icbc_fintech.html in a browser."
 
-test: install-test browser
+test: install-test browser virtuoso
 	$(BIN)/python -m pytest -q
 
 bench: install-test browser
