@@ -28,7 +28,7 @@ browser:
 # OpenLink Virtuoso 7, a third-party SPARQL 1.1 server the endpoint-store tests start on a free port.
 virtuoso:
 	@command -v virtuoso-t >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq virtuoso-opensource >/dev/null; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource >/dev/null; \
 	  else echo "virtuoso-t missing: Virtuoso tests will be skipped (sudo apt-get install virtuoso-opensource)"; fi; }
 
 demo: install
