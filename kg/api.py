@@ -111,7 +111,7 @@ class BuildResult:
         rdf_format = FORMATS[fmt]
         if rdf_format == RdfFormat.N_QUADS or not self.nquads:
             return self.nquads
-        if not rdf_format.supports_datasets:
+        if not rdf_format.supports_datasets or rdf_format == RdfFormat.JSON_LD:
             return serialize_quads(self.quads, fmt)
         # already sorted: TriG and JSON-LD keep the order
         return serialize(parse(self.nquads, format=RdfFormat.N_QUADS), format=rdf_format,

@@ -14,42 +14,26 @@ any variable missing from the projection, and cannot be sent to a remote endpoin
 """
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
-import unicodedata
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
-from urllib.parse import unquote
 
 import pyoxigraph as ox
 
-from kg.errors import InputError, OutputError, QueryError
-from kg.ontology import PREFIXES
+from kg.errors import InputError, QueryError
+from kg.ontology import PREFIXES, RELATIONS, ZKG_IRI
+from kg.results import RDF_FORMATS, RESULT_FORMATS, QueryResult, display_width, used_prefixes
 
 if TYPE_CHECKING:
     from kg.store import Store
 
 __all__ = [
-    "QueryResult", "RDF_FORMATS", "RESULT_FORMATS", "bind_params", "check_query", "display_width",
-    "parse_param", "parse_term", "prefix_header", "read_query", "run_query", "used_prefixes",
+    "QueryResult", "RDF_FORMATS", "RESULT_FORMATS", "bind_params", "check_query", "count_relations",
+    "display_width", "parse_param", "parse_term", "prefix_header", "read_query", "run_query",
+    "used_prefixes",
 ]
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-#: SELECT/ASK output formats
-RESULT_FORMATS = ("table", "csv", "tsv", "json")
-#: CONSTRUCT/DESCRIBE output formats -> pyoxigraph format
-RDF_FORMATS: dict[str, ox.RdfFormat] = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "trig": ox.RdfFormat.TRIG,
-    "nq": ox.RdfFormat.N_QUADS,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
-#: a cell of the aligned table is cut to this many terminal columns
-MAX_CELL_WIDTH = 60
 
 
 _PREFIX_DECL = re.compile(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?:")
@@ -111,29 +95,82 @@ def check_query(query: str) -> str:
 
 
 def syntax_error(query: str, message: str) -> QueryError:
-    """Turn Oxigraph's ``error at L:C: ...`` into a message with the line and a caret."""
-    m = re.search(r"(\d+):(\d+)", message)
-    detail = re.sub(r"^error at \d+:\d+:\s*", "", message)
+    """Turn Oxigraph's ``error at L:C: expected ...`` into a short message: the line, a caret
+    under the place, and the expected tokens (character ranges of the grammar summarised)."""
+    m = re.match(r"\s*error at (\d+):(\d+):\s*(.*)", message, re.S)
     if not m:
-        return QueryError(f"SPARQL syntax error: {detail}")
-    line_no, col = int(m.group(1)), int(m.group(2))
+        return QueryError(f"SPARQL syntax error: {_one_line(message)}")
+    line_no, col, detail = int(m.group(1)), int(m.group(2)), m.group(3)
     lines = query.split("\n")
     line = lines[line_no - 1] if 0 < line_no <= len(lines) else ""
-    hint = _unknown_prefix_hint(query)
+    unknown = _undeclared_prefixes(query)
+    if unknown and "Prefix not found" in detail:
+        at = _prefix_column(line, unknown)
+        col = at or col
+        names = ", ".join(p + ":" for p in unknown)
+        detail = f"undeclared prefix {names} (declare it: PREFIX {unknown[0]}: <...>)"
+    else:
+        detail = _expected(detail) + (f" (undeclared prefix {', '.join(p + ':' for p in unknown)})"
+                                      if unknown else "")
     caret = " " * display_width(line[: col - 1]) + "^"
-    text = f"SPARQL syntax error at line {line_no}, column {col}: {detail}{hint}\n  {line}\n  {caret}"
-    return QueryError(text)
+    return QueryError(f"SPARQL syntax error at line {line_no}, column {col}: {detail}\n  {line}\n  {caret}")
 
 
-def _unknown_prefix_hint(query: str) -> str:
+#: at most this many expected tokens are listed
+MAX_EXPECTED = 10
+
+
+def _expected(detail: str) -> str:
+    """``expected one of A, B, ['0'..='9'], ...`` with character classes named and the list cut."""
+    m = re.match(r"expected (?:one of )?(.*)", detail, re.S)
+    if not m:
+        return _one_line(detail)
+    items = _EXPECTED_ITEM.findall(m.group(1))
+    shown: list[str] = []
+    for item in items:
+        name = _token_name(item)
+        if name and name not in shown:
+            shown.append(name)
+    more = f", ... ({len(shown) - MAX_EXPECTED} more)" if len(shown) > MAX_EXPECTED else ""
+    if not shown:
+        return "unexpected text"
+    return ("expected " if len(shown) == 1 else "expected one of ") + ", ".join(shown[:MAX_EXPECTED]) + more
+
+
+_EXPECTED_ITEM = re.compile(r'"(?:\\.|[^"\\])*"|\[(?:\'(?:\\.|[^\'\\])*\'|[^\]\'])*\]|[^,\s][^,]*')
+
+
+def _token_name(item: str) -> str | None:
+    item = item.strip()
+    if item in ("[_]", "", "Prefix not found"):  # any character; an unknown prefix is named apart
+        return None
+    if item.startswith("["):
+        if "'A'" in item or "'a'" in item:
+            return "a name"
+        if "'0'" in item:
+            return "a digit" if "'-'" not in item else "a name"
+        chars = re.findall(r"'((?:\\.|[^'])*)'", item)
+        return " ".join(f'"{c}"' for c in chars) or None
+    return _one_line(item)
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _undeclared_prefixes(query: str) -> list[str]:
     text = _blank_skips(query)
     declared = set(PREFIXES) | {m.group(1) or "" for m in _PREFIX_DECL.finditer(text)}
     text = re.sub(r"[?$][\w]+", " ", text)
-    used = set(re.findall(r"(?<![\w.:/-])([A-Za-z][\w.-]*)?:(?=[\w%])", text))
-    unknown = sorted(p or "" for p in used - declared)
-    if not unknown:
-        return ""
-    return f" (undeclared prefix {', '.join(p + ':' for p in unknown)})"
+    used = set(re.findall(r"(?<![\w.:/-])([^\W\d_][\w.-]*)?:(?=[\w%])", text))
+    return sorted(p or "" for p in used - declared)
+
+
+def _prefix_column(line: str, prefixes: list[str]) -> int | None:
+    """The 1-based column of the first use of one of ``prefixes`` on ``line``."""
+    found = [m.start(1) + 1 for p in prefixes
+             for m in re.finditer(rf"(?<![\w.:/-])({re.escape(p)}):", _blank_skips(line))]
+    return min(found) if found else None
 
 
 def _blank_skips(query: str) -> str:
@@ -284,204 +321,6 @@ def _matching_brace(text: str, i: int) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
-# results
-
-
-@dataclass
-class QueryResult:
-    """The materialized result of one query.
-
-    ``form`` is ``select``, ``ask``, ``construct`` or ``describe``; ``variables`` and ``rows``
-    (tuples of pyoxigraph terms, ``None`` when unbound) hold SELECT results, ``boolean`` the ASK
-    answer and ``triples`` the CONSTRUCT/DESCRIBE graph.
-    """
-
-    form: str
-    variables: list[str] = field(default_factory=list)
-    rows: list[tuple] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list = field(default_factory=list)
-
-    @classmethod
-    def from_oxigraph(cls, result, form: str | None = None) -> "QueryResult":
-        """Materialize a pyoxigraph query result."""
-        if isinstance(result, ox.QueryBoolean):
-            return cls("ask", boolean=bool(result))
-        if isinstance(result, ox.QueryTriples):
-            return cls(form or "construct", triples=list(result))
-        variables = [v.value for v in result.variables]
-        rows = [tuple(sol[v] for v in variables) for sol in result]
-        return cls("select", variables=variables, rows=rows)
-
-    def __len__(self) -> int:
-        return len(self.triples) if self.form in ("construct", "describe") else len(self.rows)
-
-    def values(self) -> list[dict[str, str]]:
-        """SELECT rows as dicts of plain strings (IRIs, lexical forms); unbound variables left out."""
-        return [{v: t.value for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
-
-    def default_format(self) -> str:
-        return {"select": "table", "ask": "text"}.get(self.form, "ttl")
-
-    def serialize(self, fmt: str | None = None) -> bytes:
-        """The result in ``fmt``: table/csv/tsv/json (SELECT, ASK), ttl/nt/trig/nq/jsonld (graphs)."""
-        fmt = fmt or self.default_format()
-        if self.form in ("construct", "describe"):
-            return self._serialize_graph(fmt)
-        if fmt not in RESULT_FORMATS + ("text",):
-            raise OutputError(f"unknown result format {fmt!r} for {self.form.upper()}; "
-                              f"choose one of {', '.join(RESULT_FORMATS)}")
-        if self.form == "ask":
-            return self._serialize_boolean(fmt)
-        writer = {"table": self.to_table, "csv": self._to_csv, "tsv": self._to_tsv, "json": self._to_json}
-        return writer[fmt]().encode("utf-8")
-
-    def _serialize_boolean(self, fmt: str) -> bytes:
-        if fmt == "json":
-            return json.dumps({"head": {}, "boolean": self.boolean}).encode() + b"\n"
-        return (b"true" if self.boolean else b"false") + b"\n"
-
-    def _serialize_graph(self, fmt: str) -> bytes:
-        if fmt not in RDF_FORMATS:
-            raise OutputError(f"unknown RDF format {fmt!r} for {self.form.upper()}; "
-                              f"choose one of {', '.join(RDF_FORMATS)}")
-        rdf_format = RDF_FORMATS[fmt]
-        triples = sorted(set(self.triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-        if rdf_format.supports_datasets:
-            triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
-        return ox.serialize(triples, format=rdf_format, prefixes=used_prefixes(triples))
-
-    def to_table(self) -> str:
-        """An aligned text table; CJK characters count two columns."""
-        cells = [[_cell(t) for t in row] for row in self.rows]
-        widths = [display_width(v) for v in self.variables]
-        for row in cells:
-            widths = [max(w, display_width(c)) for w, c in zip(widths, row)]
-        lines = ["  ".join(_pad(v, w) for v, w in zip(self.variables, widths)).rstrip(),
-                 "  ".join("-" * w for w in widths)]
-        lines += ["  ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip() for row in cells]
-        n = len(self.rows)
-        lines.append(f"({n} row{'s' if n != 1 else ''})")
-        return "\n".join(lines) + "\n"
-
-    def _to_csv(self) -> str:
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\r\n")  # SPARQL 1.1 CSV uses CRLF
-        writer.writerow(self.variables)
-        for row in self.rows:
-            writer.writerow(["" if t is None else _csv_value(t) for t in row])
-        return buf.getvalue()
-
-    def _to_tsv(self) -> str:
-        lines = ["\t".join(f"?{v}" for v in self.variables)]
-        lines += ["\t".join("" if t is None else str(t) for t in row) for row in self.rows]
-        return "\n".join(lines) + "\n"
-
-    def _to_json(self) -> str:
-        # SPARQL 1.1 Results JSON, one binding per line so that it diffs and greps well
-        head = json.dumps({"vars": self.variables}, ensure_ascii=False)
-        bindings = [json.dumps({v: _json_term(t) for v, t in zip(self.variables, row) if t is not None},
-                               ensure_ascii=False) for row in self.rows]
-        body = ",\n".join(bindings)
-        return f'{{"head": {head}, "results": {{"bindings": [\n{body}\n]}}}}\n'
-
-
-def used_prefixes(triples: Iterable) -> dict[str, str]:
-    """The contract prefixes whose namespace some IRI in ``triples`` uses.
-
-    ``zkgr:`` is left out: entity IRIs are percent-encoded, and as prefixed names they would
-    need a backslash before every ``%`` and ``/``.
-    """
-    namespaces = {ns: p for p, ns in PREFIXES.items() if p != "zkgr"}
-    used: set[str] = set()
-    for t in triples:
-        for term in (t.subject, t.predicate, t.object):
-            if isinstance(term, ox.Literal):
-                term = term.datatype
-            if isinstance(term, ox.NamedNode):
-                iri = term.value
-                cut = max(iri.rfind("#"), iri.rfind("/")) + 1
-                if iri[:cut] in namespaces:
-                    used.add(iri[:cut])
-    return {namespaces[ns]: ns for ns in sorted(used, key=namespaces.get)}
-
-
-def _csv_value(term) -> str:
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return term.value
-
-
-def _json_term(term) -> dict:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != XSD + "string":
-            out["datatype"] = term.datatype.value
-        return out
-    return {"type": "triple", "value": str(term)}
-
-
-def compact_iri(iri: str) -> str:
-    """``prefix:local`` for an IRI under a contract prefix (percent-escapes decoded), else ``<iri>``."""
-    best = ""
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")):
-            best = prefix
-    if not best:
-        return f"<{iri}>"
-    return f"{best}:{unquote(iri[len(PREFIXES[best]):])}"
-
-
-def _cell(term) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.NamedNode):
-        text = compact_iri(term.value)
-    elif isinstance(term, ox.BlankNode):
-        text = f"_:{term.value}"
-    elif isinstance(term, ox.Literal):
-        text = term.value
-    else:
-        text = str(term)
-    text = re.sub(r"\s", " ", text)
-    return _truncate(text, MAX_CELL_WIDTH)
-
-
-def _char_width(ch: str) -> int:
-    if unicodedata.combining(ch) or unicodedata.category(ch) in ("Cf", "Mn", "Me"):
-        return 0
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-
-
-def display_width(text: str) -> int:
-    """Terminal columns ``text`` takes: wide and full-width (CJK) characters count two."""
-    return sum(_char_width(ch) for ch in text)
-
-
-def _truncate(text: str, width: int) -> str:
-    if display_width(text) <= width:
-        return text
-    out, used = [], 0
-    for ch in text:
-        w = _char_width(ch)
-        if used + w > width - 1:
-            break
-        out.append(ch)
-        used += w
-    return "".join(out) + "…"
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - display_width(text))
-
-
-# ---------------------------------------------------------------------------------------------
 # running
 
 
@@ -508,3 +347,39 @@ def run_query(source: "Store | str | Path | Sequence[str | Path]", query: str,
 
 def _is_store_spec(spec: str) -> bool:
     return spec.startswith(("oxigraph:", "memory:", "http://", "https://")) or spec == "memory"
+
+
+# ---------------------------------------------------------------------------------------------
+# what a graph holds
+
+#: the IRIs of the ontology's relations between entities (zkg:develops, zkg:regulates, ...)
+RELATION_IRIS = tuple(ZKG_IRI + name for name in RELATIONS)
+#: the relations of a graph, in SPARQL: what :func:`count_relations` counts
+RELATIONS_QUERY = ("SELECT (COUNT(*) AS ?relations) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { VALUES ?p { "
+                   + " ".join(f"zkg:{name}" for name in RELATIONS) + " } ?s ?p ?o } }")
+_NQ_RELATION = re.compile(rb"^(<[^>]*>|_:\S+) <(" + b"|".join(re.escape(i.encode()) for i in RELATION_IRIS)
+                          + rb")> (<[^>]*>|_:\S+) ", re.M)
+
+
+def count_relations(source: "ox.Store | bytes | Iterable") -> int:
+    """The number of relations in a graph: distinct (subject, relation, object) triples whose
+    property is one of the ontology's relations between entities (``RELATIONS_QUERY``).
+
+    A fact stated by several sentences or documents counts once, whichever graph holds it; its
+    evidence statements (``rdf:Statement``) are not counted. ``source`` is a pyoxigraph Store,
+    N-Quads/N-Triples bytes (or an iterable of such chunks, each ending with a newline), or an
+    iterable of pyoxigraph quads or triples. ``kg build`` and ``kg viz`` both report this number.
+    """
+    if isinstance(source, ox.Store):
+        store = source
+        source = (q for p in RELATION_IRIS for q in store.quads_for_pattern(None, ox.NamedNode(p), None))
+    if isinstance(source, (bytes, bytearray)):
+        source = [source]
+    facts: set = set()
+    wanted = set(RELATION_IRIS)
+    for item in source:
+        if isinstance(item, (bytes, bytearray)):
+            facts.update(m.group(1, 2, 3) for m in _NQ_RELATION.finditer(item))
+        elif item.predicate.value in wanted:
+            facts.add((item.subject, item.predicate, item.object))
+    return len(facts)

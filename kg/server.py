@@ -5,20 +5,29 @@ only with ``allow_update``, ``POST /update`` (form ``update=`` or ``application/
 Results are negotiated from the ``Accept`` header: SPARQL results JSON (default), XML, CSV, TSV;
 graphs as Turtle (default), N-Triples, N-Quads, TriG, JSON-LD or RDF/XML. Queries read the merge
 of all graphs as the default graph, like ``kg query``.
+
+Browsers: query responses carry CORS headers and ``OPTIONS`` answers preflights, so web SPARQL
+clients (YASGUI and the like) can query it; updates are refused when a web page of another origin
+sends them. ``GET /`` is a small query page that works offline (no CDN): a text area, the example
+queries of ``examples/queries``, results as a table.
 """
 from __future__ import annotations
 
+import html
 import ipaddress
+import json
 import threading
 import urllib.parse
+from functools import lru_cache
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.errors import KGError, QueryError
 from kg.ontology import PREFIXES
-from kg.query import check_query
+from kg.query import check_query, syntax_error
 
 __all__ = ["SparqlServer", "is_loopback", "make_server"]
 
@@ -38,6 +47,10 @@ GRAPH_TYPES: dict[str, ox.RdfFormat] = {
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
 }
 MAX_BODY = 10 * 1024 * 1024
+PAGE = Path(__file__).with_name("query_page.html")
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "queries"
+CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+        "Access-Control-Allow-Headers": "Content-Type, Accept", "Access-Control-Max-Age": "86400"}
 
 
 def is_loopback(host: str) -> bool:
@@ -87,8 +100,19 @@ class _Handler(BaseHTTPRequestHandler):
         if "query" not in params:
             if "update" in params:
                 return self._send(HTTPStatus.BAD_REQUEST, b"updates must be POSTed\n")
+            if url.path == "/":
+                return self._send(HTTPStatus.OK, query_page(self.server.allow_update), "text/html; charset=utf-8")
             return self._send(HTTPStatus.OK, self._help(), "text/plain; charset=utf-8")
         self._run_query(params["query"][0], params)
+
+    do_HEAD = do_GET
+
+    def do_OPTIONS(self) -> None:
+        """A CORS preflight (or a plain OPTIONS): what this endpoint accepts."""
+        url = urllib.parse.urlsplit(self.path)
+        if url.path not in ("/", "/query", "/sparql", "/update"):
+            return self._send(HTTPStatus.NOT_FOUND, b"not found; use /query\n")
+        self._send(HTTPStatus.NO_CONTENT, b"", extra={"Allow": "GET, HEAD, POST, OPTIONS"})
 
     def do_POST(self) -> None:
         url = urllib.parse.urlsplit(self.path)
@@ -107,6 +131,8 @@ class _Handler(BaseHTTPRequestHandler):
             query = body if ctype == "application/sparql-query" else None
             update = body if ctype == "application/sparql-update" else None
         if update is not None:
+            if not self._same_origin():
+                return self._send(HTTPStatus.FORBIDDEN, b"updates from a web page of another origin are refused\n")
             return self._run_update(update)
         if query is None:
             return self._send(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
@@ -125,7 +151,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             body = self._evaluate(query, params, offered[media])
         except SyntaxError as exc:
-            return self._send(HTTPStatus.BAD_REQUEST, f"{exc}\n".encode("utf-8"))
+            return self._send(HTTPStatus.BAD_REQUEST, f"{syntax_error(query, str(exc))}\n".encode("utf-8"))
         except (OSError, RuntimeError, ValueError) as exc:
             return self._send(HTTPStatus.INTERNAL_SERVER_ERROR, f"query failed: {exc}\n".encode("utf-8"))
         charset = "" if media == "application/n-quads" else "; charset=utf-8"
@@ -143,6 +169,10 @@ class _Handler(BaseHTTPRequestHandler):
                 triples = sorted(result, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
                 if fmt.supports_datasets:
                     triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+                if fmt == ox.RdfFormat.JSON_LD:
+                    from kg.export import jsonld
+
+                    return jsonld(triples)
                 return ox.serialize(triples, format=fmt, prefixes=dict(PREFIXES))
             return result.serialize(format=fmt)
 
@@ -153,7 +183,8 @@ class _Handler(BaseHTTPRequestHandler):
             with self.server.lock.writer():
                 self.server.oxigraph.update(update, prefixes=dict(PREFIXES))
         except SyntaxError as exc:
-            return self._send(HTTPStatus.BAD_REQUEST, f"{exc}\n".encode("utf-8"))
+            message = str(syntax_error(update, str(exc))).replace("SPARQL syntax error", "SPARQL Update syntax error")
+            return self._send(HTTPStatus.BAD_REQUEST, f"{message}\n".encode("utf-8"))
         except (OSError, RuntimeError, ValueError) as exc:
             return self._send(HTTPStatus.INTERNAL_SERVER_ERROR, f"update failed: {exc}\n".encode("utf-8"))
         self._send(HTTPStatus.NO_CONTENT, b"")
@@ -163,14 +194,38 @@ class _Handler(BaseHTTPRequestHandler):
         return (f"zhkg SPARQL 1.1 endpoint ({mode}).\n"
                 f"GET /query?query=... or POST /query with application/sparql-query.\n").encode()
 
-    def _send(self, status: int, body: bytes, ctype: str = "text/plain; charset=utf-8") -> None:
+    def _same_origin(self) -> bool:
+        """False when a browser says the request comes from a page of another origin (CSRF)."""
+        origin = self.headers.get("Origin")
+        if origin is None:  # not sent by a browser page (curl, kg, a SPARQL library)
+            return True
+        return urllib.parse.urlsplit(origin).netloc == self.headers.get("Host", "")
+
+    def _send(self, status: int, body: bytes, ctype: str = "text/plain; charset=utf-8",
+              extra: dict | None = None) -> None:
         self.send_response(status)
         if body or status != HTTPStatus.NO_CONTENT:
             self.send_header("Content-Type", ctype)
+        for name, value in {**CORS, **(extra or {})}.items():
+            self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
+
+
+@lru_cache(maxsize=2)
+def query_page(allow_update: bool = False) -> bytes:
+    """The HTML page at ``/``: inline script and style, the example queries, nothing fetched."""
+    examples = {}
+    for path in sorted(EXAMPLES.glob("*.rq")) if EXAMPLES.is_dir() else []:
+        examples[path.stem] = path.read_text(encoding="utf-8")
+    # JSON inside <script>: "</" would end the element
+    as_js = lambda value: json.dumps(value, ensure_ascii=False, indent=1).replace("</", "<\\/")  # noqa: E731
+    page = PAGE.read_text(encoding="utf-8")
+    page = page.replace("__EXAMPLES__", as_js(examples)).replace("__PREFIXES__", as_js(dict(PREFIXES)))
+    page = page.replace("__MODE__", html.escape("read-write" if allow_update else "read-only"))
+    return page.replace("__PATH__", "/query").encode("utf-8")
 
 
 class _ReadWriteLock:

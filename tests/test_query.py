@@ -16,6 +16,7 @@ from kg.cli import cli
 from kg.errors import EXIT_ERROR, EXIT_UNREACHABLE, InputError, OutputError, QueryError
 from kg.query import (QueryResult, bind_params, check_query, display_width, parse_param, parse_term,
                       prefix_header, read_query, run_query)
+from kg.results import output_format, sparql_term
 from kg.store import open_files
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -203,7 +204,7 @@ def test_table_columns_line_up_in_terminal_columns(store):
         rest = line[len(first):]
         assert display_width(first) + (len(rest) - len(rest.lstrip(" "))) == second_col
     assert footer == f"({len(body)} rows)"
-    assert "zkgr:entity/中国工商银行" in text  # IRIs compacted and decoded for reading
+    assert f"zkgr:entity\\/{ICBC.rsplit('/', 1)[1]}" in text  # IRIs as prefixed names, escaped
 
 
 def test_csv_tsv_and_json_round_trip(store):
@@ -243,9 +244,9 @@ def test_construct_writes_each_rdf_format(store, fmt, rdflib_format):
 
 
 def test_wrong_format_for_the_query_form(store):
-    with pytest.raises(OutputError, match="choose one of"):
+    with pytest.raises(OutputError, match="use one of table, csv, tsv, json, xml"):
         run_query(store, "ASK {}").serialize("ttl")
-    with pytest.raises(OutputError, match="choose one of"):
+    with pytest.raises(OutputError, match="use one of ttl, nt, trig, nq, jsonld"):
         run_query(store, "CONSTRUCT WHERE { ?s a zkg:Person }").serialize("csv")
 
 
@@ -289,7 +290,8 @@ def test_cli_writes_output_file_only_with_force(tmp_path):
     (["query", "--store", "oxigraph:/nonexistent/db", "ASK {}"], EXIT_UNREACHABLE, "no Oxigraph store"),
     (["query", "--endpoint", "http://127.0.0.1:9/query", "ASK {}"], EXIT_UNREACHABLE, "cannot reach"),
     (["query", str(SAMPLE), "SELECT * {?s ?p ?o}", "-p", "zz=1"], EXIT_ERROR, "no variable ?zz"),
-    (["query", str(SAMPLE), "ASK {}", "-f", "ttl"], EXIT_ERROR, "choose one of"),
+    (["query", str(SAMPLE), "ASK {}", "-f", "ttl"], 2, "kg: error: ttl does not fit an ASK query"),
+    (["query", str(SAMPLE), "ASK {}", "-f", "zz"], 2, "kg: error: invalid value for '-f'"),
 ])
 def test_cli_errors_are_one_clear_message_without_traceback(args, code, message):
     r = CliRunner().invoke(cli, args)
@@ -301,3 +303,125 @@ def test_cli_errors_are_one_clear_message_without_traceback(args, code, message)
 def test_cli_rejects_graph_files_with_a_store():
     r = CliRunner().invoke(cli, ["query", str(SAMPLE), "--store", "memory", "ASK {}"])
     assert r.exit_code == 2 and "not both" in r.output
+
+
+# -- pasteable IRIs, output formats, short syntax errors ----------------------------------------
+
+@pytest.mark.parametrize("iri, shown", [
+    ("https://w3id.org/zhkg/id/entity/招商银行", "zkgr:entity\\/招商银行"),
+    ("https://w3id.org/zhkg/id/doc/a.txt#metric=871,876", "zkgr:doc\\/a.txt\\#metric\\=871\\,876"),
+    ("https://w3id.org/zhkg/id/entity/%E4%B8%AD", "zkgr:entity\\/%E4%B8%AD"),  # %XX stands for itself
+    ("https://w3id.org/zhkg/id/entity/a.", "zkgr:entity\\/a\\."),  # no final unescaped dot
+    ("https://w3id.org/zhkg/id/entity/-x", "zkgr:entity\\/-x"),
+    ("https://w3id.org/zhkg/ontology#Company", "zkg:Company"),
+    ("https://w3id.org/zhkg/id/entity/a b", None),
+    ("http://example.org/x", "<http://example.org/x>"),
+])
+def test_sparql_term_is_a_term_a_query_accepts(iri, shown):
+    if shown is None:  # a space cannot be escaped in a prefixed name (nor in an IRI the graph holds)
+        assert sparql_term(iri).startswith("<")
+        return
+    assert sparql_term(iri) == shown
+
+
+def test_every_iri_in_the_table_can_be_pasted_back(store):
+    rows = run_query(store, "SELECT DISTINCT ?s WHERE { ?s ?p ?o } ORDER BY ?s").rows
+    table = run_query(store, "SELECT DISTINCT ?s WHERE { ?s ?p ?o } ORDER BY ?s").serialize("table").decode()
+    cells = [line.strip() for line in table.splitlines()[2:-1]]
+    assert len(cells) == len(rows) > 20
+    for (iri,), cell in zip(rows, cells):
+        if isinstance(iri, ox.NamedNode):
+            result = run_query(store, f"SELECT ?x WHERE {{ BIND({cell} AS ?x) }}")
+            assert result.rows == [(iri,)], cell
+
+
+@pytest.mark.parametrize("path, fmt, form, expected", [
+    ("p2.csv", None, "select", "csv"), ("p2.tsv", None, "select", "tsv"), ("p.json", None, "select", "json"),
+    ("p.xml", None, "select", "xml"), ("p.srx", None, "ask", "xml"), ("p.txt", None, "select", "table"),
+    ("g.ttl", None, "construct", "ttl"), ("g.nt", None, "describe", "nt"), ("g.trig", None, "construct", "trig"),
+    ("g.nq", None, "construct", "nq"), ("g.jsonld", None, "construct", "jsonld"),
+    ("g.json", None, "construct", "jsonld"),  # .json for a graph is JSON-LD
+    ("p.csv", "json", "select", "json"),  # an explicit -f wins over the extension
+    (None, None, "select", "table"), (None, None, "ask", "table"), (None, None, "construct", "ttl"),
+    (None, "xml", "ask", "xml"),
+])
+def test_output_format(path, fmt, form, expected):
+    assert output_format(path, fmt, form) == expected
+
+
+@pytest.mark.parametrize("path, fmt, form, message", [
+    ("p.csv", None, "construct", "csv does not fit a CONSTRUCT query"),
+    ("g.ttl", None, "select", "ttl does not fit a SELECT query"),
+    (None, "ttl", "ask", "ttl does not fit an ASK query"),
+    ("p.out", None, "select", "cannot tell the format from the extension .out"),
+])
+def test_output_format_mismatch_is_one_line(path, fmt, form, message):
+    with pytest.raises(OutputError, match=message) as info:
+        output_format(path, fmt, form)
+    assert "\n" not in str(info.value)
+
+
+def test_cli_output_format_follows_the_extension(tmp_path):
+    out = tmp_path / "p2.csv"
+    assert invoke("query", str(SAMPLE), Q_LABELS, "-o", str(out)).exit_code == 0
+    assert out.read_bytes().split(b"\r\n")[0] == b"e,label"
+    xml = tmp_path / "p2.xml"
+    assert invoke("query", str(SAMPLE), Q_LABELS, "-o", str(xml)).exit_code == 0
+    parsed = ox.parse_query_results(xml.read_bytes(), format=ox.QueryResultsFormat.XML)
+    assert [tuple(s[v] for v in ("e", "label")) for s in parsed] == run_query(SAMPLE, Q_LABELS).rows
+
+
+def test_xml_results_parse_back_exactly(store):
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 400"
+    result = run_query(store, query)
+    parsed = ox.parse_query_results(result.serialize("xml"), format=ox.QueryResultsFormat.XML)
+    assert [tuple(s[v] for v in ("s", "p", "o")) for s in parsed] == result.rows
+    for answer in (True, False):
+        data = QueryResult("ask", boolean=answer).serialize("xml")
+        assert bool(ox.parse_query_results(data, format=ox.QueryResultsFormat.XML)) is answer
+
+
+def test_construct_turtle_uses_the_zkgr_prefix(store):
+    data = run_query(store, "CONSTRUCT WHERE { ?e a zkg:Person }").serialize("ttl").decode()
+    assert "@prefix zkgr: <https://w3id.org/zhkg/id/> ." in data
+    assert "zkgr:entity\\/" in data and "<https://w3id.org/zhkg/id/entity/" not in data
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("SELECT ?x { ?x a ex:Company }", "undeclared prefix ex:"),
+    ("SELECT ?x { ?x a 招行:公司 }", "undeclared prefix 招行:"),
+    ("ASK { ?x ?y ?z", 'expected one of ",", ".", ";", "{"'),
+    ("SELECT * { ?s ?p ?o } LIMIT x", "expected one of HAVING, OFFSET, OPTIONAL, VALUES, a digit"),
+])
+def test_syntax_errors_are_short(query, expected):
+    with pytest.raises(QueryError) as info:
+        check_query(query)
+    message = str(info.value)
+    assert expected in message
+    first = message.splitlines()[0]
+    assert "\\u{" not in message and "..=" not in message and len(first) < 160, message
+    assert len(message.splitlines()) == 3  # the message, the line, the caret
+
+
+def test_undeclared_prefix_caret_is_under_the_prefix():
+    with pytest.raises(QueryError) as info:
+        check_query("SELECT ?x WHERE {\n  ?x a 招行:公司 }")
+    _, line, caret = str(info.value).splitlines()
+    assert "line 2, column 8" in str(info.value)
+    assert caret.index("^") == 2 + display_width("  ?x a ")
+
+
+@pytest.mark.parametrize("args, message", [
+    ([str(SAMPLE)], "the query is missing: "),
+    ([str(SAMPLE), str(SAMPLE)], "the query is missing: "),
+    (["ASK {}"], "no graph to query"),
+])
+def test_cli_says_what_is_missing(args, message):
+    r = CliRunner().invoke(cli, ["query", *args])
+    assert r.exit_code == 2 and r.output.startswith("kg: error: " + message), r.output
+
+
+def test_query_hides_the_write_options_of_an_endpoint():
+    text = invoke("query", "-h").output
+    assert "--endpoint" in text and "--update-endpoint" not in text and "--graph-store" not in text
+    assert "xml" in text

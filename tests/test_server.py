@@ -291,3 +291,29 @@ def test_unreachable_endpoint_is_one_line_exit_5():
     r = CliRunner().invoke(cli, ["query", "--endpoint", f"http://127.0.0.1:{port}/query", "ASK {}"])
     assert r.exit_code == EXIT_UNREACHABLE
     assert r.output.count("\n") == 1 and r.output.startswith("kg: error: cannot reach SPARQL endpoint")
+
+
+# -- browsers: CORS, preflight, the query page ----------------------------------------------
+
+def test_cors_preflight_and_headers(served):
+    status, _, _ = http(served, method="OPTIONS", headers={
+        "Origin": "http://yasgui.example", "Access-Control-Request-Method": "POST"})
+    assert status == 204
+    req = urllib.request.Request(f"{served}?{urllib.parse.urlencode({'query': 'ASK {}'})}",
+                                 headers={"Origin": "http://yasgui.example"})
+    with urllib.request.urlopen(req, timeout=WAIT) as resp:
+        assert resp.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_query_page_works_offline_and_lists_the_examples(served):
+    status, ctype, body = http(served.rsplit("/", 1)[0] + "/")
+    page = body.decode("utf-8")
+    assert status == 200 and ctype.startswith("text/html")
+    assert "<textarea" in page and "products-of-organization" in page
+    assert "http://" not in page.split("const PREFIXES")[0].replace('xmlns="http://', "")  # nothing fetched
+    assert "<script src" not in page and "<link" not in page
+
+
+def test_syntax_error_response_is_short(served):
+    status, _, body = get_query(served, "SELECT ?x { ?x a ex:C }")
+    assert status == 400 and b"undeclared prefix ex:" in body and b"\\u{" not in body
