@@ -15,11 +15,11 @@ amounts are taken, so a fine is never also a metric of the regulator.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from typing import NamedTuple
 
 from kg.extractors.base import Resources, mentions_between
 from kg.extractors.discourse import clause_start, subjects_of
-from kg.extractors.metrics import MULTIPLIERS, NUMBER, QUALIFIERS, parse_number
+from kg.extractors.metrics import MULTIPLIERS, QUALIFIERS, parse_number
 from kg.extractors import penalty_notices as notices
 from kg.ontology import is_a
 from kg.types import Document, Mention, Metric, Penalty, Relation, Span
@@ -38,10 +38,15 @@ _PASSIVE = re.compile(r"(?:被|遭|遭到|受到|收到|领受|领)(?P<agency>[^
                       r"(?:处以|并处|罚款|罚没|罚|警告|处罚|没收|责令|通报|吊销|取消|罚单|行政处罚)")
 _TO = re.compile(r"对(?!于|此|外|标|照|接|比|话)")
 _ANAPHOR = re.compile(r"(?:其|该(?:行|公司|机构|分行|支行|分公司|支公司|银行|支付机构|平台|集团|企业|社))")
+_Q = "|".join(sorted((q for q in QUALIFIERS if q not in ("余", "多")), key=len, reverse=True))
+#: A sum in yuan, starting where metrics@1's numbers start (spaces allowed: 罰 2200 萬元).
+MONEY = re.compile(f"(?P<q1>{_Q})?" r"(?<![\dA-Za-z.第×*/\-])(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|"
+                   r"[零〇一二两三四五六七八九十百千]+(?=[万亿]))(?P<q2>余|多)?\s?"
+                   r"(?P<mult>万亿|千亿|百亿|十亿|亿|千万|百万|十万|万)?(?P<q3>余|多)?\s?元")
 #: The label of an amount: the nearest of these before it in its clause.
 _FINE_LABEL = re.compile(r"(没收违法所得|罚没(?:合计|共计|金额|款)?|罚款|罚金|罚单|处罚款|被罚|遭罚|罚)")
 _REASON = (
-    re.compile(r"因(?:其)?(?P<r>[^。;]{2,80}?),?(?:而)?(?=(?:被|遭|受到|收到|领受|领)[^,;。]{0,30}?"
+    re.compile(r"(?<![主原基起成诱])因(?:其)?(?P<r>[^。;]{2,80}?),?(?:而)?(?=(?:被|遭|受到|收到|领受|领)[^,;。]{0,30}?"
                r"(?:罚|处以|处罚|警告|没收|责令|通报|吊销|取消))"),
     re.compile(r"(?:违法行为类型|违法违规行为|违法违规事实|处罚事由|违规事实|原因)(?:均)?(?:包括|是|为|涉及)?[:：]?"
                r"(?P<r>[^。]{2,120})"),
@@ -51,7 +56,42 @@ _DATE = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日"
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,12}[罚处][\u4e00-\u9fff]{0,4}[〔\[［(【]\s*\d{4}\s*[〕\]］)】]"
                         r"\s*第?\s*\d+\s*号")
 _APPROVE = re.compile(r"核准|批准|批复(?:同意)?|同意|颁发|发放")
+_AND = re.compile(r"(?:并|同时|还|另|此外|同日)")
 _NOT_APPROVER = re.compile(r"(?:经|获|获得|由|报|须|需|待|申请|取得|未经|依法)$")
+
+
+_PRONOUN = re.compile(r"其|该(?:行|公司|机构|分行|分公司|银行)")
+_UNNAMED = re.compile(r"(?:相关|有关|直接)?责任人(?:员)?|相关人员|有关人员|相关高管")
+
+
+class _Group(NamedTuple):
+    """Parties (or people) penalized together: 对A、B分别罚款…; A被罚…; 对时任…张伟警告."""
+
+    pos: int
+    members: list
+    employers: list
+    agency: Mention | None
+    anchor: int  # the regulator is looked for before this position
+
+
+def _parties(window: list[Mention], text: str) -> list[Mention]:
+    """The organizations (not agencies) of a window, without a parent written right before its
+    branch (太保产险 in 太保产险浙江分公司)."""
+    orgs = [m for m in window if is_a(m.cls, "Organization") and not m.cls == "GovernmentAgency"]
+    return [m for i, m in enumerate(orgs) if not (
+        i + 1 < len(orgs) and text[m.end:orgs[i + 1].start] in ("", "的")
+        and re.search(r"(?:分公司|支公司|分行|支行|营业部|分局)$", orgs[i + 1].text))]
+
+
+def _distribute(members: list[Mention], amounts: list[Metric], each: bool) -> list[list[Metric]]:
+    """One list of amounts per member: all to a lone member; one each when 分别 and the counts
+    agree (A、B分别被罚79万元、36万元); none when who pays what is unclear."""
+    if len(members) == 1:
+        return [amounts]
+    if each and len(amounts) == len(members):
+        return [[Metric(a.start, a.end, a.text, a.label, a.value, a.unit, a.qualifier, m, a.sentence,
+                        a.extractor, a.confidence)] for m, a in zip(members, amounts)]
+    return [[] for _ in members]
 
 
 def is_agency(m: Mention) -> bool:
@@ -101,9 +141,9 @@ class _Reader:
         return subject if subject is not None and _party_ok(subject) else None
 
     # ------------------------------------------------------------------ targets
-    def targets(self, sentence: Span) -> list[tuple[int, Mention, Mention | None, Mention | None, int]]:
-        """(position, party or person, employer of a person, agency after 被, where the agency is
-        looked for before) in sentence order."""
+    def targets(self, sentence: Span) -> list[_Group]:
+        """The groups of parties (or people) penalized in a sentence, in text order; an unnamed
+        责任人 is a group without members (it only ends the scope of the one before)."""
         text, out = self.text, []
         for m in _TO.finditer(text, sentence.start, sentence.end):
             end = _clause_end(text, m.end(), sentence.end)
@@ -112,40 +152,42 @@ class _Reader:
                 continue
             window = self.before(m.end(), trigger.start())
             people = [x for x in window if x.cls == "Person"]
-            after = m.end()
-            for person in people:  # 对时任Y零售信贷部总经理张伟: 张伟, who works for Y
-                orgs = [x for x in window if is_a(x.cls, "Organization") and after <= x.start and x.end <= person.start]
-                employer = next((x for x in orgs if x.cls != "OrganizationUnit"), orgs[0] if orgs else None)
-                out.append((person.start, person, employer, None, m.start()))
-                after = person.end
-            if not people and any(_party_ok(x) for x in window):
-                out += [(x.start, x, None, None, m.start()) for x in window if _party_ok(x)]
-            elif not people and _ANAPHOR.match(text, m.end(), trigger.start()):
+            if people:  # 对时任Y零售信贷部总经理张伟: 张伟, who works for Y
+                after, employers = m.end(), []
+                for person in people:
+                    orgs = [x for x in window if is_a(x.cls, "Organization") and after <= x.start
+                            and x.end <= person.start]
+                    employers.append(next((x for x in orgs if x.cls != "OrganizationUnit"), orgs[0] if orgs else None))
+                    after = person.end
+                out.append(_Group(people[0].start, people, employers, None, m.start()))
+                continue
+            parties = _parties(window, text)
+            if parties:
+                out.append(_Group(parties[0].start, parties, [], None, m.start()))
+            elif _ANAPHOR.match(text, m.end(), trigger.start()):
                 found = self.antecedent(m.start())
                 if found is not None:
-                    out.append((m.end(), found, None, None, m.start()))
+                    out.append(_Group(m.end(), [found], [], None, m.start()))
         for m in _PASSIVE.finditer(text, sentence.start, sentence.end):
             agencies = [x for x in self.before(m.start("agency"), m.end("agency")) if is_agency(x)]
             if m.group("agency") and not agencies:
                 continue  # 被挪用…罚: something else was done
-            cs = clause_start(text, m.start())
-            lead = [x for x in self.before(max(cs, sentence.start), m.start()) if _party_ok(x)] or \
-                   [x for x in self.before(sentence.start, m.start()) if _party_ok(x)]
-            party = lead[0] if lead else None
-            anaphor = re.search(r"(?:其|该(?:行|公司|机构|分行|分公司|银行))", text[sentence.start:m.start()])
-            if party is None and anaphor:
-                party = self.antecedent(sentence.start)
-            if party is not None and not any(t[1] is party for t in out):
-                out.append((max(party.start, cs), party, None, agencies[0] if agencies else None, cs))
-        return sorted(out, key=lambda t: t[0])
+            cs = max(clause_start(text, m.start()), sentence.start)
+            lead = _parties(self.before(cs, m.start()), text) or \
+                _parties(self.before(sentence.start, m.start()), text)[:1]
+            if not lead and _PRONOUN.search(text, sentence.start, m.start()):
+                lead = [x for x in [self.antecedent(sentence.start)] if x is not None]
+            if lead and not any(x is y for g in out for x in g.members for y in lead):
+                out.append(_Group(max(lead[0].start, cs), lead, [], agencies[0] if agencies else None, cs))
+        for m in _UNNAMED.finditer(text, sentence.start, sentence.end):
+            out.append(_Group(m.start(), [], [], None, m.start()))
+        return sorted(out, key=lambda g: g.pos)
 
     # ------------------------------------------------------------------ amounts and kinds
     def amounts(self, subject: Mention, start: int, end: int, sentence: Span) -> list[Metric]:
         out, text = [], self.text
-        for m in NUMBER.finditer(text, start, end):
-            unit_at = m.end()
-            if not text.startswith("元", unit_at):
-                continue
+        for m in MONEY.finditer(text, start, end):
+            unit_at = m.end() - 1
             cs = max(clause_start(text, m.start()), start)
             label = _FINE_LABEL.findall(text, cs, m.start())
             if not label and not text.startswith("罚单", unit_at + 1):
@@ -170,7 +212,7 @@ class _Reader:
         for regex in _REASON:
             m = regex.search(self.text, sentence.start, sentence.end)
             if m:
-                return self.doc.text[m.start("r"):m.end("r")].strip(" ,，:：“”\"")
+                return self.doc.text[m.start("r"):m.end("r")].strip(" ,，:：“”\"").removesuffix("的") or None
         return None
 
     def facts(self, sentence: Span) -> tuple[str | None, str | None]:
@@ -184,30 +226,42 @@ class _Reader:
         text = self.text
         if not TRIGGER.search(text, sentence.start, sentence.end):
             return
-        targets = self.targets(sentence)
-        if not targets:
+        groups = self.targets(sentence)
+        if not any(g.members for g in groups):
             self.remember_reason(sentence)
             return
-        reason = self.reason(sentence)
         date, number = self.facts(sentence)
-        bounds = [t[0] for t in targets[1:]] + [sentence.end]
-        org_penalty: dict[int, tuple[int, int]] = {}
-        for (pos, target, employer, passive_agency, anchor), stop in zip(targets, bounds):
-            regulator, explicit = (passive_agency, True) if passive_agency else self.last_agency(anchor, sentence)
-            scope_end = stop if stop > pos else sentence.end
-            person = target if target.cls == "Person" else None
-            amounts = self.amounts(target, pos, scope_end, sentence)
-            if not amounts and not TRIGGER.search(text, pos, scope_end):
+        bounds = [g.pos for g in groups[1:]] + [sentence.end]
+        found: list[tuple[Penalty, bool, Mention | None]] = []
+        for group, stop in zip(groups, bounds):
+            if not group.members:  # 相关责任人警告并罚款16万元: nobody's metric, the regulator's least of all
+                self.claimed.update(a.start for a in self.amounts(None, group.pos, stop, sentence))
                 continue
-            own = reason or self.reasons.get(target.canonical or target.text)
-            pen = Penalty(min(pos, target.start) if person else pos, max(scope_end, pos + 1), regulator,
-                          None if person else target, person, self.kinds(text[pos:scope_end], amounts),
-                          tuple(amounts), own, date, number, sentence, NAME, 0.85 if explicit else 0.65)
-            if person is not None:
+            regulator, explicit = (group.agency, True) if group.agency else self.last_agency(group.anchor, sentence)
+            scope_end = max(stop, group.pos + 1)
+            shared = self.amounts(group.members[0], group.pos, scope_end, sentence)
+            if not shared and not TRIGGER.search(text, group.pos, scope_end):
+                continue
+            reason = self.reason(Span(group.pos, scope_end)) or self.reason(sentence)
+            each = _distribute(group.members, shared, "分别" in text[group.pos:scope_end])
+            for i, (target, amounts) in enumerate(zip(group.members, each)):
+                person = target if target.cls == "Person" else None
+                start = target.start if len(group.members) > 1 or person else group.pos
+                end = group.members[i + 1].start if i + 1 < len(group.members) else scope_end
+                pen = Penalty(start, max(end, start + 1), regulator, None if person else target, person,
+                              self.kinds(text[group.pos:scope_end], amounts), tuple(amounts),
+                              reason or self.reasons.get(target.canonical or target.text), date, number,
+                              sentence, NAME, 0.85 if explicit else 0.65)
+                found.append((pen, explicit, group.employers[i] if group.employers else None))
+        with_amounts = {(p.party or p.person).span for p, _, _ in found if p.amounts}
+        org_penalty: dict[int, tuple[int, int]] = {}
+        for pen, explicit, employer in found:
+            if not pen.amounts and (pen.party or pen.person).span in with_amounts:
+                continue  # 对A作出行政处罚决定，对A罚款80万元: one penalty
+            if pen.person is not None:
                 pen = self.person_penalty(pen, employer, org_penalty)
             else:
-                org_penalty[id(target)] = (pen.start, pen.end)
-                self.last_party = target
+                org_penalty[id(pen.party)] = (pen.start, pen.end)
             self.add(pen, explicit)
 
     def person_penalty(self, pen: Penalty, employer: Mention | None, org_penalty) -> Penalty:
@@ -259,8 +313,9 @@ class _Reader:
             if _NOT_APPROVER.search(text[max(cs, sentence.start):agency.start]):
                 # Y经/获X批准: Y, named before in the clause, is approved
                 parties = [x for x in self.before(cs, agency.start) if _party_ok(x)]
-            elif m.start() - agency.end > 30 or any(_party_ok(x) and x.start > agency.end for x in named):
-                continue
+            elif m.start() - agency.end > 40 or (not _AND.match(text, cs, m.start()) and any(
+                    _party_ok(x) and x.start > agency.end for x in named)):
+                continue  # another organization is the subject of this verb
             else:
                 end = _clause_end(text, m.end(), sentence.end)
                 parties = [x for x in self.before(m.end(), end) if _party_ok(x)][:3]

@@ -36,7 +36,7 @@ ROLE = {name: role for role, names in FIELDS.items() for name in names}
 _KEYS = "|".join(sorted(ROLE, key=len, reverse=True))
 _FIELD = re.compile(rf"(?<![\u4e00-\u9fff])(?P<key>{_KEYS})\s*:\s*")
 _CELL_SPLIT = re.compile(r"\s*(?:\||\t|\s{2,})\s*")
-_FINANCIAL = re.compile(r"银行|保险|证券|基金|支付|信托|期货|金融|信用社|财险|寿险|资产管理|理财|消费金融|小额贷款")
+_FINANCIAL = re.compile(r"银行|保险|证券|基金|支付|信托|期货|金融|信用社|财险|寿险|产险|险企|监管局|证监|资产管理|理财|消费金融|小额贷款")
 _ORG_END = re.compile(r"(?:公司|集团|合作社|信用社|分行|支行|分理处|营业部|中心|事务所)$")
 
 #: Regulators' branches: 国家金融监督管理总局浙江监管局, 宁波监管局, 中国证监会浙江监管局, 中国人民银行宁波市分行.
@@ -136,16 +136,17 @@ def penalty(doc: Document, record: dict[str, Span], reader, name: str) -> Penalt
 def _place_before(doc: Document, res: Resources, pos: int) -> int:
     """Start of the place name that ends at ``pos`` (浙江, 宁波市, 温州), or -1."""
     text = doc.norm
-    for k in (5, 4, 3, 2):
-        start = pos - k
-        if start < 0:
-            continue
-        place = text[start:pos]
+    spans = [(pos - k, text[pos - k:pos]) for k in (5, 4, 3, 2) if pos - k >= 0]
+    for start, place in spans:  # a place the lexicon knows, longest first
         known = res.lexicon.by_surface.get(place)
-        if (known is not None and known.cls == "Place") or \
-                (place.endswith(_PLACE_END) and text[start - 1:start] in _BOUNDARY and k <= 4):
+        if known is not None and known.cls == "Place":
             return start
-    if pos >= 2 and text[pos - 3:pos - 2] in _BOUNDARY and re.fullmatch(r"[\u4e00-\u9fff]{2}", text[pos - 2:pos]):
+    for start, place in spans:  # 湖州市, 江北区: a name with a place suffix after a boundary
+        if len(place) <= 4 and place.endswith(_PLACE_END) and text[start - 1:start] in _BOUNDARY \
+                and place[0] not in _BOUNDARY:
+            return start
+    if pos >= 2 and text[pos - 3:pos - 2] in _BOUNDARY and re.fullmatch(r"[\u4e00-\u9fff]{2}", text[pos - 2:pos]) \
+            and text[pos - 2] not in _BOUNDARY:
         return pos - 2
     return -1
 
@@ -165,6 +166,39 @@ def _regulators(doc: Document, res: Resources) -> list[Mention]:
             continue
         canonical = "中国" + m.group() if m.group().startswith("人民银行") else None
         out.append(mention(doc, m.start(), m.end(), "GovernmentAgency", MENTIONS, 0.95, canonical))
+    return out
+
+
+_BRANCH = re.compile(r"中心支公司|分公司|支公司|分行|支行")
+_CHIEF = re.compile(r"局(?=副?局长)")
+_PENALTY_WORDS = re.compile(r"罚|处罚|警告|没收|责令|通报批评")
+
+
+def _branches(doc: Document, res: Resources) -> list[Mention]:
+    """Branches named by their place in a sentence about a penalty: 对浙江分公司罚款80万元."""
+    text, out = doc.norm, []
+    for sentence in doc.sentences:
+        if not _PENALTY_WORDS.search(text, sentence.start, sentence.end):
+            continue
+        for m in _BRANCH.finditer(text, sentence.start, sentence.end):
+            start = _place_before(doc, res, m.start())
+            if start < sentence.start:
+                continue
+            context = text[max(0, sentence.start - 80):m.end()]
+            cls = "FinancialInstitution" if _FINANCIAL.search(context) or "行" in m.group() else "Company"
+            out.append(mention(doc, start, m.end(), cls, MENTIONS, 0.8))
+    return out
+
+
+def _bureaus(doc: Document) -> list[Mention]:
+    """An agency's bureau named before its head's title: 银行局副局长…表示."""
+    text, out = doc.norm, []
+    for m in _CHIEF.finditer(text):
+        for k in (6, 5, 4, 3, 2):
+            start = m.start() - k
+            if start >= 0 and text[start - 1:start] in _BOUNDARY and re.fullmatch(r"[\u4e00-\u9fff]+", text[start:m.end()]):
+                out.append(mention(doc, start, m.end(), "GovernmentAgency", MENTIONS, 0.9))
+                break
     return out
 
 
@@ -190,4 +224,4 @@ def _field_mentions(doc: Document) -> list[Mention]:
 
 def propose_mentions(doc: Document, res: Resources) -> list[Mention]:
     """Regulators' branches anywhere, and the parties and agencies of notice fields."""
-    return _regulators(doc, res) + _field_mentions(doc)
+    return _regulators(doc, res) + _field_mentions(doc) + _branches(doc, res) + _bureaus(doc)
