@@ -224,4 +224,6 @@ def _field_mentions(doc: Document) -> list[Mention]:
 
 def propose_mentions(doc: Document, res: Resources) -> list[Mention]:
     """Regulators' branches anywhere, and the parties and agencies of notice fields."""
-    return _regulators(doc, res) + _field_mentions(doc) + _branches(doc, res) + _bureaus(doc)
+    regulators = _regulators(doc, res)
+    branches = [b for b in _branches(doc, res) if not any(b.span.overlaps(r.span) for r in regulators)]
+    return regulators + _field_mentions(doc) + branches + _bureaus(doc)
