@@ -52,6 +52,7 @@ _REASON = (
                r"(?P<r>[^。]{2,120})"),
     re.compile(r"(?:存在|涉及|涉嫌)(?P<r>[^。]{2,80}?)(?:等)?(?:违法违规行为|违法行为|违规行为|违法违规问题|问题|行为)"),
 )
+_DAY = re.compile(r"\d{1,2}月\d{1,2}日")
 _DATE = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,12}[罚处][\u4e00-\u9fff]{0,4}[〔\[［(【]\s*\d{4}\s*[〕\]］)】]"
                         r"\s*第?\s*\d+\s*号")
@@ -238,6 +239,8 @@ class _Reader:
                 self.claimed.update(a.start for a in self.amounts(None, group.pos, stop, sentence))
                 continue
             regulator, explicit = (group.agency, True) if group.agency else self.last_agency(group.anchor, sentence)
+            if not explicit and _DAY.search(text, sentence.start, sentence.end):
+                regulator = None  # 3月12日…被罚: a decision of its own, not the one named before
             scope_end = max(stop, group.pos + 1)
             shared = self.amounts(group.members[0], group.pos, scope_end, sentence)
             if not shared and not TRIGGER.search(text, group.pos, scope_end):
