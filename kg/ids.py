@@ -14,8 +14,8 @@ import unicodedata
 from kg.errors import KGError
 from kg.ontology import ZKGR_IRI
 
-__all__ = ["DEFAULT_BASE", "check_base", "document_iri", "entity_iri", "escape", "span_iri",
-           "statement_iri"]
+__all__ = ["DEFAULT_BASE", "check_base", "document_iri", "entity_iri", "escape", "penalty_iri",
+           "span_iri", "statement_iri"]
 
 DEFAULT_BASE = ZKGR_IRI
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
@@ -80,3 +80,8 @@ def statement_iri(doc_iri: str, *parts: str) -> str:
     """``<doc>#stmt-<16 hex digits>``: a hash of the statement's parts, stable across runs."""
     digest = hashlib.sha1("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return f"{doc_iri}#stmt-{digest}"
+
+
+def penalty_iri(doc_iri: str, start: int, end: int) -> str:
+    """``<doc>#penalty=<start>,<end>``: a penalty node, named by where its statement is in the text."""
+    return span_iri(doc_iri, "penalty", start, end)

@@ -60,6 +60,7 @@ class ZKG(DefinedNamespace):
     Place: URIRef
     Article: URIRef
     Metric: URIRef
+    Penalty: URIRef
     # relations between entities
     develops: URIRef
     usesTechnology: URIRef
@@ -86,13 +87,23 @@ class ZKG(DefinedNamespace):
     value: URIRef
     unit: URIRef
     qualifier: URIRef
+    # penalties
+    imposedBy: URIRef
+    penalizedParty: URIRef
+    penalizedPerson: URIRef
+    amount: URIRef
+    penaltyType: URIRef
+    reason: URIRef
+    date: URIRef
+    documentNumber: URIRef
+    relatedPenalty: URIRef
     # evidence
     evidence: URIRef
     extractor: URIRef
     confidence: URIRef
 
 
-#: Entity classes, most general first; ``Article`` and ``Metric`` are not entities.
+#: Entity classes, most general first; ``Article``, ``Metric`` and ``Penalty`` are not entities.
 ENTITY_CLASSES: tuple[str, ...] = (
     "Organization", "Company", "FinancialInstitution", "GovernmentAgency", "ResearchInstitute",
     "OrganizationUnit", "Person", "Product", "FinancialProduct", "Platform", "ProductSeries",

@@ -6,7 +6,7 @@ Stages, in order, for one Document:
 3. overlapping mentions are resolved (longest, then most confident, then most specific);
 4. names found with confidence (quoted, listed, defined aliases, ...) are looked for again
    everywhere else in the document, and in the corpus through ``known``;
-5. the ``relations`` extractors propose relations, metrics and attributes.
+5. the ``relations`` extractors propose relations, metrics, penalties and attributes.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from kg.io import clean_text
 from kg.normalize import normalize
 from kg.segment import Segmenter
 from kg.spans import filter_spans, merge_statistical
-from kg.types import Document, Mention, Metric, Relation, Span
+from kg.types import Document, Mention, Metric, Penalty, Relation, Span
 
 PROPAGATE = "propagate@1"
 #: Extractors whose names are trusted enough to be looked for again everywhere.
@@ -160,8 +160,8 @@ class Pipeline:
         return auto
 
     def relate(self, doc: Document) -> Document:
-        """Stage 5: relations, metrics and attributes (one relation per subject, property, object)."""
-        doc.relations, doc.metrics, doc.attributes = [], [], []
+        """Stage 5: relations, metrics, penalties and attributes (one relation per subject, property, object)."""
+        doc.relations, doc.metrics, doc.attributes, doc.penalties = [], [], [], []
         seen: set = set()
         for name, func in self.stages["relations"]:
             for item in func(doc, self.res):
@@ -172,6 +172,8 @@ class Pipeline:
                         doc.relations.append(item)
                 elif isinstance(item, Metric):
                     doc.metrics.append(item)
+                elif isinstance(item, Penalty):
+                    doc.penalties.append(item)
                 else:
                     raise KGError(f"extractor {name} proposed {item!r} in {doc.id}")
         return doc

@@ -158,6 +158,9 @@ class DocumentGraph:
             self.relation(rel)
         for metric in self.doc.metrics:
             self.metric(metric)
+        written = {p.span for p in self.doc.penalties}
+        for pen in self.doc.penalties:
+            self.penalty(pen, written)
         for span in sorted(self.sentences):
             self.sentence(span)
 
@@ -244,6 +247,34 @@ class DocumentGraph:
             pairs.append((zkg("unit"), literal(m.unit)))
         if m.qualifier:
             pairs.append((zkg("qualifier"), literal(m.qualifier)))
+
+    def penalty(self, pen, written: set) -> None:
+        """A zkg:Penalty node: who imposed it on whom, its kinds, amounts, reason, date, number."""
+        parts = []
+        for prop, m, allowed in (("imposedBy", pen.regulator, ("GovernmentAgency",)),
+                                 ("penalizedParty", pen.party, ("Organization",)),
+                                 ("penalizedPerson", pen.person, ("Person",))):
+            if m is not None:
+                node, entity = self.entity_node(m)
+                if fits(entity.cls, allowed) and (prop == "imposedBy" or not parts or parts[0][1] != node):
+                    parts.append((zkg(prop), node, entity))
+        named = [(p, n, e) for p, n, e in parts if p != zkg("imposedBy")]
+        if not named:
+            return  # nobody penalized that the graph knows of
+        node = iri(ids.penalty_iri(self.iri, pen.start, pen.end))
+        pairs = self.subjects.setdefault(node, [])
+        pairs += ((_TYPE_KEY, zkg("Penalty")), (LABEL, zh(f"行政处罚：{named[0][2].label}")),
+                  *((p, n) for p, n, _ in parts), *((zkg("penaltyType"), literal(k)) for k in pen.kinds),
+                  *((zkg("amount"), self.span("metric", a)) for a in pen.amounts),
+                  *self.evidence(pen.sentence, pen.extractor, pen.confidence))
+        if pen.reason:
+            pairs.append((zkg("reason"), literal(pen.reason)))
+        if pen.date:
+            pairs.append((zkg("date"), literal(pen.date, datatype=XSD + "date")))
+        if pen.number:
+            pairs.append((zkg("documentNumber"), literal(pen.number)))
+        if pen.related is not None and Span(*pen.related) in written:
+            pairs.append((zkg("relatedPenalty"), iri(ids.penalty_iri(self.iri, *pen.related))))
 
     def sentence(self, span: Span) -> None:
         self.subjects.setdefault(self.span("sentence", span), []).extend((

@@ -89,6 +89,37 @@ class Metric:
 
 
 @dataclass(frozen=True)
+class Penalty:
+    """An administrative penalty, an n-ary fact: who imposed it on whom, what, why, when.
+
+    ``start``/``end`` locate the statement of this penalty (from the penalized party, or the
+    word pointing back to it, to its last amount or trigger); a person fined alongside an
+    organization gets a Penalty of their own, linked to it by ``related``. ``amounts`` are the
+    sums of money (罚款, 没收违法所得) as Metrics whose subject is the penalized party.
+    """
+
+    start: int
+    end: int
+    regulator: Mention | None
+    party: Mention | None
+    person: Mention | None
+    kinds: tuple[str, ...]
+    amounts: tuple[Metric, ...]
+    reason: str | None
+    date: str | None
+    number: str | None
+    sentence: Span
+    extractor: str
+    confidence: float = 0.8
+    #: the span (start, end) of the organization's penalty a person's penalty goes with
+    related: tuple[int, int] | None = None
+
+    @property
+    def span(self) -> Span:
+        return Span(self.start, self.end)
+
+
+@dataclass(frozen=True)
 class Alias:
     """A short name the text defines (以下简称“工行”) for the mention that ends at ``target_end``.
 
@@ -121,6 +152,7 @@ class Document:
     mentions: list[Mention] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     metrics: list[Metric] = field(default_factory=list)
+    penalties: list[Penalty] = field(default_factory=list)
     aliases: list[Alias] = field(default_factory=list)
     attributes: list[tuple[Mention, str, str]] = field(default_factory=list)
     #: article metadata that points to a mention: "author" / "publishedIn" -> its span

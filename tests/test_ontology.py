@@ -13,13 +13,13 @@ SCHEMA = Namespace("https://schema.org/")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
 PATH = ONTOLOGY_DIR / "zhkg.ttl"
 TERMS = set(ZKG.__annotations__)
-CLASSES = {*ENTITY_CLASSES, "Article", "Metric"}
+CLASSES = {*ENTITY_CLASSES, "Article", "Metric", "Penalty"}
 
 #: class -> its schema.org superclass (the contract's table)
 SCHEMA_CLASSES = {
     "Organization": SCHEMA.Organization, "Person": SCHEMA.Person, "Product": SCHEMA.Product,
     "Technology": SCHEMA.DefinedTerm, "Publication": SCHEMA.Periodical, "Place": SCHEMA.Place,
-    "Article": SCHEMA.Article, "Metric": SCHEMA.QuantitativeValue,
+    "Article": SCHEMA.Article, "Metric": SCHEMA.QuantitativeValue, "Penalty": SCHEMA.Action,
 }
 
 #: property -> (kind, domain classes, range); ranges are zkg: local names or full IRIs
@@ -28,7 +28,16 @@ PROPERTIES = {
     "author": ("object", ("Article",), ("Person",)),
     "publishedIn": ("object", ("Article",), ("Publication",)),
     "hasMetric": ("object", ("Organization", "Product"), ("Metric",)),
-    "evidence": ("object", (RDF.Statement, "Metric"), (NIF.Sentence,)),
+    "evidence": ("object", (RDF.Statement, "Metric", "Penalty"), (NIF.Sentence,)),
+    "imposedBy": ("object", ("Penalty",), ("GovernmentAgency",)),
+    "penalizedParty": ("object", ("Penalty",), ("Organization",)),
+    "penalizedPerson": ("object", ("Penalty",), ("Person",)),
+    "amount": ("object", ("Penalty",), ("Metric",)),
+    "relatedPenalty": ("object", ("Penalty",), ("Penalty",)),
+    "penaltyType": ("datatype", ("Penalty",), (XSD.string,)),
+    "reason": ("datatype", ("Penalty",), (XSD.string,)),
+    "date": ("datatype", ("Penalty",), (XSD.date,)),
+    "documentNumber": ("datatype", ("Penalty",), (XSD.string,)),
     "datePublished": ("datatype", ("Article",), (XSD.date,)),
     "jobTitle": ("datatype", ("Person",), (XSD.string,)),
     "value": ("datatype", ("Metric",), (XSD.decimal,)),
@@ -51,6 +60,9 @@ ALIGNMENTS = {
     "jobTitle": (RDFS.subPropertyOf, SCHEMA.jobTitle),
     "value": (RDFS.subPropertyOf, SCHEMA.value),
     "unit": (RDFS.subPropertyOf, SCHEMA.unitText),
+    "imposedBy": (RDFS.subPropertyOf, SCHEMA.agent),
+    "penalizedParty": (RDFS.subPropertyOf, SCHEMA.object),
+    "penalizedPerson": (RDFS.subPropertyOf, SCHEMA.object),
 }
 
 

@@ -25,8 +25,10 @@ REGISTRY: dict[str, tuple[str, str]] = {
     "systems@1": ("mentions", "kg.extractors.systems:propose"),
     "metadata@1": ("mentions", "kg.extractors.metadata:propose"),
     "aliases@1": ("mentions", "kg.extractors.aliases:propose"),
+    "penalty-mentions@1": ("mentions", "kg.extractors.penalty_notices:propose_mentions"),
     "relations@1": ("relations", "kg.extractors.relations:propose"),
     "metrics@1": ("relations", "kg.extractors.metrics:propose"),
+    "penalties@1": ("relations", "kg.extractors.penalties:propose"),
     # a trained model (`kg train-ner`); the pipeline runs it when given --ner-model
     "crf@1": ("ner", "kg.extractors.crf:propose"),
 }

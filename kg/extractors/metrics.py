@@ -129,7 +129,12 @@ def _subject(doc: Document, subjects: Subjects, pos: int):
 def propose(doc: Document, res: Resources) -> list[Metric]:
     """Metrics for every quantity with a multiplier or a unit, and a label."""
     subjects, out, text = subjects_of(doc), [], doc.norm
+    from kg.extractors.penalties import claimed  # a fine is a metric of the fined party, made there
+
+    fines = claimed(doc)
     for m in NUMBER.finditer(text):
+        if m.start() in fines:
+            continue
         if not (m.group("mult") or text[m.end():m.end() + 1] in ("%",) or _unit(doc, m.end())):
             continue
         end = m.end()

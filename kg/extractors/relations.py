@@ -3,7 +3,8 @@
 For each trigger (研发 打造 → develops, 通过…测评 → certifiedBy, 与…合作 → cooperatesWith, …)
 the subject is the organization named earlier in the clause, or the one the discourse is
 about (:mod:`kg.extractors.discourse`); the objects are the mentions after the trigger in the
-same clause whose class fits the property's range.
+same clause whose class fits the property's range. ``regulates`` (penalties, approvals) is
+read by :mod:`kg.extractors.penalties`.
 """
 from __future__ import annotations
 
@@ -24,7 +25,6 @@ TRIGGERS: tuple[tuple[str, str, str], ...] = (
     (r"(?:拟收购|收购|并购|兼并)(?!要约|价|案|方|标的|计划|协议|事项|资金)", "acquires", "all"),
     (r"(?:战略投资|投资|入股|注资|增持|持股|参股)(?!方|者|人|额|机构|公司|银行|基金|项目|收益|规模|价值|比例|平台|建设)",
      "invests", "all"),
-    (r"监管|处罚|罚款|批准|核准|约谈|批复|查处", "regulates", "all"),
     (r"总部位于|总部设在|总部在|坐落于|位于|落户", "locatedIn", "first"),
 )
 _TRIGGER = re.compile("|".join(f"(?P<t{i}>{p})" for i, (p, _, _) in enumerate(TRIGGERS)))
@@ -37,12 +37,10 @@ _PASSIVE = re.compile(r"由(?P<body>[^,;:。!?\n]{2,40}?)(?:全资|控股|出资
 _PASSIVE_PROPS = {"设立": "establishes", "成立": "establishes", "组建": "establishes", "开发": "develops",
                   "研发": "develops", "推出": "develops", "打造": "develops", "发布": "develops",
                   "收购": "acquires"}
-_PENALTY = re.compile(r"行政处罚|处罚|罚款|罚单|没收违法所得|责令改正")
 _CERTIFY = re.compile(r"通过(?P<body>[^,;:。!?\n]{2,60}?)(?:测评|认证|评估|检测|验收|评测|测试|审核)")
 _SUBSIDIARY = re.compile(r"(?:旗下|控股)的?(?:[\u4e00-\u9fff]{0,6}子公司)?|(?:全资|控股)?子公司")
 _PAREN_END = re.compile(r"(?:\([^()]{1,28}\))?$")  # 中国工商银行(以下简称“工行”)首席技术官
 _TITLE_PREFIX = re.compile(r"(?:党委|常务|执行|副|总|的)*$")
-_PENALIZE = re.compile(r"对(?P<body>[^,;:。!?\n]{2,40}?)(?:作出|进行|予以|实施|开出)?(?:行政处罚|处罚|罚款|约谈|通报批评)")
 _SERVE = re.compile(r"为(?P<body>[^,;:。!?\n]{2,40}?)提供")
 
 
@@ -93,8 +91,6 @@ def _triggered(doc: Document, finder: _Finder, subjects: Subjects) -> list[Relat
         index = int(m.lastgroup[1:])
         _, prop, how = TRIGGERS[index]
         subject, explicit = subjects.explicit(doc, m.start())
-        if prop == "regulates" and (subject is None or not is_a(subject.cls, "GovernmentAgency")):
-            continue
         if prop == "establishes" and re.search(r"(?:核准|批准|同意|获准|获批)$", text[max(0, m.start() - 4):m.start()]):
             continue  # 证监会核准设立X: the agency approves, it does not establish
         end = _clause_end(text, m.end())
@@ -148,21 +144,6 @@ def _passive(doc: Document, finder: _Finder) -> list[Relation]:
         if prop == "establishes" and "全资" in m.group() or "控股" in m.group():
             rel = _relation(doc, topic[0], "subsidiaryOf", doers[0], m.start(), 0.7)
             out += [rel] if rel else []
-    return out
-
-
-def _penalties(doc: Document, finder: _Finder) -> list[Relation]:
-    """A sentence about a penalty: its government agency regulates the other organizations in it."""
-    out = []
-    for sentence in doc.sentences:
-        if not _PENALTY.search(doc.norm, sentence.start, sentence.end):
-            continue
-        found = finder.between(sentence.start, sentence.end)
-        agencies = [x for x in found if x.cls == "GovernmentAgency"]
-        for target in (x for x in found if is_a(x.cls, "Organization") and x.cls != "GovernmentAgency"):
-            if agencies:
-                rel = _relation(doc, agencies[0], "regulates", target, sentence.start, 0.6)
-                out += [rel] if rel else []
     return out
 
 
@@ -279,12 +260,10 @@ def propose(doc: Document, res: Resources) -> list[Relation]:
     out += _pattern(doc, finder, subjects, _COOPERATE, "cooperatesWith")
     out += _pattern(doc, finder, subjects, _JOIN, "cooperatesWith")
     out += _pattern(doc, finder, subjects, _SERVE, "serves")
-    out += [r for r in _pattern(doc, finder, subjects, _PENALIZE, "regulates")
-            if is_a(r.subject.cls, "GovernmentAgency")]
     out += _pattern(doc, finder, subjects, _CERTIFY, "certifiedBy",
                     subject_from=lambda m: _last_product(finder, doc, m.start())
                     or subjects.explicit(doc, m.start())[0])
     out += _subsidiaries(doc, finder, subjects) + _adjacent(doc, finder) + _series(doc)
     out += _works_for(doc, finder, res) + _technologies(doc, finder, subjects)
-    out += _units(doc, finder, subjects) + _passive(doc, finder) + _penalties(doc, finder)
+    out += _units(doc, finder, subjects) + _passive(doc, finder)
     return out
