@@ -11,6 +11,7 @@ import re
 
 from kg.extractors.base import CLAUSE_END, Resources, mentions_between
 from kg.extractors.discourse import Subjects, clause_start, subjects_of
+from kg.extractors.relations_people import works_for
 from kg.ontology import RELATIONS, fits, is_a
 from kg.types import Document, Mention, Relation, Span
 
@@ -40,8 +41,6 @@ _PASSIVE_PROPS = {"设立": "establishes", "成立": "establishes", "组建": "e
 _PENALTY = re.compile(r"行政处罚|处罚|罚款|罚单|没收违法所得|责令改正")
 _CERTIFY = re.compile(r"通过(?P<body>[^,;:。!?\n]{2,60}?)(?:测评|认证|评估|检测|验收|评测|测试|审核)")
 _SUBSIDIARY = re.compile(r"(?:旗下|控股)的?(?:[\u4e00-\u9fff]{0,6}子公司)?|(?:全资|控股)?子公司")
-_PAREN_END = re.compile(r"(?:\([^()]{1,28}\))?$")  # 中国工商银行(以下简称“工行”)首席技术官
-_TITLE_PREFIX = re.compile(r"(?:党委|常务|执行|副|总|的)*$")
 _PENALIZE = re.compile(r"对(?P<body>[^,;:。!?\n]{2,40}?)(?:作出|进行|予以|实施|开出)?(?:行政处罚|处罚|罚款|约谈|通报批评)")
 _SERVE = re.compile(r"为(?P<body>[^,;:。!?\n]{2,40}?)提供")
 
@@ -212,24 +211,14 @@ def _series(doc: Document) -> list[Relation]:
     return out
 
 
-def _works_for(doc: Document, finder: _Finder, res: Resources) -> list[Relation]:
-    """worksFor and job titles: 中国工商银行首席技术官吕仲涛."""
-    out = []
+def _job_titles(doc: Document, finder: _Finder, res: Resources) -> None:
+    """Job titles written just before a person's name: 中国工商银行首席技术官吕仲涛."""
     titles = res.lexicon.titles
     for person in (m for m in finder.mentions if m.cls == "Person"):
         before = doc.norm[max(0, person.start - 12):person.start]
         title = next((t for t in titles if before.endswith(t)), None)
-        if title is None:
-            continue
-        doc.attributes.append((person, "jobTitle", res.lexicon.title_name(title)))
-        pos = person.start - len(title)
-        pos -= len(_TITLE_PREFIX.search(doc.norm[max(0, pos - 6):pos]).group())
-        pos -= len(_PAREN_END.search(doc.norm[max(0, pos - 30):pos]).group())
-        org = finder.ending_at(pos, slack=1)
-        rel = _relation(doc, person, "worksFor", org, person.start, 0.85)
-        if rel:
-            out.append(rel)
-    return out
+        if title is not None:
+            doc.attributes.append((person, "jobTitle", res.lexicon.title_name(title)))
 
 
 #: Verbs after which a technology in the same clause is one the subject uses.
@@ -285,6 +274,7 @@ def propose(doc: Document, res: Resources) -> list[Relation]:
                     subject_from=lambda m: _last_product(finder, doc, m.start())
                     or subjects.explicit(doc, m.start())[0])
     out += _subsidiaries(doc, finder, subjects) + _adjacent(doc, finder) + _series(doc)
-    out += _works_for(doc, finder, res) + _technologies(doc, finder, subjects)
+    _job_titles(doc, finder, res)
+    out += works_for(doc, res, subjects) + _technologies(doc, finder, subjects)
     out += _units(doc, finder, subjects) + _passive(doc, finder) + _penalties(doc, finder)
     return out
