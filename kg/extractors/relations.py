@@ -8,10 +8,12 @@ same clause whose class fits the property's range.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from kg.extractors.base import CLAUSE_END, Resources, mentions_between
 from kg.extractors.discourse import Subjects, clause_start, subjects_of
 from kg.extractors.relations_people import works_for
+from kg.extractors.relations_structure import branches, subsidiaries
 from kg.ontology import RELATIONS, fits, is_a
 from kg.types import Document, Mention, Relation, Span
 
@@ -40,7 +42,6 @@ _PASSIVE_PROPS = {"设立": "establishes", "成立": "establishes", "组建": "e
                   "收购": "acquires"}
 _PENALTY = re.compile(r"行政处罚|处罚|罚款|罚单|没收违法所得|责令改正")
 _CERTIFY = re.compile(r"通过(?P<body>[^,;:。!?\n]{2,60}?)(?:测评|认证|评估|检测|验收|评测|测试|审核)")
-_SUBSIDIARY = re.compile(r"(?:旗下|控股)的?(?:[\u4e00-\u9fff]{0,6}子公司)?|(?:全资|控股)?子公司")
 _PENALIZE = re.compile(r"对(?P<body>[^,;:。!?\n]{2,40}?)(?:作出|进行|予以|实施|开出)?(?:行政处罚|处罚|罚款|约谈|通报批评)")
 _SERVE = re.compile(r"为(?P<body>[^,;:。!?\n]{2,40}?)提供")
 
@@ -52,6 +53,16 @@ class _Finder:
         self.doc = doc
         self.mentions = doc.mentions
 
+    def inside(self, pos: int) -> bool:
+        """True when ``pos`` lies inside a mention (a trigger in 另类资产投资部 is part of a name)."""
+        starts = self.doc.__dict__.get("_mention_starts")
+        if starts is None or self.doc.__dict__.get("_mention_list") is not self.mentions:
+            mentions_between(self.doc, 0, 0)
+            starts = self.doc.__dict__["_mention_starts"]
+        i = bisect_right(starts, pos) - 1
+        return i >= 0 and self.mentions[i].start < pos < self.mentions[i].end or \
+            (i >= 0 and self.mentions[i].start == pos and i > 0 and self.mentions[i - 1].end > pos)
+
     def between(self, start: int, end: int) -> list[Mention]:
         return mentions_between(self.doc, start, end)
 
@@ -61,6 +72,7 @@ class _Finder:
         return found[-1] if found else None
 
 
+_QUALITY = re.compile(r"(?:性|性能|能力|水平|效率)$")
 _CLAUSE_BREAK = re.compile("[" + re.escape("".join(sorted(CLAUSE_END - {"、"}))) + "]")
 
 
@@ -76,6 +88,8 @@ def _relation(doc, s, p, o, pos, confidence) -> Relation | None:
         return None
     if (s.canonical or s.text) == (o.canonical or o.text):
         return None
+    if p == "usesTechnology" and _QUALITY.search(o.canonical or o.text):
+        return None  # 服务可用性, 网络接入性能: qualities measured, not technologies used
     sentence = doc.sentence_of(pos)
     if min(s.start, o.start) < sentence.start and _is_heading(doc, sentence):
         return None  # a heading has no subject of its own: nothing carries over into it
@@ -91,6 +105,8 @@ def _triggered(doc: Document, finder: _Finder, subjects: Subjects) -> list[Relat
     for m in _TRIGGER.finditer(text):
         index = int(m.lastgroup[1:])
         _, prop, how = TRIGGERS[index]
+        if finder.inside(m.start()) or finder.inside(m.end() - 1):
+            continue
         subject, explicit = subjects.explicit(doc, m.start())
         if prop == "regulates" and (subject is None or not is_a(subject.cls, "GovernmentAgency")):
             continue
@@ -162,21 +178,6 @@ def _penalties(doc: Document, finder: _Finder) -> list[Relation]:
             if agencies:
                 rel = _relation(doc, agencies[0], "regulates", target, sentence.start, 0.6)
                 out += [rel] if rel else []
-    return out
-
-
-def _subsidiaries(doc: Document, finder: _Finder, subjects: Subjects) -> list[Relation]:
-    """subsidiaryOf: 招商银行旗下的…子公司招银云创, 设立全资子公司招银理财."""
-    out = []
-    for m in _SUBSIDIARY.finditer(doc.norm):
-        cs = clause_start(doc.norm, m.start())
-        parents = [x for x in finder.between(cs, m.start()) if is_a(x.cls, "Organization")]
-        parent = parents[0] if parents else subjects.at(m.start())
-        children = finder.between(m.end(), _clause_end(doc.norm, m.end()))
-        child = children[0] if children and children[0].start - m.end() <= 8 else None
-        rel = _relation(doc, child, "subsidiaryOf", parent, m.start(), 0.75)
-        if rel:
-            out.append(rel)
     return out
 
 
@@ -273,7 +274,7 @@ def propose(doc: Document, res: Resources) -> list[Relation]:
     out += _pattern(doc, finder, subjects, _CERTIFY, "certifiedBy",
                     subject_from=lambda m: _last_product(finder, doc, m.start())
                     or subjects.explicit(doc, m.start())[0])
-    out += _subsidiaries(doc, finder, subjects) + _adjacent(doc, finder) + _series(doc)
+    out += subsidiaries(doc, subjects) + branches(doc) + _adjacent(doc, finder) + _series(doc)
     _job_titles(doc, finder, res)
     out += works_for(doc, res, subjects) + _technologies(doc, finder, subjects)
     out += _units(doc, finder, subjects) + _passive(doc, finder) + _penalties(doc, finder)

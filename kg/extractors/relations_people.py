@@ -25,8 +25,8 @@ EXTRA_TITLES = (r"首席[\u4e00-\u9fff]{1,4}官|行长助理|总经理助理|总
 _SEP = r"(?:、|兼|和|及|/|暨|兼任)?"
 _PREFIX = r"(?:党委|常务|执行|副|总|现任|时任|原|新任|拟任|前)*"
 #: After the person: verbs of holding or taking a post, then the organization.
-_POST_AFTER = re.compile(r"^(?:已|将|曾|也|还|现|正式|此前|先后|同时)?(?:经)?"
-                         r"(?:出任|担任|现任|时任|曾任|任职于|任职|就职于|供职于|升任|兼任|调任|履新|就任|加盟|加入|来自|"
+_POST_AFTER = re.compile(r"(?:等[\u4e00-\u9fff]{0,6}?)?(?:均|都|则|已|将|曾|也|还|现|正式|此前|先后|同时)?(?:经)?"
+                         r"(?:出身于|出身|有|出任|担任|现任|时任|曾任|任职于|任职|就职于|供职于|升任|兼任|调任|履新|就任|加盟|加入|来自|"
                          r"任|是|为|系|在)")
 _NOT_ORG_END = re.compile(r"^(?:的)?(?:客户|用户|股东|合作)")
 
@@ -88,6 +88,8 @@ def _after_verb(doc: Document, person: Mention) -> Relation | None:
     org = orgs[0]
     # 担任某行副行长 / 是某公司的股东: a title (or 任职/工作) must follow in the clause
     tail = text[org.end:end]
+    if m.group().endswith("有") and not re.match(r"(?:的)?(?:工作|任职|从业)(?:经历|背景)", tail):
+        return None
     if not re.search(r"任职|工作|董事|监事|行长|经理|总裁|主任|主管|书记|委员|官|负责人|总监|部长|局长|院长|主席|"
                      r"会长|秘书|分析师|研究员|合伙人|CEO|CTO|CFO|$", tail[:14]) and m.group().endswith(("是", "为", "系", "在")):
         return None
