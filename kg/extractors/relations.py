@@ -12,6 +12,7 @@ from bisect import bisect_right
 
 from kg.extractors.base import CLAUSE_END, Resources, mentions_between
 from kg.extractors.discourse import Subjects, clause_start, subjects_of
+from kg.extractors.relations_deals import propose_deals
 from kg.extractors.relations_people import works_for
 from kg.extractors.relations_structure import branches, subsidiaries
 from kg.ontology import RELATIONS, fits, is_a
@@ -31,7 +32,7 @@ TRIGGERS: tuple[tuple[str, str, str], ...] = (
     (r"总部位于|总部设在|总部在|坐落于|位于|落户", "locatedIn", "first"),
 )
 _TRIGGER = re.compile("|".join(f"(?P<t{i}>{p})" for i, (p, _, _) in enumerate(TRIGGERS)))
-_COOPERATE = re.compile(r"(?:与|和|同|携手|联合)(?P<body>[^,;:。!?\n]{2,60}?)"
+_COOPERATE = re.compile(r"(?:与|和|同|携手|联合)(?P<body>(?:(?!与|和|同)[^,;:。!?\n]){2,60}?)"
                         r"(?:签署|签订|签约|达成|开展|建立|展开|深化|共建|合作|战略合作|联合)")
 _JOIN = re.compile(r"(?:携手|联合)(?P<body>[^,;:。!?\n]{2,30}?)(?=[,;:。!?\n]|在|共同|开展|推出|打造)")
 #: 兴远基金由星河证券全资设立, 数字人民币App由数研所开发: the doer comes after 由.
@@ -277,5 +278,6 @@ def propose(doc: Document, res: Resources) -> list[Relation]:
     out += subsidiaries(doc, subjects) + branches(doc) + _adjacent(doc, finder) + _series(doc)
     _job_titles(doc, finder, res)
     out += works_for(doc, res, subjects) + _technologies(doc, finder, subjects)
+    out += propose_deals(doc, subjects)
     out += _units(doc, finder, subjects) + _passive(doc, finder) + _penalties(doc, finder)
     return out

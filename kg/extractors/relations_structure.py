@@ -56,7 +56,8 @@ def subsidiaries(doc: Document, subjects: Subjects) -> list[Relation]:
             if before and re.search(r"(?:是|为|系|作为|成为)[^,;:。!?\n]*$", text[cs:m.start()]):
                 continue  # Y是X的子公司: read by _is_child
         gap = _GAP_CHILD.match(text, m.end())
-        after = [x for x in mentions_between(doc, m.end(), min(len(text), m.end() + 24))]
+        after = [x for x in mentions_between(doc, m.end(), min(len(text), m.end() + 24))
+                 if _org(x) or is_a(x.cls, "Product")]  # 旗下的人工智能平台“优图”: not the technology
         child = after[0] if after and after[0].start <= gap.end() else None
         rel = _rel(doc, child, "subsidiaryOf", parent, m.start(), 0.75)
         out += [rel] if rel else []
