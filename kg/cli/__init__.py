@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "remove": "kg.cli.store:remove",
     "serve": "kg.cli.serve:serve",
     "train-ner": "kg.cli.evaluate:train_ner",
+    "train-rel": "kg.cli.train:train_rel",
     "validate": "kg.cli.validate:validate",
     "viz": "kg.cli.viz:viz",
 }

@@ -20,7 +20,7 @@ FORMAT_CHOICE = click.Choice(["cluener", "doc", "finre", "duie"])
 @click.option("--ner-only", is_flag=True, help="Score the CRF model alone, without the rules.")
 @click.option("--graph", type=click.Path(path_type=Path), help="Score an already built graph instead of building.")
 @click.option("--split", type=click.FloatRange(0, 1, min_open=True, max_open=True),
-              help="CLUENER: score only the held-out part of `kg train-ner --split` (same --seed).")
+              help="CLUENER/FinRE: score only the held-out part of `kg train-ner`/`kg train-rel --split` (same --seed).")
 @click.option("--seed", type=int, default=13, show_default=True, help="Seed of the --split shuffle.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def evaluate(gold: Path, fmt, limit, errors, ner_model, ner_only, graph, split, seed, as_json) -> None:
@@ -39,6 +39,7 @@ def evaluate(gold: Path, fmt, limit, errors, ner_model, ner_only, graph, split, 
       kg eval cluener/train.json --limit 2000 --errors | less
       kg train-ner cluener/train.json -o ner.crf --split 0.8
       kg eval cluener/train.json --split 0.8 --ner-model ner.crf
+      kg eval finre/train.txt --format finre --split 0.8
     """
     from kg.evaluate import evaluate as run, format_report
 

@@ -72,8 +72,8 @@ def evaluate(gold: str | Path, fmt: str | None = None, *, limit: int | None = No
     """Score predictions against ``gold``; predictions come from ``predictor`` or, by default,
     the pipeline (with ``ner_model`` if given), the CRF alone (``ner_only``) or a built ``graph``.
 
-    ``split``/``seed``: score only the held-out part of the split ``kg train-ner`` makes with
-    the same values (CLUENER). Every error case is kept in ``Report.errors``.
+    ``split``/``seed``: score only the held-out part of the split ``kg train-ner`` (CLUENER) or
+    ``kg train-rel`` (FinRE) makes with the same values. Every error case is kept in ``Report.errors``.
     """
     path = Path(gold)
     if not path.exists():
@@ -108,7 +108,13 @@ def evaluate(gold: str | Path, fmt: str | None = None, *, limit: int | None = No
         golds = load_doc_gold(path)[:limit]
         return eval_docs(golds, predictor, report, errors, from_files=graph is None)
     if fmt == "finre":
-        return eval_relations(read_finre(path, limit), predictor, report, errors)
+        golds = read_finre(path, None if split else limit)
+        if split:  # the sentences `kg train-rel --split` (same --seed) left out
+            from kg.relmodel.train import split_sentences
+
+            golds = split_sentences(golds, split, seed)[1][:limit]
+            report.title += f" held-out {1 - split:.0%} (seed {seed})"
+        return eval_relations(golds, predictor, report, errors)
     return eval_relations(read_duie(path, limit), predictor, report, errors, judge_any_name=True)
 
 

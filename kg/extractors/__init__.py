@@ -29,6 +29,8 @@ REGISTRY: dict[str, tuple[str, str]] = {
     "relations@1": ("relations", "kg.extractors.relations:propose"),
     "metrics@1": ("relations", "kg.extractors.metrics:propose"),
     "penalties@1": ("relations", "kg.extractors.penalties:propose"),
+    # the trained relation model (`kg train-rel`), packaged in kg/models; runs after the rules
+    "relation-model@1": ("relations", "kg.relmodel.model:propose"),
     # a trained model (`kg train-ner`); the pipeline runs it when given --ner-model
     "crf@1": ("ner", "kg.extractors.crf:propose"),
 }

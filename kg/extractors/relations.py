@@ -9,9 +9,13 @@ read by :mod:`kg.extractors.penalties`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from kg.extractors.base import CLAUSE_END, Resources, mentions_between
 from kg.extractors.discourse import Subjects, clause_start, subjects_of
+from kg.extractors.relations_deals import propose_deals
+from kg.extractors.relations_people import works_for
+from kg.extractors.relations_structure import branches, subsidiaries
 from kg.ontology import RELATIONS, fits, is_a
 from kg.types import Document, Mention, Relation, Span
 
@@ -28,7 +32,7 @@ TRIGGERS: tuple[tuple[str, str, str], ...] = (
     (r"总部位于|总部设在|总部在|坐落于|位于|落户", "locatedIn", "first"),
 )
 _TRIGGER = re.compile("|".join(f"(?P<t{i}>{p})" for i, (p, _, _) in enumerate(TRIGGERS)))
-_COOPERATE = re.compile(r"(?:与|和|同|携手|联合)(?P<body>[^,;:。!?\n]{2,60}?)"
+_COOPERATE = re.compile(r"(?:与|和|同|携手|联合)(?P<body>(?:(?!与|和|同)[^,;:。!?\n]){2,60}?)"
                         r"(?:签署|签订|签约|达成|开展|建立|展开|深化|共建|合作|战略合作|联合)")
 _JOIN = re.compile(r"(?:携手|联合)(?P<body>[^,;:。!?\n]{2,30}?)(?=[,;:。!?\n]|在|共同|开展|推出|打造)")
 #: 兴远基金由星河证券全资设立, 数字人民币App由数研所开发: the doer comes after 由.
@@ -38,9 +42,6 @@ _PASSIVE_PROPS = {"设立": "establishes", "成立": "establishes", "组建": "e
                   "研发": "develops", "推出": "develops", "打造": "develops", "发布": "develops",
                   "收购": "acquires"}
 _CERTIFY = re.compile(r"通过(?P<body>[^,;:。!?\n]{2,60}?)(?:测评|认证|评估|检测|验收|评测|测试|审核)")
-_SUBSIDIARY = re.compile(r"(?:旗下|控股)的?(?:[\u4e00-\u9fff]{0,6}子公司)?|(?:全资|控股)?子公司")
-_PAREN_END = re.compile(r"(?:\([^()]{1,28}\))?$")  # 中国工商银行(以下简称“工行”)首席技术官
-_TITLE_PREFIX = re.compile(r"(?:党委|常务|执行|副|总|的)*$")
 _SERVE = re.compile(r"为(?P<body>[^,;:。!?\n]{2,40}?)提供")
 
 
@@ -51,6 +52,16 @@ class _Finder:
         self.doc = doc
         self.mentions = doc.mentions
 
+    def inside(self, pos: int) -> bool:
+        """True when ``pos`` lies inside a mention (a trigger in 另类资产投资部 is part of a name)."""
+        starts = self.doc.__dict__.get("_mention_starts")
+        if starts is None or self.doc.__dict__.get("_mention_list") is not self.mentions:
+            mentions_between(self.doc, 0, 0)
+            starts = self.doc.__dict__["_mention_starts"]
+        i = bisect_right(starts, pos) - 1
+        return i >= 0 and self.mentions[i].start < pos < self.mentions[i].end or \
+            (i >= 0 and self.mentions[i].start == pos and i > 0 and self.mentions[i - 1].end > pos)
+
     def between(self, start: int, end: int) -> list[Mention]:
         return mentions_between(self.doc, start, end)
 
@@ -60,6 +71,7 @@ class _Finder:
         return found[-1] if found else None
 
 
+_QUALITY = re.compile(r"(?:性|性能|能力|水平|效率)$")
 _CLAUSE_BREAK = re.compile("[" + re.escape("".join(sorted(CLAUSE_END - {"、"}))) + "]")
 
 
@@ -75,6 +87,8 @@ def _relation(doc, s, p, o, pos, confidence) -> Relation | None:
         return None
     if (s.canonical or s.text) == (o.canonical or o.text):
         return None
+    if p == "usesTechnology" and _QUALITY.search(o.canonical or o.text):
+        return None  # 服务可用性, 网络接入性能: qualities measured, not technologies used
     sentence = doc.sentence_of(pos)
     if min(s.start, o.start) < sentence.start and _is_heading(doc, sentence):
         return None  # a heading has no subject of its own: nothing carries over into it
@@ -90,6 +104,8 @@ def _triggered(doc: Document, finder: _Finder, subjects: Subjects) -> list[Relat
     for m in _TRIGGER.finditer(text):
         index = int(m.lastgroup[1:])
         _, prop, how = TRIGGERS[index]
+        if finder.inside(m.start()) or finder.inside(m.end() - 1):
+            continue
         subject, explicit = subjects.explicit(doc, m.start())
         if prop == "establishes" and re.search(r"(?:核准|批准|同意|获准|获批)$", text[max(0, m.start() - 4):m.start()]):
             continue  # 证监会核准设立X: the agency approves, it does not establish
@@ -147,18 +163,6 @@ def _passive(doc: Document, finder: _Finder) -> list[Relation]:
     return out
 
 
-def _subsidiaries(doc: Document, finder: _Finder, subjects: Subjects) -> list[Relation]:
-    """subsidiaryOf: 招商银行旗下的…子公司招银云创, 设立全资子公司招银理财."""
-    out = []
-    for m in _SUBSIDIARY.finditer(doc.norm):
-        cs = clause_start(doc.norm, m.start())
-        parents = [x for x in finder.between(cs, m.start()) if is_a(x.cls, "Organization")]
-        parent = parents[0] if parents else subjects.at(m.start())
-        children = finder.between(m.end(), _clause_end(doc.norm, m.end()))
-        child = children[0] if children and children[0].start - m.end() <= 8 else None
-        rel = _relation(doc, child, "subsidiaryOf", parent, m.start(), 0.75)
-        if rel:
-            out.append(rel)
     return out
 
 
@@ -193,24 +197,14 @@ def _series(doc: Document) -> list[Relation]:
     return out
 
 
-def _works_for(doc: Document, finder: _Finder, res: Resources) -> list[Relation]:
-    """worksFor and job titles: 中国工商银行首席技术官吕仲涛."""
-    out = []
+def _job_titles(doc: Document, finder: _Finder, res: Resources) -> None:
+    """Job titles written just before a person's name: 中国工商银行首席技术官吕仲涛."""
     titles = res.lexicon.titles
     for person in (m for m in finder.mentions if m.cls == "Person"):
         before = doc.norm[max(0, person.start - 12):person.start]
         title = next((t for t in titles if before.endswith(t)), None)
-        if title is None:
-            continue
-        doc.attributes.append((person, "jobTitle", res.lexicon.title_name(title)))
-        pos = person.start - len(title)
-        pos -= len(_TITLE_PREFIX.search(doc.norm[max(0, pos - 6):pos]).group())
-        pos -= len(_PAREN_END.search(doc.norm[max(0, pos - 30):pos]).group())
-        org = finder.ending_at(pos, slack=1)
-        rel = _relation(doc, person, "worksFor", org, person.start, 0.85)
-        if rel:
-            out.append(rel)
-    return out
+        if title is not None:
+            doc.attributes.append((person, "jobTitle", res.lexicon.title_name(title)))
 
 
 #: Verbs after which a technology in the same clause is one the subject uses.
@@ -263,7 +257,9 @@ def propose(doc: Document, res: Resources) -> list[Relation]:
     out += _pattern(doc, finder, subjects, _CERTIFY, "certifiedBy",
                     subject_from=lambda m: _last_product(finder, doc, m.start())
                     or subjects.explicit(doc, m.start())[0])
-    out += _subsidiaries(doc, finder, subjects) + _adjacent(doc, finder) + _series(doc)
-    out += _works_for(doc, finder, res) + _technologies(doc, finder, subjects)
+    out += subsidiaries(doc, subjects) + branches(doc) + _adjacent(doc, finder) + _series(doc)
+    _job_titles(doc, finder, res)
+    out += works_for(doc, res, subjects) + _technologies(doc, finder, subjects)
+    out += propose_deals(doc, subjects)
     out += _units(doc, finder, subjects) + _passive(doc, finder)
     return out

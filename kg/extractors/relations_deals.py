@@ -1,0 +1,147 @@
+"""Deals, shareholders, clients and strengths: relations whose subject is a list or sits far away.
+
+- A、B、C等十余家公司与X签订合作协议: every listed organization cooperatesWith X;
+- X向/对Y增资/注资/战略投资/入股, X持有Y 5%的股份: X invests in Y;
+- Y的股东包括/为/依次为 A、B、C: each of them invests in Y;
+- 银行 支持/服务/助力 A、B等企业: the bank serves the companies (non-financial ones only);
+- X在T和T方面的技术优势/积累: X usesTechnology T;
+- a product named after an organization of the text (某银行手机银行, 某银行App): the organization develops it.
+"""
+from __future__ import annotations
+
+import re
+
+from kg.extractors.base import mentions_between
+from kg.extractors.discourse import Subjects, clause_start
+from kg.ontology import RELATIONS, fits, is_a
+from kg.types import Document, Mention, Relation
+
+NAME = "relations@1"
+
+_STOP = r"[^,;:。!?\n]"
+_COOP = re.compile(r"(?:与|和|同)(?P<body>(?:(?!与|和|同)[^,;:。!?\n]){2,40}?)(?:签署|签订|签约|达成|建立|开展|展开|深化|共建|战略合作|合作)")
+#: between listed subjects: 、 和 及 与 等 and a few words of description (等十余家保险公司)
+_LIST_GAP = re.compile(r"[、,和及与]?|等[\u4e00-\u9fff\d余多几家个]{0,10}")
+_INVEST = re.compile(rf"(?:向|对)(?P<body>{_STOP}{{2,40}}?)(?:进行|实施)?(?:了)?(?:增资|注资|战略投资|投资|入股|参股)"
+                     rf"|(?:持有|入股|参股|增资|注资)(?P<body2>{_STOP}{{2,40}}?)(?:[\d.]+%)?(?:的)?(?:股份|股权|股票)")
+_HOLDERS = re.compile(rf"股东(?:分别|依次)?(?:包括|为|有|是)(?P<body>[^。;\n]{{2,200}})")
+_SERVE = re.compile(rf"(?:支持了|支持|服务了|服务于|服务|助力|赋能|帮助)(?P<body>{_STOP}{{2,60}})")
+_STRENGTH = re.compile(rf"在(?P<body>{_STOP}{{2,40}}?)(?:等)?(?:方面|领域)的?(?:技术|科技)?(?:优势|能力|积累|经验|实力|布局)")
+_NAMED_PRODUCT = re.compile(r"(?:手机银行|网上银行|App|APP|app|客户端|小程序|平台|系统|银行|商城|钱包)")
+
+
+def _org(m: Mention) -> bool:
+    return is_a(m.cls, "Organization")
+
+
+def _rel(doc: Document, s: Mention | None, p: str, o: Mention | None, pos: int, conf: float) -> Relation | None:
+    dom, rng = RELATIONS[p]
+    if s is None or o is None or s.span == o.span or not fits(s.cls, dom) or not fits(o.cls, rng):
+        return None
+    if (s.canonical or s.text) == (o.canonical or o.text):
+        return None
+    return Relation(s, p, o, doc.sentence_of(pos), NAME, conf)
+
+
+def listed_before(doc: Document, cs: int, pos: int) -> list[Mention]:
+    """The organizations that form a list just before ``pos`` in its clause (A、B和C等三家银行)."""
+    found = [m for m in mentions_between(doc, cs, pos) if _org(m)]
+    out: list[Mention] = []
+    end = pos
+    for m in reversed(found):
+        gap = doc.norm[m.end:end]
+        if out and not _LIST_GAP.fullmatch(gap):
+            break
+        if not out and len(gap) > 12:
+            break
+        out.append(m)
+        end = m.start
+    return out[::-1]
+
+
+def _cooperation(doc: Document) -> list[Relation]:
+    out = []
+    for m in _COOP.finditer(doc.norm):
+        subjects = listed_before(doc, clause_start(doc.norm, m.start()), m.start())
+        if len(subjects) < 2:
+            continue  # one subject: the rule of relations@1 reads it (and the carried-over subject)
+        partners = [x for x in mentions_between(doc, m.start("body"), m.end("body")) if _org(x)]
+        for s in subjects:
+            for o in partners:
+                rel = _rel(doc, s, "cooperatesWith", o, m.start(), 0.75)
+                out += [rel] if rel else []
+    return out
+
+
+def _investments(doc: Document, subjects: Subjects) -> list[Relation]:
+    out = []
+    for m in _INVEST.finditer(doc.norm):
+        group = "body" if m.group("body") is not None else "body2"
+        before = listed_before(doc, clause_start(doc.norm, m.start()), m.start())
+        investors = before or [subjects.explicit(doc, m.start())[0]]
+        targets = [x for x in mentions_between(doc, m.start(group), m.end(group)) if _org(x)]
+        for s in investors:
+            for o in targets[:1]:
+                rel = _rel(doc, s, "invests", o, m.start(), 0.75)
+                out += [rel] if rel else []
+    for m in _HOLDERS.finditer(doc.norm):
+        sentence = doc.sentence_of(m.start())
+        owned = [x for x in mentions_between(doc, sentence.start, m.start()) if _org(x)]
+        if not owned:
+            continue
+        for holder in (x for x in mentions_between(doc, m.start("body"), m.end("body")) if _org(x)):
+            rel = _rel(doc, holder, "invests", owned[-1], m.start(), 0.7)
+            out += [rel] if rel else []
+    return out
+
+
+def _clients(doc: Document, subjects: Subjects) -> list[Relation]:
+    out = []
+    for m in _SERVE.finditer(doc.norm):
+        subject = subjects.at(m.start())
+        if subject is None or not is_a(subject.cls, "FinancialInstitution"):
+            continue
+        for client in mentions_between(doc, m.start("body"), m.end("body")):
+            if client.cls == "Company":
+                rel = _rel(doc, subject, "serves", client, m.start(), 0.6)
+                out += [rel] if rel else []
+    return out
+
+
+def _strengths(doc: Document) -> list[Relation]:
+    out = []
+    for m in _STRENGTH.finditer(doc.norm):
+        orgs = [x for x in mentions_between(doc, clause_start(doc.norm, m.start()), m.start()) if _org(x)]
+        if not orgs or m.start() - orgs[-1].end > 2:
+            continue
+        for tech in (x for x in mentions_between(doc, m.start("body"), m.end("body")) if x.cls == "Technology"):
+            rel = _rel(doc, orgs[-1], "usesTechnology", tech, m.start(), 0.7)
+            out += [rel] if rel else []
+    return out
+
+
+def _named_products(doc: Document) -> list[Relation]:
+    """某银行手机银行 / 某银行App: a product whose name starts with an organization of the text."""
+    surfaces: dict[str, Mention] = {}
+    for m in doc.mentions:
+        if _org(m):
+            for name in (doc.norm[m.start:m.end], m.canonical or m.text):
+                surfaces.setdefault(name, m)
+    out = []
+    for m in doc.mentions:
+        name = doc.norm[m.start:m.end]
+        if not is_a(m.cls, "Product") or not _NAMED_PRODUCT.search(name):
+            continue
+        for cut in range(len(name) - 2, 1, -1):
+            org = surfaces.get(name[:cut])
+            if org is not None:
+                rel = _rel(doc, org, "develops", m, m.start, 0.7)
+                out += [rel] if rel else []
+                break
+    return out
+
+
+def propose_deals(doc: Document, subjects: Subjects) -> list[Relation]:
+    """Every relation of this module for one document."""
+    return (_cooperation(doc) + _investments(doc, subjects) + _clients(doc, subjects)
+            + _strengths(doc) + _named_products(doc))

@@ -1,0 +1,113 @@
+"""worksFor: who works where, read from job titles and appointment verbs.
+
+Shapes covered (the organization can be far from the person):
+- 中国工商银行首席技术官吕仲涛, 某行党委书记、行长张三, 某中心研发团队副主管李四: the organization
+  nearest before the title chain in the clause (a unit and the organization it is written after);
+- 现任董事长张三 with no organization in the clause: the organization the text is about;
+- 张三出任/担任/现任/时任/曾任/加盟/来自 某银行 (…职务): the first organization after the verb;
+- 张三是某公司副总经理: the same, after 是/为/系.
+"""
+from __future__ import annotations
+
+import re
+
+from kg.extractors.base import Resources, mentions_between
+from kg.extractors.discourse import Subjects, clause_start
+from kg.ontology import is_a
+from kg.types import Document, Mention, Relation
+
+NAME = "relations@1"
+
+#: Titles the lexicon may not list (generic heads of a team, chief officers, English acronyms).
+EXTRA_TITLES = (r"首席[\u4e00-\u9fff]{1,4}官|行长助理|总经理助理|总裁助理|副主管|主管|负责人|董事会秘书|董秘|"
+                r"非执行董事|独立董事|董事|监事长|监事|党委委员|党委副书记|党委书记|纪委书记|"
+                r"CEO|CTO|CFO|COO|CIO|CRO|总经理|副总经理|总裁|副总裁|行长|副行长|董事长|副董事长|主任|副主任")
+_SEP = r"(?:、|兼|和|及|/|暨|兼任)?"
+_PREFIX = r"(?:党委|常务|执行|副|总|现任|时任|原|新任|拟任|前)*"
+#: After the person: verbs of holding or taking a post, then the organization.
+_POST_AFTER = re.compile(r"(?:等[\u4e00-\u9fff]{0,6}?)?(?:均|都|则|已|将|曾|也|还|现|正式|此前|先后|同时)?(?:经)?"
+                         r"(?:出身于|出身|有|出任|担任|现任|时任|曾任|任职于|任职|就职于|供职于|升任|兼任|调任|履新|就任|加盟|加入|来自|"
+                         r"任|是|为|系|在)")
+_NOT_ORG_END = re.compile(r"^(?:的)?(?:客户|用户|股东|合作)")
+
+
+def _title_regex(res: Resources) -> re.Pattern:
+    cached = res.memo.get("worksFor.titles")
+    if cached is None:
+        titles = sorted(set(res.lexicon.titles), key=lambda t: (-len(t), t))
+        one = "(?:" + "|".join([*(re.escape(t) for t in titles), EXTRA_TITLES]) + ")"
+        cached = re.compile(f"{_PREFIX}{one}(?:{_SEP}{_PREFIX}{one})*(?:的)?$")
+        res.memo["worksFor.titles"] = cached
+    return cached
+
+
+def _org(m: Mention) -> bool:
+    return is_a(m.cls, "Organization")
+
+
+def _rel(doc: Document, person: Mention, org: Mention | None, conf: float) -> Relation | None:
+    if org is None or org.span == person.span:
+        return None
+    return Relation(person, "worksFor", org, doc.sentence_of(person.start), NAME, conf)
+
+
+def _before_title(doc: Document, person: Mention, chain_start: int, subjects: Subjects) -> list[Relation]:
+    """The organization(s) a title chain that ends at the person belongs to."""
+    text = doc.norm
+    cs = clause_start(text, chain_start)
+    orgs = [m for m in mentions_between(doc, cs, chain_start) if _org(m)]
+    orgs = [m for m in orgs if not _NOT_ORG_END.match(text[m.end:chain_start])]
+    if orgs:
+        near = orgs[-1]
+        out = [_rel(doc, person, near, 0.85 if near.end >= chain_start - 1 else 0.75)]
+        if near.cls == "OrganizationUnit" and len(orgs) > 1 and near.start - orgs[-2].end <= 1:
+            out.append(_rel(doc, person, orgs[-2], 0.7))  # 某银行软件开发中心主任: the bank too
+        return [r for r in out if r]
+    sentence = doc.sentence_of(person.start)
+    para = text.rfind("\n", 0, person.start) + 1
+    subject = subjects.at(chain_start)
+    if subject is not None and subject.start >= para and subject.cls != "OrganizationUnit":
+        rel = _rel(doc, person, subject, 0.7 if subject.start >= sentence.start else 0.6)
+        return [rel] if rel else []
+    return []
+
+
+def _after_verb(doc: Document, person: Mention) -> Relation | None:
+    """张三出任某银行党委委员, 张三是某公司副总经理, 张三曾在某银行任职."""
+    text = doc.norm
+    m = _POST_AFTER.match(text, person.end, min(len(text), person.end + 12))
+    if m is None:
+        return None
+    end = min(len(text), m.end() + 30)
+    for stop in ",;:。!?\n":
+        i = text.find(stop, m.end(), end)
+        end = i if i >= 0 else end
+    orgs = [x for x in mentions_between(doc, m.end(), end) if _org(x)]
+    if not orgs or orgs[0].start - m.end() > 6:
+        return None
+    org = orgs[0]
+    # 担任某行副行长 / 是某公司的股东: a title (or 任职/工作) must follow in the clause
+    tail = text[org.end:end]
+    if m.group().endswith("有") and not re.match(r"(?:的)?(?:工作|任职|从业)(?:经历|背景)", tail):
+        return None
+    if not re.search(r"任职|工作|董事|监事|行长|经理|总裁|主任|主管|书记|委员|官|负责人|总监|部长|局长|院长|主席|"
+                     r"会长|秘书|分析师|研究员|合伙人|CEO|CTO|CFO|$", tail[:14]) and m.group().endswith(("是", "为", "系", "在")):
+        return None
+    return _rel(doc, person, org, 0.75)
+
+
+def works_for(doc: Document, res: Resources, subjects: Subjects) -> list[Relation]:
+    """worksFor for every person: by the title before the name, or by the verb after it."""
+    out = []
+    regex = _title_regex(res)
+    for person in (m for m in doc.mentions if m.cls == "Person"):
+        window = doc.norm[max(0, person.start - 40):person.start]
+        chain = regex.search(window)
+        found: list[Relation] = []
+        if chain is not None and chain.group().strip("的"):
+            found = _before_title(doc, person, person.start - len(window) + chain.start(), subjects)
+        after = _after_verb(doc, person)
+        if after is not None and all(r.object.span != after.object.span for r in found):
+            found.append(after)
+        out += found
+    return out

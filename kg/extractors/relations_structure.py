@@ -1,0 +1,94 @@
+"""Who belongs to whom: subsidiaries (旗下, 子公司, 全资/控股), branches and units.
+
+- 旗下 belongs to the organization written just before it: in 建行将接入蚂蚁集团旗下的支付宝平台 the
+  platform is 蚂蚁集团's, not 建行's; the child is the first mention after 旗下(的)(…子公司);
+- X(的)(全资/控股)子公司Y, Y是X的子公司, X设立全资子公司Y;
+- a branch or unit whose name starts with an organization named in the text (招商银行北京分行,
+  某银行研发中心) is a subOrganizationOf that organization.
+"""
+from __future__ import annotations
+
+import re
+
+from kg.extractors.base import mentions_between
+from kg.extractors.discourse import Subjects, clause_start
+from kg.ontology import is_a
+from kg.types import Document, Mention, Relation
+
+NAME = "relations@1"
+
+_CHILD_MARK = re.compile(r"旗下|下属|(?:全资|控股|参股)?子公司")
+#: what may sit between the parent and the mark: 招商银行旗下, 平安集团的全资子公司
+_GAP_PARENT = re.compile(r"(?:的|之|集团)?(?:全资|控股)?$")
+#: between the mark and the child: 旗下的金融科技子公司招银云创, 旗下的支付宝平台
+_GAP_CHILD = re.compile(r"(?:的)?(?:[\u4e00-\u9fff]{0,8}?(?:子公司|公司|平台|品牌|机构|产品))?[“\"「]?")
+_IS_CHILD = re.compile(r"(?:是|为|系|作为|成为)(?P<parent>[^,;:。!?\n]{2,30}?)(?:的|旗下的?)(?:全资|控股)?子公司")
+_BRANCH = re.compile(r"(?:分行|支行|分公司|支公司|营业部|分部|分中心|中心|研究院|研究所|实验室|事业部|[^分]部)$")
+
+
+def _org(m: Mention) -> bool:
+    return is_a(m.cls, "Organization")
+
+
+def _rel(doc: Document, s: Mention | None, p: str, o: Mention | None, pos: int, conf: float) -> Relation | None:
+    if s is None or o is None or s.span == o.span or (s.canonical or s.text) == (o.canonical or o.text):
+        return None
+    if p == "subsidiaryOf" and is_a(s.cls, "Product") and _org(o):
+        s, p, o = o, "develops", s  # 蚂蚁集团旗下的支付宝: the group runs the product
+    elif p == "subsidiaryOf" and not (is_a(s.cls, "Company") and is_a(o.cls, "Company")):
+        p = "subOrganizationOf" if _org(s) and _org(o) else ""
+    return Relation(s, p, o, doc.sentence_of(pos), NAME, conf) if p else None
+
+
+def subsidiaries(doc: Document, subjects: Subjects) -> list[Relation]:
+    """subsidiaryOf from 旗下/子公司, the parent being the organization just before the mark."""
+    text, out = doc.norm, []
+    for m in _CHILD_MARK.finditer(text):
+        cs = clause_start(text, m.start())
+        before = [x for x in mentions_between(doc, cs, m.start()) if _org(x)]
+        if before and m.start() - before[-1].end <= 4 and \
+                _GAP_PARENT.fullmatch(text[before[-1].end:m.start()]):
+            parent = before[-1]
+        elif m.group().startswith("旗下") or m.group().startswith("下属"):
+            parent = before[-1] if before else subjects.at(m.start())
+        else:  # 设立全资子公司Y: the subject's
+            parent = subjects.at(m.start())
+            if before and re.search(r"(?:是|为|系|作为|成为)[^,;:。!?\n]*$", text[cs:m.start()]):
+                continue  # Y是X的子公司: read by _is_child
+        gap = _GAP_CHILD.match(text, m.end())
+        after = [x for x in mentions_between(doc, m.end(), min(len(text), m.end() + 24))
+                 if _org(x) or is_a(x.cls, "Product")]  # 旗下的人工智能平台“优图”: not the technology
+        child = after[0] if after and after[0].start <= gap.end() else None
+        rel = _rel(doc, child, "subsidiaryOf", parent, m.start(), 0.75)
+        out += [rel] if rel else []
+    for m in _IS_CHILD.finditer(text):
+        cs = clause_start(text, m.start())
+        kids = [x for x in mentions_between(doc, cs, m.start()) if _org(x)]
+        parents = [x for x in mentions_between(doc, m.start("parent"), m.end("parent")) if _org(x)]
+        if kids and parents:
+            rel = _rel(doc, kids[-1], "subsidiaryOf", parents[-1], m.start(), 0.75)
+            out += [rel] if rel else []
+    return out
+
+
+def branches(doc: Document) -> list[Relation]:
+    """A branch or unit named after an organization of the text is part of it."""
+    orgs = [m for m in doc.mentions if _org(m)]
+    surfaces: dict[str, Mention] = {}
+    for m in orgs:
+        for name in {m.text, doc.norm[m.start:m.end], m.canonical or m.text}:
+            if len(name) >= 2:
+                surfaces.setdefault(name, m)
+    out = []
+    for m in orgs:
+        name = doc.norm[m.start:m.end]
+        if not _BRANCH.search(name) or m.cls not in ("OrganizationUnit", "ResearchInstitute", "FinancialInstitution",
+                                                     "Company", "Organization"):
+            continue
+        for cut in range(len(name) - 2, 1, -1):
+            parent = surfaces.get(name[:cut])
+            if parent is not None and parent.span != m.span:
+                rel = _rel(doc, m, "subOrganizationOf", parent, m.start, 0.75)
+                out += [rel] if rel else []
+                break
+    return out
