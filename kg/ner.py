@@ -13,13 +13,12 @@ from __future__ import annotations
 import json
 import random
 import tempfile
-import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from kg.errors import InputError
+from kg.nerfeats import FEATURE_VERSION, char_features, sentence_features
 from kg.normalize import normalize
 from kg.ontology import ENTITY_CLASSES
 
@@ -29,7 +28,6 @@ __all__ = [
 ]
 
 MAGIC = b"ZKGCRF1\n"
-FEATURE_VERSION = 2
 
 #: CLUENER label -> zhkg class (the most general class the CLUENER guideline allows).
 CLUENER_CLASSES: dict[str, str] = {
@@ -39,22 +37,6 @@ CLUENER_CLASSES: dict[str, str] = {
     "name": "Person",
     "address": "Place",
 }
-
-# Hand-written (not mined from any corpus): the most common Chinese surnames.
-SURNAMES = frozenset(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
-    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武"
-    "戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮"
-    "柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古"
-    "吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫"
-    "寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
-)
-COMPOUND_SURNAMES = frozenset(["欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "令狐", "慕容", "尉迟", "公孙"])
-# Characters that often end an organization or government name.
-ORG_SUFFIXES = frozenset("司行局部委会院所校厅署办处队社团厂馆台站中心盟组")
-# Characters that often end a place name.
-PLACE_SUFFIXES = frozenset("省市县区镇乡村路街道巷号州岛山河湖湾港楼园")
-
 
 @dataclass(frozen=True)
 class Span:
@@ -159,106 +141,6 @@ def from_bio(tags: Sequence[str]) -> list[tuple[int, int, str]]:
     return spans
 
 
-def _char_type(ch: str) -> str:
-    if len(ch) != 1:
-        return "B"
-    if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf":
-        return "C"
-    if ch.isdigit():
-        return "D"
-    if ch.isascii() and ch.isalpha():
-        return "L"
-    if ch.isspace():
-        return "S"
-    return "P" if unicodedata.category(ch).startswith(("P", "S")) else "O"
-
-
-@lru_cache(maxsize=1)
-def _tokenizer():
-    """A private jieba tokenizer, built on first use (about half a second)."""
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tok = jieba.Tokenizer()
-    tok.initialize()
-    return tok
-
-
-@lru_cache(maxsize=1)
-def _pos_table() -> dict[str, str]:
-    """jieba's dictionary part-of-speech tags (a lookup, not the slow posseg HMM)."""
-    import jieba
-
-    table: dict[str, str] = {}
-    with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.split()
-            if len(parts) == 3:
-                table[parts[0]] = parts[2]
-    return table
-
-
-def token_positions(text: str, tokens: Sequence[tuple[int, int]] | None = None) -> list[tuple[str, ...]]:
-    """Per character: position in its jieba token (B/M/E/S), the token if short, the token's
-    dictionary POS tag ('x' for words jieba does not know) and the tags of its neighbours."""
-    if tokens is None:
-        tokens = [(s, e) for _w, s, e in _tokenizer().tokenize(text)]
-    table = _pos_table()
-    tags = [table.get(text[s:e], "x") if e - s > 1 or _char_type(text[s]) == "C" else _char_type(text[s])
-            for s, e in tokens]
-    out: list[tuple[str, ...]] = [("S", "", "x", "<s>", "</s>")] * len(text)
-    for n, (start, end) in enumerate(tokens):
-        word = text[start:end] if 1 < end - start <= 4 else ""
-        prev_tag = tags[n - 1] if n > 0 else "<s>"
-        next_tag = tags[n + 1] if n + 1 < len(tokens) else "</s>"
-        for i in range(start, end):
-            pos = "S" if end - start == 1 else "B" if i == start else "E" if i == end - 1 else "M"
-            out[i] = (pos, word, tags[n], prev_tag, next_tag)
-    return out
-
-
-def char_features(text: str, i: int, tok: Sequence[tuple[str, str]]) -> list[str]:
-    """The CRF features of character ``i`` (``tok`` from :func:`token_positions`)."""
-    def ch(j: int) -> str:
-        return text[j] if 0 <= j < len(text) else ("<s>" if j < 0 else "</s>")
-
-    c = ch(i)
-    feats = [
-        "bias", f"c={c}", f"c-1={ch(i - 1)}", f"c-2={ch(i - 2)}", f"c+1={ch(i + 1)}", f"c+2={ch(i + 2)}",
-        f"b-1={ch(i - 1)}{c}", f"b+1={c}{ch(i + 1)}", f"b-2={ch(i - 2)}{ch(i - 1)}",
-        f"b+2={ch(i + 1)}{ch(i + 2)}", f"t3={ch(i - 1)}{c}{ch(i + 1)}",
-        f"t3-={ch(i - 2)}{ch(i - 1)}{c}", f"t3+={c}{ch(i + 1)}{ch(i + 2)}",
-        f"ty={_char_type(c)}", f"ty-1={_char_type(ch(i - 1))}", f"ty+1={_char_type(ch(i + 1))}",
-        f"tp={tok[i][0]}", f"tp-1={tok[i - 1][0] if i > 0 else '<s>'}",
-        f"tp+1={tok[i + 1][0] if i + 1 < len(text) else '</s>'}",
-    ]
-    pos, word, tag, prev_tag, next_tag = tok[i]
-    feats += [f"pos={pos}{tag}", f"pos-={prev_tag}", f"pos+={next_tag}", f"posc={tag}{c}"]
-    if word:
-        feats.append(f"w={word}")
-    if c in SURNAMES:
-        feats.append("sur")
-    if text[i:i + 2] in COMPOUND_SURNAMES:
-        feats.append("sur2")
-    if c in ORG_SUFFIXES:
-        feats.append("osuf")
-    if ch(i + 1) in ORG_SUFFIXES:
-        feats.append("osuf+1")
-    if c in PLACE_SUFFIXES:
-        feats.append("psuf")
-    if ch(i + 1) in PLACE_SUFFIXES:
-        feats.append("psuf+1")
-    return feats
-
-
-def sentence_features(text: str, tokens: Sequence[tuple[int, int]] | None = None) -> list[list[str]]:
-    """Features for every character of ``text`` (``tokens``: jieba offsets, computed if None)."""
-    tok = token_positions(text, tokens)
-    return [char_features(text, i, tok) for i in range(len(text))]
-
-
 def train(
     examples: Sequence[Example], out: str | Path, *, max_iterations: int = 150,
     c1: float = 0.1, c2: float = 0.05, min_freq: int = 1, verbose: bool = False,
@@ -268,6 +150,9 @@ def train(
 
     if not examples:
         raise InputError("no training examples")
+    if not any(ex.spans for ex in examples):
+        raise InputError("the training examples have no labelled entities",
+                         hint='give CLUENER-style JSONL with a "label" object per line')
     trainer = pycrfsuite.Trainer(verbose=verbose)
     labels: set[str] = set()
     for ex in examples:
@@ -283,7 +168,8 @@ def train(
     meta = {
         "format": "zhkg-crf", "feature_version": FEATURE_VERSION, "labels": sorted(labels),
         "classes": sorted(l for l in labels if l in ENTITY_CLASSES), "examples": len(examples),
-        "params": {"c1": c1, "c2": c2, "max_iterations": max_iterations},
+        "params": {"c1": c1, "c2": c2, "max_iterations": max_iterations, "min_freq": min_freq},
+        "version": f"{FEATURE_VERSION}.{max_iterations}",
     }
     with tempfile.TemporaryDirectory() as tmp:
         crf_path = Path(tmp) / "model.crfsuite"

@@ -95,3 +95,49 @@ def mention(doc: Document, start: int, end: int, cls: str, extractor: str,
     if canonical is None and surface != doc.text[start:end]:
         canonical = surface
     return Mention(start, end, doc.text[start:end], cls, extractor, confidence, canonical)
+
+
+#: Words that never open an organization's name: verbs that take one as their object, role and
+#: time words, adverbs and category nouns in apposition (券商华泰证券). Hand-written, general.
+LEAD_WORDS = frozenset("""离不开 助力 助推 面向 服务 位列 位居 跻身 迈向 走向 意指 落实 荣获 获得 获 颠覆 构建 打造 推动
+推进 带动 支持 赋能 携手 联手 牵手 对接 加入 进入 入驻 成为 作为 担任 出任 任职 就职 供职 时任 现任 曾任 原任 历任
+前任 拟任 兼任 离任 卸任 履新 宣布 发布 公布 披露 表示 称 指出 介绍 透露 认为 强调 显示 报道 据悉 据 经 由 被 向 对
+给 让 使 令 帮助 协助 联合 依托 依靠 借助 通过 利用 包括 涵盖 覆盖 比如 例如 如 譬如 其中 另有 以及 还有 并且 而且 同时
+此外 另外 目前 当前 近日 日前 今年 去年 明年 今日 昨日 近期 近年 此前 此后 随后 之后 以来 期间 已经 已 曾 将 正 正在
+仍 仍然 也 都 均 还 又 再 更 最 很 较 不 没有 未 不设 设立 成立 组建 筹建 收购 并购 控股 参股 入股 投资 注资 增资 持有
+持股 签约 签署 牵头 主导 主办 承办 协办 指导 监管 处罚 罚款 约谈 批复 核准 批准 同意 要求 督促 引导 鼓励 发起
+券商 险企 银行业 机构 企业 公司 集团 平台 母行 母公司 子公司 旗下 财团 股东 大股东 控股股东 客户 用户 对手 同行 一是 二是
+三是 四是 首先 其次 再次 最后 第一 第二 第三 即 系 乃 为 是 有 在 于 从 自 到 至 与 和 及 或 跟 同 把 将 的 了""".split())
+#: Endings of verb phrases (折射出, 迈向, 转至, 归于, 交给, 成为) that cannot open a name.
+VERB_ENDINGS = ("出", "向", "到", "于", "给", "至", "入", "往")
+_NUMERIC = re.compile(r"^(?:(?:19|20)\d\d|[0-9.%]*[.%][0-9.%]*|[0-9零一二三四五六七八九十百千万亿两几多]+"
+                      r"(?:年|月|日|号|家|个|项|名|位|余|多|届|期|年度)|[零一二三四五六七八九十百千万亿两几]+)$")
+#: Words that may stand inside a name (复星国际控股集团, 政务服务中心) but never open one.
+SOFT_LEAD = frozenset("服务 投资 控股 合作 监管 机构 企业 公司 集团 平台 持股 参股 入股 注资 增资 成立 设立 银行业".split())
+
+
+def bad_name_start(word: str, segmenter=None, lexicon=None) -> bool:
+    """True when ``word`` cannot be the first word of an organization's name: a verb, role word,
+    adverb or category noun (:data:`LEAD_WORDS`), a verb phrase ending in 出/向/到…, a number,
+    year or count, a negated verb (不设, 未落实), or (with a segmenter) a common verb, adverb,
+    numeral or time word by jieba's dictionary. Lexicon names are never bad starts."""
+    if lexicon is not None and word in lexicon.by_surface:
+        return False
+    if word in LEAD_WORDS or _NUMERIC.match(word):
+        return True
+    if 2 <= len(word) <= 3 and (word.endswith(VERB_ENDINGS) or word[0] in "不未没非"):
+        if segmenter is None or segmenter.pos(word) not in ("ns", "nr", "nz", "nt"):
+            return True
+    if segmenter is not None:
+        tag = segmenter.pos(word)
+        if tag in ("d", "m", "t", "p", "c", "r", "q", "f", "mq", "tg", "dg") and segmenter.frequency(word) >= 50:
+            return True
+        if tag in ("v", "vd") and segmenter.frequency(word) >= 1000:
+            return True
+    return False
+
+
+def stops_name(word: str, segmenter=None, lexicon=None) -> bool:
+    """True when a name being grown leftwards must stop before ``word`` (a bad start that cannot
+    stand inside a name either: 离不开, 时任, 2025; not 服务 or 投资, see :data:`SOFT_LEAD`)."""
+    return word not in SOFT_LEAD and bad_name_start(word, segmenter, lexicon)

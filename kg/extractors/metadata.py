@@ -1,21 +1,43 @@
-"""Article metadata: 作者, 本文来源:《…》, the date and the title.
+"""Article metadata and the media a text names: 作者, 本文来源:《…》, the date and the title;
+the sources of reports (据X报道, X记者NAME, 来源:X, X网讯, 《X》 of a newspaper or magazine).
 
 Findings go into ``doc.meta`` (author, publication, date, title as text) and mentions for
 the author (Person) and the publication (Publication); JSONL fields given by the user win.
+A publication or reporter named at the top of the text (a byline) is the article's
+``publishedIn`` / ``author``; one named further down is only a mention.
 """
 from __future__ import annotations
 
 import re
 
-from kg.extractors.base import CJK, Resources, mention
+from kg.extractors.base import CJK, Resources, is_cjk, mention
 from kg.extractors.people import looks_like_name
 from kg.types import Document, Mention, Span
 
 NAME = "metadata@1"
-AUTHOR = re.compile(f"(?:作者|文|撰文|记者)[ \\t]*[:|][ \\t]*([{CJK}A-Za-z· \\t]{{2,40}})")
+AUTHOR = re.compile(f"(?:作者|文|撰文|记者)[ \\t]*[:|/][ \\t]*([{CJK}A-Za-z· \\t]{{2,40}})")
 SOURCE = re.compile(r"(?:本文来源|文章来源|来源|原载|刊载于|刊发于|转载自)\s*[:]?\s*《([^》\n]{2,30})》")
 DATE = re.compile(r"(20\d{2}|19\d{2})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*(?:-|/|\.|月)\s*(\d{1,2})\s*日?")
 HEAD = 600  # the date and author are looked for near the top
+BYLINE = 160  # a publication or reporter named this close to the top is the article's own
+
+#: Endings of the names of news media (a class of words, not a list of names).
+MEDIA_END = "(?:日报|晚报|早报|时报|商报|周报|周刊|杂志|画报|新闻网|新闻|财经网|财经|网|报|社|电视台|广播电台|频道|在线|观察)"
+_NAME_RUN = f"[{CJK}A-Za-z0-9]"
+#: 钜亨网记者 陈于晴, 新华社记者王敏, 本刊记者 (a medium directly before 记者, opening a clause).
+REPORTER = re.compile(f"(?:^|(?<=[\\s,.:;!?()\\[\\]“”\"'、。，：；！？（）]))({_NAME_RUN}{{1,10}}?{MEDIA_END})"
+                      f"(?:驻{_NAME_RUN}{{1,4}}?)?记者[ \\t]*([{CJK}]{{2,3}})?")
+#: (记者 赵强), 记者 张三: a reporter named with no medium before the word.
+REPORTER_ONLY = re.compile(f"(?<![{CJK}])(?:记者|通讯员|实习生|特约撰稿人)[ \\t]+([{CJK}]{{2,3}})(?![{CJK}])")
+#: 据X报道 / 据X消息 / 据X援引: X is the source of a report.
+REPORTED = re.compile(f"据({_NAME_RUN}{{2,12}}?{MEDIA_END})(?=报道|消息|援引|统计|获悉|了解|记者|披露|调查|梳理|不完全统计)")
+#: 来源:X (a plain name up to the end of the line or a space).
+FROM = re.compile(f"(?:来源|出处|稿源)\\s*:\\s*({_NAME_RUN}{{2,14}})(?=[\\s,;。|]|$)")
+#: 中国证券网讯: a news wire's dateline.
+WIRE = re.compile(f"({_NAME_RUN}{{1,10}}?(?:网|社|报|新闻|财经))讯")
+#: 《X》 naming a newspaper or magazine: by its ending, or by what follows it (杂志, 记者, 报道).
+TITLED = re.compile(f"《([^》\\n]{{2,20}})》(杂志|记者|报道|援引|消息|刊文|刊发|发文|评论员)?")
+NOT_MEDIA = frozenset("本报 本刊 该报 该刊 此报 本网 该网 本社 记者 报 网 社 财经 新闻 官网 全网 联网 上网".split())
 
 
 def _date(text: str) -> tuple[str, int] | None:
@@ -56,6 +78,58 @@ def _author(doc: Document, res: Resources) -> list[Mention]:
     return []
 
 
+def _trim_known(text: str, start: int, end: int, res: Resources) -> int:
+    """Where a medium's name starts: after a lexicon publication glued before it (上证报中国证券网)."""
+    for s0, e0, entry in res.lexicon.find(text[start:end]):
+        if s0 == 0 and entry.cls == "Publication" and end - (start + e0) >= 3:
+            return start + e0
+    return start
+
+
+def _publication(doc: Document, found: list, start: int, end: int, res: Resources, byline: bool) -> bool:
+    """Add a Publication mention over ``[start, end)``; at the top of the text it is the article's."""
+    name = doc.norm[start:end]
+    if name in NOT_MEDIA or len(name) < 2 or name.isdigit():
+        return False
+    found.append(mention(doc, start, end, "Publication", NAME, 0.8))
+    if byline and "publishedIn" not in doc.links and start < BYLINE:
+        doc.links["publishedIn"] = Span(start, end)
+        doc.meta.setdefault("source", name)
+    return True
+
+
+def _media(doc: Document, res: Resources) -> list[Mention]:
+    """Publications named as the source of a report, and reporters named after them."""
+    text, found = doc.norm, []
+    names = []
+    for m in REPORTER.finditer(text):
+        start = _trim_known(text, m.start(1), m.end(1), res)
+        _publication(doc, found, start, m.end(1), res, True)
+        if m.group(2):
+            names.append(m.start(2))
+    names += [m.start(1) for m in REPORTER_ONLY.finditer(text)]
+    for name_start in sorted(set(names)):
+        for length in (3, 2):
+            name = text[name_start:name_start + length]
+            if len(name) == length and looks_like_name(name) and is_cjk(name[-1]):
+                found.append(mention(doc, name_start, name_start + length, "Person", NAME, 0.8))
+                if "author" not in doc.links and name_start < BYLINE:
+                    doc.links["author"] = Span(name_start, name_start + length)
+                    doc.meta.setdefault("author", name)
+                break
+    for pattern, byline in ((REPORTED, False), (FROM, True), (WIRE, True)):
+        for m in pattern.finditer(text):
+            start = _trim_known(text, m.start(1), m.end(1), res) if pattern is WIRE else m.start(1)
+            if pattern is FROM and not re.search(MEDIA_END + "$", m.group(1)) \
+                    and res.lexicon.by_surface.get(m.group(1)) is None and len(m.group(1)) > 8:
+                continue
+            _publication(doc, found, start, m.end(1), res, byline)
+    for m in TITLED.finditer(text):
+        if m.group(2) or re.search(MEDIA_END + "$", m.group(1)):
+            _publication(doc, found, m.start(1), m.end(1), res, False)
+    return found
+
+
 def propose(doc: Document, res: Resources) -> list[Mention]:
     """Author and publication mentions; date, title and names recorded in ``doc.meta``."""
     found = _author(doc, res)
@@ -64,6 +138,7 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         doc.meta.setdefault("source", src.group(1))
         doc.links["publishedIn"] = Span(src.start(1), src.end(1))
         found.append(mention(doc, src.start(1), src.end(1), "Publication", NAME, 0.9))
+    found += _media(doc, res)
     date = _date(doc.norm)
     if date:
         doc.meta.setdefault("date", date[0])

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from kg.extractors.base import CLAUSE_END, NAME_CHAR, Resources, mention, token_index
+from kg.extractors.base import (CLAUSE_END, NAME_CHAR, Resources, bad_name_start, mention, stops_name,
+                                token_index)
 from kg.types import Document, Mention
 
 NAME = "suffix@1"
@@ -48,13 +49,14 @@ FIN_WORDS = ("银行", "保险", "证券", "基金", "信托", "金融", "支付
 #: Words that never start or continue a name on the left.
 STOP = frozenset("""的 了 和 与 及 或 在 由 向 对 为 被 将 把 从 等 也 都 已 并 又 还 是 有 其 该 各 这 那 本 我 我们
 此 每 首家 首个 同业 全 全新 多家 一家 一个 一批 以及 联合 依托 通过 成立 设立 组建 合作 推出 打造 包括 其中 目前
-以下 简称 下称 旗下 子公司 全资子公司 控股子公司 分公司 孙公司 作为 收购 投资 入股 控股 宣布 表示 显示 要求 支持 参与 加入 成为 获批 批准 处罚 发布 召开 举办
+以下 简称 下称 旗下 子公司 全资子公司 控股子公司 分公司 孙公司 作为 收购 入股 宣布 表示 显示 要求 支持 参与 加入 成为 获批 批准 处罚 发布 召开 举办
 出席 认为 指出 介绍 称 据 向 交由 办理 前到 开着 交等 多受 国内 国外 境内 境外 海外 全国性 地方 相关 有关 各类 其他 主要 多个 部分 新""".split())
 GENERIC = frozenset("""大型 中型 小型 中小 中小型 商业 国有 股份制 股份 城市 农村 民营 外资 中资 金融 主要 上市 头部 龙头
 互联网 科技 数字 数字化 非银 政府 监管 职能 全球 世界 国际 传统 银行 村镇 开发性 政策性 直销 民营 核心 重点 领先
 所属 分支 总 一级 二级 省级 市级 县级 专业 综合 服务 运营 管理 研发 创新 技术 业务 数据 安全 客户 合作 会员 成员
 合规 风险 计算 信息 网络 总部 研究 科研 高校 知名 新闻 新 发展 基金 证券 保险 支付 信托 期货 理财 资管 消费
-银行业 该 本 此 两家 多家 几家 各家 外部 第三方 大中型 农商 城商""".split())
+银行业 该 本 此 两家 多家 几家 各家 外部 第三方 大中型 农商 城商 智慧 智能 虚拟 实体 网上 手机 线上 线下 直营
+纯网络 民营 社区 普惠 养老 私人 绿色""".split())
 #: Common words that end like an organization suffix (…局, …部) but never name one.
 NOT_ORGS = ("格局", "大局", "全局", "布局", "结局", "部署", "干部", "内部", "外部", "全部", "局部", "底部", "顶部",
             "总部", "东部", "西部", "南部", "北部", "中部", "俱乐部", "后部", "前部", "腹部", "头部",
@@ -108,6 +110,9 @@ _ORG_CLASSES = ("Organization", "Company", "FinancialInstitution", "GovernmentAg
                 "OrganizationUnit")
 
 
+#: Verbs that may stand inside a name (鸿远投资有限公司) but end the name before them when an
+#: organization precedes them (甲公司投资乙有限公司).
+SOFT_VERBS = frozenset("投资 控股 持股 入股 参股 注资 增资".split())
 BRANCH_SUFFIXES = ("分行", "支行", "分公司", "营业部", "营业管理部")
 PROPER_TAGS_ORG = ("nz", "nt", "nr", "nrt", "nrfg", "ns", "j", "x")
 
@@ -175,6 +180,7 @@ def _industry(doc: Document, res: Resources) -> list[Mention]:
             continue
         head, tail = tokens[i - 1].text, tokens[i].text
         if 2 <= len(head) <= 4 and head not in GENERIC and head not in STOP \
+                and not bad_name_start(head, res.segmenter, res.lexicon) and not head.isdigit() \
                 and not NOT_IN_BRAND.intersection(head) and head not in res.lexicon.by_surface \
                 and all(NAME_CHAR.match(c) for c in head) \
                 and (res.segmenter.pos(head) in PROPER_TAGS or not res.segmenter.in_dictionary(head)) \
@@ -205,16 +211,27 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
             continue  # 签署, 部署: a word that merely ends like an organization
         j = i
         branch = suffix in BRANCH_SUFFIXES
+        seg, lex = res.segmenter, res.lexicon
+        if suffix == "控股" and i > 0 and (tokens[i - 1].text in ("全资", "绝对", "相对", "间接", "直接", "实际", "共同")
+                                         or _suffix_of(tokens[i - 1].text)):
+            continue  # 由甲银行全资控股: the verb, not a holding company
         while (j > 0 and i - j < MAX_TOKENS and tok.end - tokens[j - 1].start <= MAX_CHARS
+               and not stops_name(tokens[j - 1].text, seg, lex)
+               and not (tokens[j - 1].text in SOFT_VERBS and j >= 2 and _suffix_of(tokens[j - 2].text))
                and _name_like(tokens[j - 1].text, res, cls in COMPANY_CLASSES)
                and (branch or cls in COMPANY_CLASSES or not _is_known_org(tokens[j - 1].text, res))):
             j -= 1
         core = j
         if j > 0 and _opens_clause(tokens, j - 1) and tokens[j - 1].text not in STOP \
                 and res.segmenter.frequency(tokens[j - 1].text) < RARE \
+                and not bad_name_start(tokens[j - 1].text, seg, lex) \
                 and res.segmenter.pos(tokens[j - 1].text) not in BAD_TAGS - {"v"} \
                 and len(tokens[j - 1].text) >= 2 and all(NAME_CHAR.match(c) for c in tokens[j - 1].text):
             j -= 1  # a name opening its clause may start with any word (远航消费金融有限公司)
+        while j < i and bad_name_start(tokens[j].text, seg, lex):
+            j += 1  # 服务母行集团, 助推X银行: the name starts after the verb or role word
+        if core < j:
+            core = j
         start = tokens[j].start
         name = doc.norm[start:tok.end]
         head = name[: -len(suffix)]
@@ -222,7 +239,7 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         words = [w for w in words if w]
         place = any(s0 == 0 and e.cls == "Place" for s0, _, e in res.lexicon.find(name[:4]))
         refined = classify(name, suffix, cls, place)
-        if len(head) < 2 or (all(w in GENERIC for w in words)
+        if len(head) < 2 or not any(c.isalpha() for c in head) or (all(w in GENERIC for w in words)
                              and (len(words) < 2 or refined not in UNIT_CLASSES)):
             continue
         if refined in COMPANY_CLASSES and not branch and not any(
