@@ -16,10 +16,12 @@ from kg.errors import KGError
 COMMANDS: dict[str, str] = {
     "build": "kg.cli.build:build",
     "eval": "kg.cli.evaluate:evaluate",
+    "export": "kg.cli.export:export",
     "load": "kg.cli.store:load",
     "query": "kg.cli.query:query",
     "remove": "kg.cli.store:remove",
     "serve": "kg.cli.serve:serve",
+    "stats": "kg.cli.stats:stats",
     "train-ner": "kg.cli.evaluate:train_ner",
     "validate": "kg.cli.validate:validate",
     "viz": "kg.cli.viz:viz",
