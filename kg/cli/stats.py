@@ -23,8 +23,10 @@ _NUMBER = re.compile(r"[0-9][0-9.]*")
               help="Also rank by betweenness, approximated from K sampled sources.")
 @click.option("--seed", type=int, default=42, show_default=True,
               help="Seed of the Louvain communities and the betweenness samples.")
+@click.option("--communities/--no-communities", default=True, show_default=True,
+              help="Louvain communities (the slowest step on big graphs).")
 @filter_options
-def stats(graphs, store_spec, fmt, top, betweenness, seed, relations, classes):
+def stats(graphs, store_spec, fmt, top, betweenness, seed, communities, relations, classes):
     """Network statistics of GRAPH files or a --store.
 
     Entities per class and relations per property; the top entities by degree and by PageRank
@@ -46,7 +48,8 @@ def stats(graphs, store_spec, fmt, top, betweenness, seed, relations, classes):
         raise OutputError(f"unknown format {fmt!r}", hint="use text or json")
     net = to_networkx(graph_source(graphs, store_spec), relations=relations or None,
                       classes=classes or None)
-    figures = network_stats(net, top=top, seed=seed, betweenness=betweenness)
+    figures = network_stats(net, top=top, seed=seed, betweenness=betweenness,
+                            communities=communities)
     if fmt == "json":
         click.echo(json.dumps(figures, ensure_ascii=False, indent=1))
     else:
@@ -92,10 +95,11 @@ def format_text(f: dict, labels: dict[str, str], top: int, seed: int) -> str:
     comp = f["components"]
     out += ["", f"Connected components: {comp['count']} ({comp['isolated']} isolated entities); "
                 f"largest: {', '.join(map(str, comp['largest']))}"]
-    com = f["communities"]
-    out += ["", f"Communities (Louvain, seed {seed}, entities with a relation): {com['count']}, "
-                f"modularity {com['modularity']}"]
-    out += _table([[i, c["size"], "、".join(c["hubs"])] for i, c in enumerate(com["largest"], 1)])
+    com = f.get("communities")
+    if com is not None:
+        out += ["", f"Communities (Louvain, seed {seed}, entities with a relation): {com['count']}, "
+                    f"modularity {com['modularity']}"]
+        out += _table([[i, c["size"], "、".join(c["hubs"])] for i, c in enumerate(com["largest"], 1)])
     m = f["mentions"]
     out += ["", f"Mentions: {m['total']} in {f['documents']} documents "
                 f"(median {_num(m['median'])}, max {m['max']} per document)"]

@@ -113,13 +113,21 @@ class EntityGraph:
     labels: dict[str, str]
     articles: dict[str, Article] = field(default_factory=dict)
 
+    def network(self):
+        """This graph as a ``networkx.MultiDiGraph`` (:func:`kg.network.from_entity_graph`)."""
+        from kg.network import from_entity_graph
+
+        return from_entity_graph(self)
+
+    def simple(self):
+        """The undirected simple graph of :meth:`network` (:func:`kg.network.undirected`)."""
+        from kg.network import undirected
+
+        return undirected(self.network())
+
     def degrees(self) -> dict[str, int]:
         """Number of distinct neighbours of every node (direction ignored)."""
-        nbrs: dict[str, set[str]] = {iri: set() for iri in self.nodes}
-        for e in self.edges:
-            nbrs[e.source].add(e.target)
-            nbrs[e.target].add(e.source)
-        return {iri: len(s) for iri, s in nbrs.items()}
+        return dict(self.simple().degree())
 
 
 # ---------------------------------------------------------------- loading
@@ -509,15 +517,9 @@ def subgraph(graph: EntityGraph, keep: set[str]) -> EntityGraph:
 
 def neighbourhood(graph: EntityGraph, centre: str, depth: int) -> set[str]:
     """Nodes within ``depth`` hops of ``centre``, direction ignored."""
-    adj: dict[str, set[str]] = defaultdict(set)
-    for e in graph.edges:
-        adj[e.source].add(e.target)
-        adj[e.target].add(e.source)
-    seen, frontier = {centre}, {centre}
-    for _ in range(max(depth, 0)):
-        frontier = {m for n in frontier for m in adj[n]} - seen
-        seen |= frontier
-    return seen
+    import networkx as nx
+
+    return set(nx.single_source_shortest_path_length(graph.simple(), centre, cutoff=max(depth, 0)))
 
 
 def most_connected(graph: EntityGraph, max_nodes: int, pinned: str | None = None) -> set[str]:
