@@ -43,6 +43,7 @@ _FORMATS = {
     ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS, ".jsonld": ox.RdfFormat.JSON_LD,
     ".json": ox.RdfFormat.JSON_LD,
 }
+RDF_SUFFIXES = frozenset(_FORMATS)
 
 
 @dataclass
