@@ -18,6 +18,7 @@ __all__ = [
     "build_documents",
     "build_text",
     "read_documents",
+    "to_networkx",
 ]
 
 
@@ -43,4 +44,8 @@ def __getattr__(name: str):
         from kg.io import read_documents
 
         return read_documents
+    if name == "to_networkx":
+        from kg.network import to_networkx
+
+        return to_networkx
     raise AttributeError(f"module 'kg' has no attribute {name!r}")

@@ -256,7 +256,7 @@ def test_cli_refuses_to_overwrite_without_force(trig_path, tmp_path):
 @pytest.mark.parametrize("content, name, message", [
     (None, "missing.ttl", "no such file"),
     ("this is not turtle", "bad.ttl", "cannot parse"),
-    ("x", "graph.xyz", "unknown RDF format"),
+    ("{not json-ld", "graph.jsonld", "cannot parse"),
 ])
 def test_cli_bad_input_is_one_line(tmp_path, content, name, message):
     path = tmp_path / name
@@ -349,3 +349,16 @@ def test_every_input_format_gives_the_same_page(trig_path, tmp_path, suffix, fmt
     path = tmp_path / f"g{suffix}"
     path.write_text(ds.serialize(format=fmt), encoding="utf-8")
     assert render_html([path]) == render_html([trig_path])
+
+
+def test_cli_builds_text_inputs_first(tmp_path):
+    """`kg viz article.txt` builds the article through kg.build and draws it."""
+    article = tmp_path / "a.txt"
+    article.write_text("中国工商银行推出“抗疫贷”产品。", encoding="utf-8")
+    out = tmp_path / "a.html"
+    result = CliRunner().invoke(cli, ["viz", str(article), "-o", str(out), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert {"中国工商银行", "抗疫贷"} <= labels_of(payload(out.read_text(encoding="utf-8")))
+    empty = CliRunner().invoke(cli, ["viz", str(tmp_path / "none.txt"), "-o", str(tmp_path / "b.html")])
+    assert empty.exit_code == 1 and "no input could be read" in empty.output
+    assert not (tmp_path / "b.html").exists()

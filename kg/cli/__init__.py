@@ -19,10 +19,12 @@ from kg.errors import EXIT_INTERRUPTED, EXIT_USAGE, KGError
 COMMANDS: dict[str, str] = {
     "build": "kg.cli.build:build",
     "eval": "kg.cli.evaluate:evaluate",
+    "export": "kg.cli.export:export",
     "load": "kg.cli.store:load",
     "query": "kg.cli.query:query",
     "remove": "kg.cli.store:remove",
     "serve": "kg.cli.serve:serve",
+    "stats": "kg.cli.stats:stats",
     "train-ner": "kg.cli.evaluate:train_ner",
     "train-rel": "kg.cli.train:train_rel",
     "validate": "kg.cli.validate:validate",

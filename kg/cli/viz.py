@@ -22,8 +22,18 @@ import click
               help="Above this, keep the best-connected entities and say what was left out.")
 @click.option("--title", help="Page title (default: zhkg 知识图谱).")
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
-def viz(graphs, output, store_spec, query_arg, focus, depth, max_nodes, title, force):
+@click.option("-j", "--workers", type=click.IntRange(min=1), default=None,
+              help="Text inputs: processes to build them in (default: all cores).")
+@click.option("--ner-model", type=click.Path(exists=True, dir_okay=False),
+              help="Text inputs: a CRF model from `kg train-ner`, combined with the rules.")
+@click.option("--base", default=None, help="Text inputs: base IRI for entities and documents.")
+@click.option("--strict", is_flag=True, help="Text inputs: stop at the first bad one instead of skipping it.")
+def viz(graphs, output, store_spec, query_arg, focus, depth, max_nodes, title, force, workers,
+        ner_model, base, strict):
     """Write an interactive HTML page of GRAPH files (ttl, trig, nt, nq, jsonld) or a --store.
+
+    Articles (.txt, .md, .jsonl, folders of them, or - for standard input) are built first,
+    as `kg build` would, and drawn with any GRAPH files given beside them.
 
     The page is one self-contained file (no network access, works from file://): entities
     coloured by class, relations labelled in Chinese, search, filters, and a side panel with
@@ -32,6 +42,7 @@ def viz(graphs, output, store_spec, query_arg, focus, depth, max_nodes, title, f
     \b
     Examples:
       kg viz article.ttl -o article.html
+      kg viz article.txt -o article.html
       kg viz corpus/*.trig -o corpus.html --focus 工商银行 --depth 2
       kg viz --store oxigraph:corpus.db -o corpus.html --max-nodes 3000
       kg viz a.ttl -o dev.html --query 'CONSTRUCT {?o zkg:develops ?p} WHERE {?o zkg:develops ?p}'
@@ -44,7 +55,10 @@ def viz(graphs, output, store_spec, query_arg, focus, depth, max_nodes, title, f
         raise click.UsageError("give GRAPH files or --store, not both and not neither")
     if output.exists() and not force:
         raise OutputError(f"{output} exists", hint="use --force to overwrite")
-    source = graphs
+    source = list(graphs)
+    texts = [g for g in graphs if not _is_rdf(g)]
+    if texts:
+        source = _built(texts, [g for g in graphs if _is_rdf(g)], workers, ner_model, base, strict)
     if store_spec:
         kind, _, where = store_spec.partition(":")
         if kind != "oxigraph" or not where:
@@ -73,3 +87,29 @@ def _read_query(arg: str | None) -> str | None:
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"{arg}: cannot read the query: {exc}") from None
     return arg
+
+
+def _is_rdf(path: Path) -> bool:
+    """RDF by extension (what the model reads); anything else is an article to build."""
+    from kg.viz.model import RDF_SUFFIXES
+
+    return path.suffix.lower() in RDF_SUFFIXES and not path.is_dir()
+
+
+def _built(texts, rdf_files, workers, ner_model, base, strict):
+    """A store with the graph of the ``texts`` built by :func:`kg.build`, and the ``rdf_files``."""
+    from kg.api import build
+    from kg.cli.build import _report_skipped
+    from kg.errors import InputError
+    from kg.ids import DEFAULT_BASE
+    from kg.viz.model import load_file, open_store
+
+    result = build([str(t) for t in texts], strict=strict, base=base or DEFAULT_BASE,
+                   ner_model=ner_model, workers=workers, keep_documents=False)
+    _report_skipped(result.skipped)
+    if not result.document_count:
+        raise InputError("no input could be read; nothing was written")
+    store = open_store(result)
+    for path in rdf_files:
+        load_file(store, Path(path))
+    return store

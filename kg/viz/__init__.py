@@ -20,7 +20,7 @@ from pathlib import Path
 
 from kg.errors import OutputError
 from kg.ontology import PREFIXES
-from kg.viz.layout import spring_positions
+from kg.viz.layout import components, spring_positions
 from kg.viz.model import (
     EntityGraph, extract, find_entity, most_connected, neighbourhood, open_store, subgraph,
 )
@@ -118,11 +118,15 @@ def _payload(graph: EntityGraph, title: str, omitted: dict | None, centre: str |
     """Everything the page needs, as plain JSON-able data in a deterministic order."""
     from pyvis.network import Network
 
+    import networkx as nx
+
     iris = sorted(graph.nodes)
     index = {iri: i for i, iri in enumerate(iris)}
-    degree = graph.degrees()
+    simple = graph.simple()  # the same conversion as kg.to_networkx: degrees and components
+    degree = dict(simple.degree())
     pos = spring_positions(len(iris), [(index[e.source], index[e.target]) for e in graph.edges],
-                           widths=[_label_px(graph.nodes[i].label) for i in iris])
+                           widths=[_label_px(graph.nodes[i].label) for i in iris],
+                           comps=components(nx.relabel_nodes(simple, index)))
     net = Network(directed=True)
     net.nodes = [_vis_node(graph.nodes[iri], i, degree[iri], pos[i]) for i, iri in enumerate(iris)]
     net.edges = [{"id": k, "from": index[e.source], "to": index[e.target], "arrows": "to",

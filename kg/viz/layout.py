@@ -17,16 +17,18 @@ _EXACT_LIMIT = 300
 
 def spring_positions(n: int, edges: list[tuple[int, int]], *, seed: int = 42,
                      iterations: int | None = None,
-                     widths: list[float] | None = None) -> list[tuple[int, int]]:
+                     widths: list[float] | None = None,
+                     comps: list[list[int]] | None = None) -> list[tuple[int, int]]:
     """Positions (integer pixels) for nodes ``0..n-1`` joined by undirected ``edges``.
 
-    ``widths`` (pixels, e.g. of each label) keeps packed components and lone nodes apart.
+    ``widths`` (pixels, e.g. of each label) keeps packed components and lone nodes apart;
+    ``comps`` are the connected components if the caller has them (see :func:`components`).
     """
     if n == 0:
         return []
     import numpy as np
 
-    comps = _components(n, edges)
+    comps = comps if comps is not None else _components(n, edges)
     placed = []
     for comp in comps:
         index = {v: i for i, v in enumerate(comp)}
@@ -41,24 +43,21 @@ def spring_positions(n: int, edges: list[tuple[int, int]], *, seed: int = 42,
     return [(int(round(x * SCALE)), int(round(y * SCALE))) for x, y in coords]
 
 
+def components(simple) -> list[list[int]]:
+    """Connected components of a networkx graph on nodes ``0..n-1``: members in order,
+    biggest first, ties by smallest member."""
+    import networkx as nx
+
+    return sorted((sorted(c) for c in nx.connected_components(simple)), key=lambda c: (-len(c), c[0]))
+
+
 def _components(n: int, edges: list[tuple[int, int]]) -> list[list[int]]:
-    """Connected components, biggest first, ties by smallest member."""
-    parent = list(range(n))
+    import networkx as nx
 
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in edges:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[int, list[int]] = {}
-    for v in range(n):
-        groups.setdefault(find(v), []).append(v)
-    return sorted(groups.values(), key=lambda c: (-len(c), c[0]))
+    simple = nx.Graph()
+    simple.add_nodes_from(range(n))
+    simple.add_edges_from(edges)
+    return components(simple)
 
 
 def _layout_component(n: int, edges: list[tuple[int, int]], seed: int, iterations: int | None):

@@ -43,6 +43,7 @@ _FORMATS = {
     ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS, ".jsonld": ox.RdfFormat.JSON_LD,
     ".json": ox.RdfFormat.JSON_LD,
 }
+RDF_SUFFIXES = frozenset(_FORMATS)
 
 
 @dataclass
@@ -74,6 +75,8 @@ class Node:
     wikidata: str | None = None
     job_title: str | None = None
     metrics: list[dict] = field(default_factory=list)
+    mentions: int = 0  #: nif:Phrase records linked to the entity
+    documents: list[str] = field(default_factory=list)  #: IRIs of articles mentioning or naming it
 
 
 @dataclass
@@ -84,6 +87,22 @@ class Edge:
     prop: str
     target: str
     evidence: list[Evidence] = field(default_factory=list)
+    confidence: float | None = None  #: the highest of its statements'
+    sentences: int = 0  #: distinct evidence sentences
+    documents: list[str] = field(default_factory=list)  #: IRIs of the articles stating it
+
+
+@dataclass
+class Article:
+    """One source document: its identifier, title, and who wrote and published it."""
+
+    iri: str
+    id: str
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    publications: list[str] = field(default_factory=list)
+    mentions: int = 0
+    entities: int = 0
 
 
 @dataclass
@@ -93,22 +112,41 @@ class EntityGraph:
     nodes: dict[str, Node]
     edges: list[Edge]
     labels: dict[str, str]
+    articles: dict[str, Article] = field(default_factory=dict)
+
+    def network(self):
+        """This graph as a ``networkx.MultiDiGraph`` (:func:`kg.network.from_entity_graph`)."""
+        from kg.network import from_entity_graph
+
+        return from_entity_graph(self)
+
+    def simple(self):
+        """The undirected simple graph of :meth:`network` (:func:`kg.network.undirected`)."""
+        from kg.network import undirected
+
+        return undirected(self.network())
 
     def degrees(self) -> dict[str, int]:
         """Number of distinct neighbours of every node (direction ignored)."""
-        nbrs: dict[str, set[str]] = {iri: set() for iri in self.nodes}
-        for e in self.edges:
-            nbrs[e.source].add(e.target)
-            nbrs[e.target].add(e.source)
-        return {iri: len(s) for iri, s in nbrs.items()}
+        return dict(self.simple().degree())
 
 
 # ---------------------------------------------------------------- loading
 
 def open_store(source) -> ox.Store:
-    """A pyoxigraph Store holding ``source``: a Store, an rdflib graph, or a list of paths."""
+    """A pyoxigraph Store holding ``source``: a Store (pyoxigraph's or kg.store's), a
+    ``BuildResult``, an rdflib graph, ``"oxigraph:DIR"``, or a path or list of paths."""
     if isinstance(source, ox.Store):
         return source
+    if hasattr(source, "oxigraph"):  # kg.store.OxigraphStore
+        return source.oxigraph
+    if hasattr(source, "nquads") and hasattr(source, "document_count"):  # kg.BuildResult
+        store = ox.Store()
+        if source.nquads:
+            store.bulk_load(source.nquads, format=ox.RdfFormat.N_QUADS)
+        return store
+    if isinstance(source, str) and source.startswith("oxigraph:"):
+        return open_store_dir(source[len("oxigraph:"):])
     if hasattr(source, "serialize") and hasattr(source, "triples"):
         store = ox.Store()
         fmt, oxfmt = ("nquads", ox.RdfFormat.N_QUADS) if hasattr(source, "graphs") else (
@@ -140,6 +178,8 @@ def load_file(store: ox.Store, path: Path) -> None:
 
 def open_store_dir(directory: str | Path) -> ox.Store:
     """Open a persistent pyoxigraph store read-only."""
+    if not str(directory):
+        raise InputError("oxigraph: needs a directory", hint="e.g. oxigraph:corpus.db")
     directory = Path(directory)
     if not directory.is_dir():
         raise InputError(f"{directory}: no such store directory")
@@ -240,9 +280,12 @@ def _make_nodes(store: ox.Store, classes: dict[str, str]) -> dict[str, Node]:
 
 
 class _Evidence:
-    """Indexes statements, sentences and phrases once, then answers evidence look-ups."""
+    """Indexes statements, sentences and phrases once, then answers evidence look-ups.
 
-    def __init__(self, store: ox.Store) -> None:
+    With ``full=False`` only what :meth:`facts` needs is indexed (no texts, no offsets).
+    """
+
+    def __init__(self, store: ox.Store, full: bool = True) -> None:
         def one(pred):
             return {s: v[0] for s, v in _objects(store, pred).items()}
         subj, pred, obj = one(RDF + "subject"), one(RDF + "predicate"), one(RDF + "object")
@@ -252,19 +295,37 @@ class _Evidence:
                 self.by_triple[(subj[stmt].value, pred[stmt].value, obj[stmt].value)].append(stmt)
         self.sentence = _objects(store, ZKG_IRI + "evidence")
         self.derived = one(PROV_IRI + "wasDerivedFrom")
-        self.extractor = one(ZKG_IRI + "extractor")
         self.confidence = one(ZKG_IRI + "confidence")
+        self.context = one(NIF_IRI + "referenceContext")
+        self.phrases: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+        if not full:
+            return
+        self.extractor = one(ZKG_IRI + "extractor")
         self.anchor = one(NIF_IRI + "anchorOf")
         self.begin = one(NIF_IRI + "beginIndex")
         self.end = one(NIF_IRI + "endIndex")
-        self.context = one(NIF_IRI + "referenceContext")
-        self.phrases: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
         for phrase, ents in _objects(store, ITSRDF_IRI + "taIdentRef").items():
             b, e, ctx = self.begin.get(phrase), self.end.get(phrase), self.context.get(phrase)
             if b is None or e is None or ctx is None:
                 continue
             for ent in ents:
                 self.phrases[(ctx.value, ent.value)].append((int(b.value), int(e.value)))
+
+    def facts(self, s: str, p: str, o: str) -> tuple[float | None, int, set[str]]:
+        """(highest confidence, number of evidence sentences, documents) of the triple's statements."""
+        conf, sentences, docs = None, set(), set()
+        for stmt in self.by_triple.get((s, p, o), []):
+            value = self.confidence.get(stmt)
+            try:
+                conf = max(conf if conf is not None else 0.0, float(value.value))
+            except (AttributeError, ValueError):
+                pass
+            sentences.update(v.value for v in self.sentence.get(stmt, [])
+                             if isinstance(v, ox.NamedNode))
+            if stmt in self.derived:
+                docs.add(self.derived[stmt].value)
+        docs.update(self._doc(None, sent) for sent in sentences)
+        return conf, len(sentences), docs
 
     def _doc(self, stmt: str | None, sentence: str) -> str:
         if sentence in self.context:
@@ -331,8 +392,53 @@ def _metrics(store: ox.Store, nodes: dict[str, Node], ev: _Evidence) -> None:
         node.metrics.sort(key=lambda x: (x["label"], x["iri"]))
 
 
-def extract(store: ox.Store, query: str | None = None) -> EntityGraph:
-    """Build the entity graph of ``store``; with a CONSTRUCT ``query``, only what it returns."""
+def _articles(store: ox.Store) -> dict[str, Article]:
+    """Every zkg:Article, with its identifier, title, authors and publications."""
+    ident = _objects(store, PREFIXES["dcterms"] + "identifier")
+    title = _objects(store, PREFIXES["dcterms"] + "title")
+    author, pub = _objects(store, ZKG_IRI + "author"), _objects(store, ZKG_IRI + "publishedIn")
+    iris = {q.subject.value for q in store.quads_for_pattern(
+        None, ox.NamedNode(RDF + "type"), ox.NamedNode(ZKG_IRI + "Article"), None)
+        if isinstance(q.subject, ox.NamedNode)}
+    def named(values):
+        return sorted({v.value for v in values if isinstance(v, ox.NamedNode)})
+    return {iri: Article(iri, _first_literal(ident.get(iri, [])) or _local_name(iri),
+                         _first_literal(title.get(iri, []), "zh") or _first_literal(title.get(iri, [])),
+                         named(author.get(iri, [])), named(pub.get(iri, [])))
+            for iri in sorted(iris)}
+
+
+def _mentions(store: ox.Store, nodes: dict[str, Node], articles: dict[str, Article]) -> None:
+    """Count each entity's mentions (nif:Phrase) and the documents that mention or name it."""
+    context = {s: v[0].value for s, v in _objects(store, NIF_IRI + "referenceContext").items()}
+    per_entity: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for phrase, ents in _objects(store, ITSRDF_IRI + "taIdentRef").items():
+        doc = context.get(phrase)
+        for ent in {e.value for e in ents} & nodes.keys():
+            per_entity[ent][doc] += 1
+    for doc, art in articles.items():
+        for ent in (*art.authors, *art.publications):
+            if ent in nodes:
+                per_entity[ent].setdefault(doc, 0)
+    doc_mentions: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for ent, docs in per_entity.items():
+        nodes[ent].mentions = sum(docs.values())
+        nodes[ent].documents = sorted(d for d in docs if d is not None)
+        for doc, n in docs.items():
+            doc_mentions[doc][0] += n
+            doc_mentions[doc][1] += 1
+    for doc in sorted(d for d in doc_mentions if d is not None):
+        if doc not in articles:  # mentioned in a context that is not typed zkg:Article
+            articles[doc] = Article(doc, _local_name(doc))
+        articles[doc].mentions, articles[doc].entities = doc_mentions[doc]
+
+
+def extract(store: ox.Store, query: str | None = None, *, evidence: bool = True) -> EntityGraph:
+    """Build the entity graph of ``store``; with a CONSTRUCT ``query``, only what it returns.
+
+    Without ``evidence`` the edges carry their counts and documents but no sentence texts
+    (and the nodes no metrics): what a network analysis needs, at a fraction of the cost.
+    """
     classes = _entity_classes(store)
     keep: set[str] | None = None
     triples: set[tuple[str, str, str]] | None = None
@@ -340,22 +446,31 @@ def extract(store: ox.Store, query: str | None = None) -> EntityGraph:
         keep, triples = _construct(store, query, classes)
         classes = {k: v for k, v in classes.items() if k in keep}
     nodes = _make_nodes(store, classes)
-    ev = _Evidence(store)
+    articles = _articles(store)
+    _mentions(store, nodes, articles)
+    ev = _Evidence(store, full=evidence)
     rel_iris = {ZKG_IRI + r: r for r in RELATIONS}
-    found: set[tuple[str, str, str]] = set()
+    found: dict[tuple[str, str, str], set[str]] = defaultdict(set)  # triple -> its named graphs
     if triples is None:
         for p_iri in rel_iris:
             for q in store.quads_for_pattern(None, ox.NamedNode(p_iri), None, None):
-                found.add((q.subject.value, p_iri, q.object.value))
+                graphs = found[(q.subject.value, p_iri, q.object.value)]
+                if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in articles:
+                    graphs.add(q.graph_name.value)
     else:
-        found = {t for t in triples if t[1] in rel_iris}
+        found = {t: set() for t in triples if t[1] in rel_iris}
     edges = []
-    for s, p, o in sorted(found):
+    for (s, p, o), graphs in sorted(found.items()):
         if s in nodes and o in nodes and s != o:
-            roles = {"subject": (s, nodes[s].label), "object": (o, nodes[o].label)}
-            edges.append(Edge(s, rel_iris[p], o, ev.for_triple(s, p, o, roles)))
-    _metrics(store, nodes, ev)
-    return EntityGraph(nodes, edges, term_labels(store))
+            conf, sentences, docs = ev.facts(s, p, o)
+            edge = Edge(s, rel_iris[p], o, [], conf, sentences, sorted(docs | graphs))
+            if evidence:
+                roles = {"subject": (s, nodes[s].label), "object": (o, nodes[o].label)}
+                edge.evidence = ev.for_triple(s, p, o, roles)
+            edges.append(edge)
+    if evidence:
+        _metrics(store, nodes, ev)
+    return EntityGraph(nodes, edges, term_labels(store), articles)
 
 
 def _construct(store: ox.Store, query: str, classes: dict[str, str]):
@@ -398,20 +513,14 @@ def subgraph(graph: EntityGraph, keep: set[str]) -> EntityGraph:
     """The graph restricted to the nodes in ``keep``."""
     nodes = {i: n for i, n in graph.nodes.items() if i in keep}
     edges = [e for e in graph.edges if e.source in keep and e.target in keep]
-    return EntityGraph(nodes, edges, graph.labels)
+    return EntityGraph(nodes, edges, graph.labels, graph.articles)
 
 
 def neighbourhood(graph: EntityGraph, centre: str, depth: int) -> set[str]:
     """Nodes within ``depth`` hops of ``centre``, direction ignored."""
-    adj: dict[str, set[str]] = defaultdict(set)
-    for e in graph.edges:
-        adj[e.source].add(e.target)
-        adj[e.target].add(e.source)
-    seen, frontier = {centre}, {centre}
-    for _ in range(max(depth, 0)):
-        frontier = {m for n in frontier for m in adj[n]} - seen
-        seen |= frontier
-    return seen
+    import networkx as nx
+
+    return set(nx.single_source_shortest_path_length(graph.simple(), centre, cutoff=max(depth, 0)))
 
 
 def most_connected(graph: EntityGraph, max_nodes: int, pinned: str | None = None) -> set[str]:
