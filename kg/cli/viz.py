@@ -98,17 +98,19 @@ def _is_rdf(path: Path) -> bool:
 
 def _built(texts, rdf_files, workers, ner_model, base, strict):
     """A store with the graph of the ``texts`` built by :func:`kg.build`, and the ``rdf_files``."""
-    from kg.api import build
-    from kg.cli.build import _report_skipped
-    from kg.errors import InputError
+    from kg.api import build_documents
+    from kg.cli.build import _nothing_read, _report_inputs
     from kg.ids import DEFAULT_BASE
+    from kg.io import read_documents
     from kg.viz.model import load_file, open_store
 
-    result = build([str(t) for t in texts], strict=strict, base=base or DEFAULT_BASE,
-                   ner_model=ner_model, workers=workers, keep_documents=False)
-    _report_skipped(result.skipped)
-    if not result.document_count:
-        raise InputError("no input could be read; nothing was written")
+    skipped, notes = [], []
+    docs = list(read_documents([str(t) for t in texts], strict=strict, skipped=skipped, notes=notes))
+    _report_inputs(skipped, notes)
+    if not docs:
+        _nothing_read()
+    result = build_documents(docs, skipped=skipped, base=base or DEFAULT_BASE, ner_model=ner_model,
+                             workers=workers, keep_documents=False)
     store = open_store(result)
     for path in rdf_files:
         load_file(store, Path(path))

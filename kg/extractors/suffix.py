@@ -216,7 +216,7 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
                                          or _suffix_of(tokens[i - 1].text)):
             continue  # 由甲银行全资控股: the verb, not a holding company
         while (j > 0 and i - j < MAX_TOKENS and tok.end - tokens[j - 1].start <= MAX_CHARS
-               and not stops_name(tokens[j - 1].text, seg, lex)
+               and not stops_name(tokens[j - 1].text, seg if j < i or cls not in COMPANY_CLASSES else None, lex)
                and not (tokens[j - 1].text in SOFT_VERBS and j >= 2 and _suffix_of(tokens[j - 2].text))
                and _name_like(tokens[j - 1].text, res, cls in COMPANY_CLASSES)
                and (branch or cls in COMPANY_CLASSES or not _is_known_org(tokens[j - 1].text, res))):
