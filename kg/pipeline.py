@@ -95,8 +95,24 @@ class Pipeline:
             doc.mentions = merge_statistical(doc.mentions,
                                              check_mentions(doc, crf.propose(doc, self.ner), crf.NAME))
         self.adopt_lexicon_aliases(doc)
+        self.adopt_defined_aliases(doc)
         self.add_known(doc, self.discovered(doc))
         return doc
+
+    def adopt_defined_aliases(self, doc: Document) -> None:
+        """甲乙财产保险股份有限公司(以下简称“甲乙产险”): a rule's own mention of the short name
+        elsewhere (suffix@1 finds 甲乙产险 too) takes the class and canonical name of the long one."""
+        names = {a.alias: t for a, t in self._alias_targets(doc)}
+        if not names:
+            return
+        out = []
+        for m in doc.mentions:
+            target = names.get(doc.norm[m.start:m.end])
+            if target is not None and target is not m and m.cls != "JobTitle":
+                canonical = target.canonical or doc.norm[target.start:target.end]
+                m = Mention(m.start, m.end, m.text, target.cls, m.extractor, m.confidence, canonical)
+            out.append(m)
+        doc.mentions = out
 
     def add_known(self, doc: Document, names: dict[str, tuple[str, str]]) -> None:
         """Add mentions for other occurrences of ``names`` (class, canonical) in ``doc``."""

@@ -112,6 +112,8 @@ LEAD_WORDS = frozenset("""离不开 助力 助推 面向 服务 位列 位居 �
 VERB_ENDINGS = ("出", "向", "到", "于", "给", "至", "入", "往")
 _NUMERIC = re.compile(r"^(?:(?:19|20)\d\d|[0-9.%]*[.%][0-9.%]*|[0-9零一二三四五六七八九十百千万亿两几多]+"
                       r"(?:年|月|日|号|家|个|项|名|位|余|多|届|期|年度)|[零一二三四五六七八九十百千万亿两几]+)$")
+#: Words glued by the segmenter to a demonstrative, copula or time word (这是, 今年以来, 目前已).
+_LEAD_PREFIX = re.compile(r"^(?:这|今年|去年|明年|近年|今天|昨天|目前|当前|此前|日前|近日)(?!$)")
 #: Words that may stand inside a name (复星国际控股集团, 政务服务中心) but never open one.
 SOFT_LEAD = frozenset("服务 投资 控股 合作 监管 机构 企业 公司 集团 平台 持股 参股 入股 注资 增资 成立 设立 银行业".split())
 
@@ -123,14 +125,14 @@ def bad_name_start(word: str, segmenter=None, lexicon=None) -> bool:
     numeral or time word by jieba's dictionary. Lexicon names are never bad starts."""
     if lexicon is not None and word in lexicon.by_surface:
         return False
-    if word in LEAD_WORDS or _NUMERIC.match(word):
+    if word in LEAD_WORDS or _NUMERIC.match(word) or _LEAD_PREFIX.match(word):
         return True
     if 2 <= len(word) <= 3 and (word.endswith(VERB_ENDINGS) or word[0] in "不未没非"):
         if segmenter is None or segmenter.pos(word) not in ("ns", "nr", "nz", "nt"):
             return True
     if segmenter is not None:
         tag = segmenter.pos(word)
-        if tag in ("d", "m", "t", "p", "c", "r", "q", "f", "mq", "tg", "dg") and segmenter.frequency(word) >= 50:
+        if tag in ("d", "m", "t", "p", "c", "r", "q", "f", "mq", "tg", "dg", "i") and segmenter.frequency(word) >= 50:
             return True
         if tag in ("v", "vd") and segmenter.frequency(word) >= 1000:
             return True

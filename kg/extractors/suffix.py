@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extractors.base import (CLAUSE_END, NAME_CHAR, Resources, bad_name_start, mention, stops_name,
+from kg.extractors.base import (CJK, CLAUSE_END, NAME_CHAR, Resources, bad_name_start, mention, stops_name,
                                 token_index)
 from kg.types import Document, Mention
 
@@ -39,6 +39,9 @@ SUFFIXES: tuple[tuple[str, str], ...] = tuple(sorted({
     "看守所": "GovernmentAgency", "车管所": "GovernmentAgency", "公安局": "GovernmentAgency",
     "常委会": "GovernmentAgency", "人大": "GovernmentAgency", "农商行": "FinancialInstitution",
     "农信社": "FinancialInstitution", "城商行": "FinancialInstitution", "拍卖行": "Company",
+    # insurers are named by their line of business (X人寿, X产险, X财险, X寿险)
+    "人寿": "FinancialInstitution", "产险": "FinancialInstitution", "财险": "FinancialInstitution",
+    "寿险": "FinancialInstitution", "人寿保险": "FinancialInstitution", "财产保险": "FinancialInstitution",
 }.items(), key=lambda kv: -len(kv[0])))
 
 GOV_PREFIXES = ("国家", "国务院", "中央", "中共", "中国", "全国", "最高人民")
@@ -56,11 +59,12 @@ GENERIC = frozenset("""大型 中型 小型 中小 中小型 商业 国有 股�
 所属 分支 总 一级 二级 省级 市级 县级 专业 综合 服务 运营 管理 研发 创新 技术 业务 数据 安全 客户 合作 会员 成员
 合规 风险 计算 信息 网络 总部 研究 科研 高校 知名 新闻 新 发展 基金 证券 保险 支付 信托 期货 理财 资管 消费
 银行业 该 本 此 两家 多家 几家 各家 外部 第三方 大中型 农商 城商 智慧 智能 虚拟 实体 网上 手机 线上 线下 直营
-纯网络 民营 社区 普惠 养老 私人 绿色""".split())
+纯网络 民营 社区 普惠 养老 私人 绿色 个人 团体 健康 意外 短期 长期 车 汽车 财产 人身 产险 寿险 财险 人寿""".split())
 #: Common words that end like an organization suffix (…局, …部) but never name one.
 NOT_ORGS = ("格局", "大局", "全局", "布局", "结局", "部署", "干部", "内部", "外部", "全部", "局部", "底部", "顶部",
             "总部", "东部", "西部", "南部", "北部", "中部", "俱乐部", "后部", "前部", "腹部", "头部",
-            "子公司", "分公司", "孙公司", "总公司", "母公司", "本公司", "该公司", "新公司")
+            "子公司", "分公司", "孙公司", "总公司", "母公司", "本公司", "该公司", "新公司",
+            "编委")
 COMPANY_CLASSES = ("Company", "FinancialInstitution")
 RARE = 1000  # jieba frequency below which a verb may be part of a name
 RARE_PROPER = 200  # below which a common noun may be the proper part of a company's name
@@ -96,6 +100,8 @@ def _name_like(word: str, res: Resources, company: bool = False) -> bool:
                                               and res.segmenter.frequency(word) < RARE))
 
 
+#: Bare category heads: a name grown leftwards stops before them (产险公司|甲乙财产保险有限公司).
+CATEGORY_HEADS = frozenset(("公司", "集团", "机构", "企业"))
 #: Words after which a noun phrase (an organization's name) begins.
 OPENERS = frozenset("对 与 和 向 为 同 由 及 将 把 联合 携手 跟 获 经".split())
 #: Words before a unit that belongs to the organization the text is about (依托旗下金融科技研究院).
@@ -218,6 +224,7 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         while (j > 0 and i - j < MAX_TOKENS and tok.end - tokens[j - 1].start <= MAX_CHARS
                and not stops_name(tokens[j - 1].text, seg if j < i or cls not in COMPANY_CLASSES else None, lex)
                and not (tokens[j - 1].text in SOFT_VERBS and j >= 2 and _suffix_of(tokens[j - 2].text))
+               and not (tokens[j - 1].text in CATEGORY_HEADS and j < i)
                and _name_like(tokens[j - 1].text, res, cls in COMPANY_CLASSES)
                and (branch or cls in COMPANY_CLASSES or not _is_known_org(tokens[j - 1].text, res))):
             j -= 1
@@ -258,5 +265,70 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
             cls = "OrganizationUnit"
         elif cls == "OrganizationUnit" and suffix in MINISTRY_SUFFIXES and not inside:
             cls = "GovernmentAgency"  # 国防部, 新闻出版总署: a department of nothing named is a ministry
-        found.append(mention(doc, start, tok.end, cls, NAME, 0.75))
-    return found
+        end = tok.end
+        if name.endswith(ROLE_TAILS) and len(name) > 4:
+            end -= 2  # 乐山市委常委: the committee, not its member
+        if cls == "GovernmentAgency" and _business_unit(name[: -len(suffix)], res):
+            cls = "OrganizationUnit"  # 资产管理部, 系统研发部: a firm's department
+        found.append(mention(doc, start, end, cls, NAME, 0.75))
+    return found + _latin(doc) + _consortia(doc, res)
+
+
+#: Role words glued to a committee's name by the segmenter (市委常委).
+ROLE_TAILS = ("委常委",)
+#: Business functions: a 部 or 局 made only of these is a department of a firm, not a ministry.
+BUSINESS = frozenset("""资产 管理 合规 内控 研发 系统 政策 研究 投资 另类 投行 私人 银行 风险 审计 财务 营销 运营
+信息 科技 技术 业务 零售 公司 机构 同业 金融 市场 交易 托管 授信 信贷 办公 人力 人力资源 资源 法律 战略 发展 规划
+客户 服务 产品 渠道 网络 数据 安全 评估 资金 计划 理财 财富 个人 普惠 小微 电子 结算 清算 会计 稽核 监察 品牌
+创新 数字 数字化 渠道 采购 行政 后勤 综合 总务 投资者 关系 证券 董事会 研究所 与 和 及""".split())
+
+
+def _business_unit(head: str, res: Resources) -> bool:
+    """True when ``head`` (the name less its 部) is made only of business-function words."""
+    words = res.segmenter.words(head)
+    while words and _is_known_org(words[0], res):
+        words = words[1:]  # 中行资产管理部: the owner's name, then the department
+    return sum(map(len, words)) >= 4 and all(w in BUSINESS for w in words)
+
+
+#: Latin-script company names: capitalised words before a legal-form word (Acme Digital Limited).
+LATIN = re.compile(r"(?<![A-Za-z])((?:[A-Z][A-Za-z0-9&.\-]*\s){1,5}"
+                   r"(?:Limited|Ltd\.?|Inc\.?|Corporation|Corp\.?|LLC|PLC|plc|Holdings|Group|Bank|AG|SA|GmbH))(?![A-Za-z])")
+_LATIN_FIN = re.compile(r"\b(?:Bank|Securities|Insurance|Capital|Financial|Fund|Pay|Payments?|Asset)\b")
+
+
+def _latin(doc: Document) -> list[Mention]:
+    out = []
+    for m in LATIN.finditer(doc.norm):
+        name = m.group(1)
+        first = name.split()[0]
+        if first in ("The", "A", "An", "In", "On", "At", "By", "For", "Of", "And"):
+            continue
+        cls = "FinancialInstitution" if _LATIN_FIN.search(name) else "Company"
+        out.append(mention(doc, m.start(1), m.end(1), cls, NAME, 0.7))
+    return out
+
+
+#: A consortium named by its members (甲、乙及丙财团): each member is a company.
+_CONSORTIUM = re.compile(f"((?:[{CJK}A-Za-z]{{2,6}}(?:、|及|和|与))*[{CJK}A-Za-z]{{2,6}}?)财团")
+
+
+def _consortia(doc: Document, res: Resources) -> list[Mention]:
+    out, index = [], token_index(doc)
+    for m in _CONSORTIUM.finditer(doc.norm):
+        pos = m.start(1)
+        for piece in re.split(r"(、|及|和|与)", m.group(1)):
+            if piece in ("、", "及", "和", "与"):
+                pos += len(piece)
+                continue
+            start, end = pos, pos + len(piece)
+            pos = end
+            if not (2 <= len(piece) <= 6) or not index.aligned(start, end) or piece in GENERIC or piece in STOP:
+                continue
+            toks = [t.text for t in doc.tokens[index.at(start):index.at(end - 1) + 1]]
+            if bad_name_start(toks[0], res.segmenter, res.lexicon) or not all(
+                    _name_like(t, res, True) for t in toks) or all(t in GENERIC for t in toks):
+                continue
+            cls = "FinancialInstitution" if any(w in piece for w in FIN_WORDS) else "Company"
+            out.append(mention(doc, start, end, cls, NAME, 0.6))
+    return out
