@@ -90,9 +90,21 @@ TRANSLIT = set("阿埃艾爱安奥巴拜班邦保贝本比彼毕波伯博布查�
                "乌伍西希夏谢辛休雅亚扬耶伊因英尤约泽扎詹兹卓佐尔摩瑞娅妮露蕾琪黛茨赖艾恩汀蒂")
 TRANSLITERATED = re.compile(r"·")
 PERSON_TAGS = ("nr", "nrfg", "nrt")
+#: A shareholder's stake right after a name (甲乙持股5%, 甲乙均持股2%) marks a person in a list of holders.
+STAKE_AFTER = re.compile(r"(?:均|分别)?(?:持股|持有|出资|认缴)\s*[0-9一二三四五六七八九十]")
+#: A byline: the reporter's name after 记者/通讯员/实习生, then a space, a mark or the end of the line.
+BYLINE = re.compile(f"(?:记者|通讯员|实习生|撰文|文/|作者[:：]?)\\s*([{CJK}]{{2,3}})")
+BYLINE_END = re.compile(r"(?:\s|[,，。;；、|/)）:：]|$)")
+#: Adverbs the segmenter glues to a two-character name before a verb (张乙均持股: 张乙 + 均).
+ADVERB_TAILS = set("均皆亦都也")
 
 
 NOT_A_NAME, NAME_BY_ITSELF, NAME_IN_CONTEXT = 0, 1, 2
+
+
+def _byline_name(name: str) -> bool:
+    """A name in a byline: a surname and one or two characters (于 and 以 allowed: 陈于乙)."""
+    return looks_like_name(name) or (name[0] in SURNAMES and not any(c in NOT_GIVEN - set("于以") for c in name[1:]))
 
 
 def _bare_kind(name: str, res: Resources) -> int:
@@ -121,22 +133,34 @@ def _bare_names(doc: Document, res: Resources) -> list[Mention]:
     role noun (莫里尼奥表示, 主教练沃尔贝克); transliterated names with · (西摩尔·霍夫曼)."""
     found, text = [], doc.norm
     kinds = res.memo.setdefault(NAME, {})
-    for tok in doc.tokens:
+    for k, tok in enumerate(doc.tokens):
+        if len(tok.text) == 3 and tok.text[-1] in ADVERB_TAILS and k + 1 < len(doc.tokens) \
+                and res.segmenter.pos(tok.text) == UNKNOWN and looks_like_name(tok.text[:2]) \
+                and res.segmenter.pos(doc.tokens[k + 1].text)[:1] == "v":
+            found.append(mention(doc, tok.start, tok.end - 1, "Person", NAME, 0.55))
+            continue
         kind = kinds.get(tok.text)
         if kind is None:
             kind = kinds[tok.text] = _bare_kind(tok.text, res)
         if kind == NAME_BY_ITSELF:
             found.append(mention(doc, tok.start, tok.end, "Person", NAME, 0.55))
-        elif kind == NAME_IN_CONTEXT and (SPEECH_AFTER.match(text, tok.end)
+        elif kind == NAME_IN_CONTEXT and (SPEECH_AFTER.match(text, tok.end) or STAKE_AFTER.match(text, tok.end)
                                           or ROLE_BEFORE.search(text, max(0, tok.start - 4), tok.start)):
             found.append(mention(doc, tok.start, tok.end, "Person", NAME, 0.5))
     tokens = doc.tokens
     for first, second in zip(tokens, tokens[1:]):  # 据彭/小军此前透露: a surname jieba split from the given name
-        if first.text in PLAIN_SURNAMES and 1 <= len(second.text) <= 2 and all(is_cjk(c) for c in second.text) \
+        surname = first.text in PLAIN_SURNAMES or (len(first.text) == 1 and res.segmenter.pos(first.text) == "nr")
+        if surname and 1 <= len(second.text) <= 2 and all(is_cjk(c) for c in second.text) \
                 and not any(c in NOT_GIVEN_BARE for c in second.text) \
                 and (SPEECH_AFTER.match(text, second.end) or ROLE_BEFORE.search(text, max(0, first.start - 4), first.start)
-                     or text[first.start - 1:first.start] in ("据", "、")):
+                     or STAKE_AFTER.match(text, second.end)
+                     or (first.text in PLAIN_SURNAMES and text[first.start - 1:first.start] in ("据", "、"))):
             found.append(mention(doc, first.start, second.end, "Person", NAME, 0.5))
+    for m in BYLINE.finditer(text):  # 记者 王乙丙 / 本报记者王乙丙: the byline's author
+        length = next((n for n in (3, 2) if len(m.group(1)) >= n and _byline_name(m.group(1)[:n])
+                       and BYLINE_END.match(text, m.start(1) + n)), 0)
+        if length:
+            found.append(mention(doc, m.start(1), m.start(1) + length, "Person", NAME, 0.6))
     for m in TRANSLITERATED.finditer(text):
         start, end = m.start(), m.end()
         while start > 0 and text[start - 1] in TRANSLIT and m.start() - start < 6:
