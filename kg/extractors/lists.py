@@ -26,6 +26,8 @@ HEADS: tuple[tuple[str, str], ...] = (
     ("银行", "FinancialInstitution"), ("金融机构", "FinancialInstitution"),
     ("公司", "Company"), ("企业", "Company"), ("部门", "GovernmentAgency"), ("部委", "GovernmentAgency"),
 )
+#: Endings of qualities and measures (可用性, 接入性能, 满意度, 成功率).
+QUALITY = re.compile(r"(?:性|性能|能力|水平|程度|效率|速度|度|率)$")
 _HEAD_END = re.compile(r"[,，。;；:：!?、\n]")
 _SPLIT = re.compile(r"、|以及|和|及|与")
 _LEAD = re.compile(r"^(?:打造|推出|研发|创新研发|构建|搭建|建成|上线|发布|包括|如|例如|加强|运用|应用|涵盖|覆盖|"
@@ -103,6 +105,8 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         if known and sum(known.values()) * 2 >= len(items):
             cls = known.most_common(1)[0][0]
         for s, e in items:
+            if cls in ("Technology", "Platform") and QUALITY.search(text[s:e]):
+                continue  # 服务可用性, 数据迁移性: a property being assessed, not a thing
             if text[s:e] not in res.lexicon.by_surface and e - s <= 12:
                 found.append(mention(doc, s, e, cls, NAME, 0.7))
     return found

@@ -37,7 +37,7 @@ SUFFIXES: tuple[tuple[str, str], ...] = tuple(sorted({
     "海军": "GovernmentAgency", "空军": "GovernmentAgency", "陆军": "GovernmentAgency", "大使馆": "GovernmentAgency",
     "使馆": "GovernmentAgency", "领事馆": "GovernmentAgency", "派出所": "GovernmentAgency",
     "看守所": "GovernmentAgency", "车管所": "GovernmentAgency", "公安局": "GovernmentAgency",
-    "常委会": "GovernmentAgency", "人大": "GovernmentAgency", "农商行": "FinancialInstitution",
+    "常委会": "GovernmentAgency", "办": "GovernmentAgency", "办公厅": "GovernmentAgency", "人大": "GovernmentAgency", "农商行": "FinancialInstitution",
     "农信社": "FinancialInstitution", "城商行": "FinancialInstitution", "拍卖行": "Company",
     # insurers are named by their line of business (X人寿, X产险, X财险, X寿险)
     "人寿": "FinancialInstitution", "产险": "FinancialInstitution", "财险": "FinancialInstitution",
@@ -100,6 +100,10 @@ def _name_like(word: str, res: Resources, company: bool = False) -> bool:
                                               and res.segmenter.frequency(word) < RARE))
 
 
+#: Prepositions that jieba glues to an unknown name's first character (以证期局 -> 以证/期局).
+GLUED_PREPOSITIONS = frozenset("以于被把将从由")
+#: One-character administrative levels that open a public body's name (市金融办, 省国资委).
+ADMIN_LEVELS = frozenset("省市县区州")
 #: Bare category heads: a name grown leftwards stops before them (产险公司|甲乙财产保险有限公司).
 CATEGORY_HEADS = frozenset(("公司", "集团", "机构", "企业"))
 #: Words after which a noun phrase (an organization's name) begins.
@@ -252,12 +256,18 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         if refined in COMPANY_CLASSES and not branch and not any(
                 _proper(t.text, res) for t in tokens[j:i + 1] if t.text != suffix):
             continue  # 小额贷款公司, 四大国有银行: a description, not a name
-        if len(tokens[j].text) == 1 and res.segmenter.pos(tokens[j].text) in ("x", "n", "a", "b"):
+        if len(tokens[j].text) == 1 and res.segmenter.pos(tokens[j].text) in ("x", "n", "a", "b") \
+                and not (tokens[j].text in ADMIN_LEVELS and cls == "GovernmentAgency"):
             # a lone character at the left edge is usually the tail of a verb or modifier
             if len(head) - 1 < 2:
                 continue
             start += 1
             name = name[1:]
+        glued = [k for k in range(j, i) if len(tokens[k].text) == 2 and tokens[k].text[0] in GLUED_PREPOSITIONS
+                 and not seg.in_dictionary(tokens[k].text)]
+        if glued and cls not in COMPANY_CLASSES and tok.end - tokens[glued[-1]].start >= 4:
+            start = tokens[glued[-1]].start + 1  # 以乙期局, 项目由市国资委: a preposition glued to the name
+            name = doc.norm[start:tok.end]
         cls = classify(name, suffix, cls, place)
         inside = INSIDE.search(doc.norm[max(0, start - 6):start]) or OWNER_BEFORE.search(
             doc.norm[max(0, start - 3):start]) or (j > 0 and _is_known_org(tokens[j - 1].text, res))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extractors.base import CJK, Resources, mention, token_index
+from kg.extractors.base import CJK, Resources, bad_name_start, mention, token_index
 from kg.types import Document, Mention
 
 NAME = "systems@1"
@@ -73,6 +73,12 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         lead = _LEAD.match(text[start:end])
         if lead:
             start += lead.end()
+        index = token_index(doc)
+        k = index.at(start)
+        while k < len(doc.tokens) and doc.tokens[k].start == start and doc.tokens[k].end < end \
+                and bad_name_start(doc.tokens[k].text, res.segmenter, res.lexicon):
+            start = doc.tokens[k].end  # 推出业内首个X平台: 业内 and 首个 describe, they do not name
+            k += 1
         name = text[start:end]
         if len(name) < 4 or name in GENERIC or "、" in name or "等" in name:
             continue
