@@ -333,12 +333,16 @@ def _consortia(doc: Document, res: Resources) -> list[Mention]:
                 continue
             start, end = pos, pos + len(piece)
             pos = end
-            if not (2 <= len(piece) <= 6) or not index.aligned(start, end) or piece in GENERIC or piece in STOP:
+            if start not in index.start_set:  # a piece that opens inside a word starts at the next one
+                start = next((t.start for t in doc.tokens[index.at(start):] if t.start > start), end)
+            if not (2 <= end - start <= 6) or not index.aligned(start, end) or doc.norm[start:end] in GENERIC:
                 continue
             toks = [t.text for t in doc.tokens[index.at(start):index.at(end - 1) + 1]]
-            if bad_name_start(toks[0], res.segmenter, res.lexicon) or not all(
+            while len(toks) > 1 and (bad_name_start(toks[0], res.segmenter, res.lexicon) or toks[0] in STOP):
+                start += len(toks.pop(0))  # 包括甲乙: the list opens after the verb
+            if len(toks) == 1 and len(toks[0]) < 2 or bad_name_start(toks[0], res.segmenter, res.lexicon) or not all(
                     _name_like(t, res, True) for t in toks) or all(t in GENERIC for t in toks):
                 continue
-            cls = "FinancialInstitution" if any(w in piece for w in FIN_WORDS) else "Company"
+            cls = "FinancialInstitution" if any(w in doc.norm[start:end] for w in FIN_WORDS) else "Company"
             out.append(mention(doc, start, end, cls, NAME, 0.6))
     return out

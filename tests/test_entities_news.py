@@ -1,0 +1,95 @@
+"""Entity rules for kinds of names that news text holds, on sentences written for these tests."""
+from __future__ import annotations
+
+import pytest
+
+from kg.types import Document
+
+
+def mentions(pipeline, text):
+    doc = pipeline(Document(id="t", text=text))
+    return {(m.canonical or doc.norm[m.start:m.end], m.cls) for m in doc.mentions}
+
+
+def surfaces(pipeline, text):
+    doc = pipeline(Document(id="t", text=text))
+    return {doc.norm[m.start:m.end] for m in doc.mentions}
+
+
+@pytest.mark.parametrize("text, name, cls", [
+    # insurers named by their line of business
+    ("今年前三大罚单包括青松人寿因理赔违规遭罚。", "青松人寿", "FinancialInstitution"),
+    ("青松產險因車險理賠缺失遭罰。", "青松产险", "FinancialInstitution"),
+    ("河谷财险与当地政府签约。", "河谷财险", "FinancialInstitution"),
+    # a firm's departments are units, not ministries
+    ("该行另类资产投资部负责人出席。", "另类资产投资部", "OrganizationUnit"),
+    ("会上，系统研发部总经理介绍了进展。", "系统研发部", "OrganizationUnit"),
+    # offices and committees of public bodies
+    ("近日，由河州市委网信办主办的论坛召开。", "河州市委网信办", "GovernmentAgency"),
+    ("该项目由市国资委牵头、市金融办负责。", "市金融办", "GovernmentAgency"),
+    ("该项目由市国资委牵头。", "市国资委", "GovernmentAgency"),
+    ("河州市委常委、宣传部部长王一鸣出席。", "河州市委", "GovernmentAgency"),
+    ("其中以證期局裁罰金額最多。", "证期局", "GovernmentAgency"),
+    # Latin names with a legal form, consortium members
+    ("获批的财团包括 Acme Digital Holdings Limited。", "Acme Digital Holdings Limited", "Company"),
+    ("另一家是 Harbor Pay Bank。", "Harbor Pay Bank", "FinancialInstitution"),
+    ("获得牌照的有青松电讯及河谷财团。", "青松电讯", "Company"),
+])
+def test_names_found(pipeline, text, name, cls):
+    assert (name, cls) in mentions(pipeline, text)
+
+
+@pytest.mark.parametrize("text, bad", [
+    ("这是青松人寿近年推进数字化的成果。", "这是青松人寿"),              # copula glued to the name
+    ("今年以来青松产险持续发力。", "今年以来青松产险"),                 # time idiom
+    ("集团旗下产险公司河谷财产保险股份有限公司发布公告。", "产险公司河谷财产保险股份有限公司"),
+    ("发展个人寿险业务。", "个人寿险"),                               # a line of business
+    ("河州市委常委、宣传部部长王一鸣出席。", "河州市委常委"),            # a member, not the committee
+    ("其中以證期局裁罰金額最多。", "以证期局"),
+    ("该项目由市国资委牵头。", "项目由市国资委"),
+    ("本次认证基于服务可用性、数据私密性、网络接入性能等技术维度评选。", "服务可用性"),
+    ("本次认证基于服务可用性、数据私密性、网络接入性能等技术维度评选。", "网络接入性能"),
+    ("该行推出业内首个开放式网络缴费业务平台。", "业内首个开放式网络缴费业务平台"),
+    ("由多家银行组成的财团出资。", "多家银行组成的"),
+    ("活动由该行承办，多方协办。", "承办"),
+    ("In The Group of experts", "The Group"),
+])
+def test_spans_not_found(pipeline, text, bad):
+    assert bad not in surfaces(pipeline, text)
+
+
+@pytest.mark.parametrize("text, name, cls", [
+    ("该行推出业内首个开放式网络缴费业务平台。", "开放式网络缴费业务平台", "Platform"),
+    ("中国人寿与甲方签约。", "中国人寿保险（集团）公司", "FinancialInstitution"),  # the lexicon still wins
+])
+def test_trimmed_names(pipeline, text, name, cls):
+    assert (name, cls) in mentions(pipeline, text)
+
+
+@pytest.mark.parametrize("text, person", [
+    ("股权结构为：乙丙投资有限公司持股30%；丘栋梁持股18.99%。", "丘栋梁"),
+    ("曹一和张京均持股2.52%。", "张京"),
+    ("本报记者 黄宇航 实习生 郜婷  近期，该行宣布新举措。", "黄宇航"),
+    ("本报记者 黄宇航 实习生 郜婷  近期，该行宣布新举措。", "郜婷"),
+    ("鉅亨網記者陳于晴 台北", "陈于晴"),
+])
+def test_people_without_titles(pipeline, text, person):
+    assert (person, "Person") in mentions(pipeline, text)
+
+
+@pytest.mark.parametrize("text, bad", [
+    ("曹一和张京均持股2.52%。", "张京均"),
+    ("记者从会议上获悉。", "从会议"),
+    ("本报记者 黄宇航 实习生 郜婷  近期，该行宣布新举措。", "郜婷 "),
+])
+def test_people_not_overgrown(pipeline, text, bad):
+    assert bad not in surfaces(pipeline, text)
+
+
+def test_defined_short_name_is_the_long_one(pipeline):
+    """A short name the text defines is the long name's entity even where a rule finds it alone."""
+    text = "河谷财产保险股份有限公司(以下简称“河谷产险”)两家分公司受罚。这已是河谷产险年内第三张罚单。"
+    doc = pipeline(Document(id="t", text=text))
+    short = [m for m in doc.mentions if doc.norm[m.start:m.end] == "河谷产险"]
+    assert len(short) == 2
+    assert {m.canonical for m in short} == {"河谷财产保险股份有限公司"}
