@@ -93,3 +93,23 @@ def test_defined_short_name_is_the_long_one(pipeline):
     short = [m for m in doc.mentions if doc.norm[m.start:m.end] == "河谷产险"]
     assert len(short) == 2
     assert {m.canonical for m in short} == {"河谷财产保险股份有限公司"}
+
+
+@pytest.mark.parametrize("text, name, cls", [
+    ("该公司包括“智能核保”“极速理赔”两大产品。", "智能核保", "FinancialProduct"),   # a chain of quotes
+    ("该公司包括“智能核保”“极速理赔”两大产品。", "极速理赔", "FinancialProduct"),
+    ("分别为“环球优选”外币系列、“睿富”权益系列。", "环球优选外币系列", "ProductSeries"),
+    ("分别为“环球优选”外币系列、“睿富”权益系列。", "睿富权益系列", "ProductSeries"),
+    ("双方共建“金融科技联合实验室”。", "金融科技联合实验室", "OrganizationUnit"),
+])
+def test_quoted_names(pipeline, text, name, cls):
+    assert (name, cls) in mentions(pipeline, text)
+
+
+@pytest.mark.parametrize("text, bad", [
+    ("他说“卡脖子”问题要解决。", "卡脖子"),
+    ("让乡村振兴搭上“新平台”。", "新平台"),          # too generic to be a name
+    ("“压舱石”“定盘星”作用明显。", "压舱石"),          # a chain with no telling noun
+])
+def test_quoted_not_names(pipeline, text, bad):
+    assert bad not in surfaces(pipeline, text)

@@ -36,7 +36,15 @@ BEFORE: tuple[tuple[str, str], ...] = (
     ("子公司", "Company"), ("公司", "Company"), ("银行", "FinancialInstitution"),
 )
 #: Name endings that type a quoted name without a head noun.
-OWN_SUFFIX: tuple[tuple[str, str], ...] = (("贷", "FinancialProduct"), ("App", "Platform"))
+OWN_SUFFIX: tuple[tuple[str, str], ...] = (
+    ("贷", "FinancialProduct"), ("App", "Platform"), ("APP", "Platform"), ("平台", "Platform"), ("系统", "Platform"),
+    ("实验室", "OrganizationUnit"), ("研究院", "ResearchInstitute"), ("研究中心", "ResearchInstitute"),
+    ("创新中心", "OrganizationUnit"), ("联盟", "Organization"), ("系列", "ProductSeries"))
+#: A count before the head noun (“甲”“乙”两大产品, “丙”等三款产品).
+_COUNT = re.compile(r"^[一二两三四五六七八九十几多\d]+(?:大|款|个|项|种|类|只|支)")
+#: A short modifier between the closing quote and 系列 (“甲乙”权益系列, “丙丁”股权投资系列).
+_SERIES_AFTER = re.compile(r"^([\u4e00-\u9fff]{1,6}?)系列")
+_SERIES_BAD = set("的了是在和与及等为将把被从向对")
 
 
 def classify(before: str, name: str, after: str) -> tuple[str, str] | None:
@@ -47,6 +55,10 @@ def classify(before: str, name: str, after: str) -> tuple[str, str] | None:
         rest = rest[: next((i for i, c in enumerate(rest) if c in ",。;、\n"), len(rest))][:8]
         cls = head_class(rest)
         return (cls, name) if cls and cls != "Technology" else None
+    rest = _COUNT.sub("", rest)
+    series = _SERIES_AFTER.match(rest)
+    if series and series.group(1) and not _SERIES_BAD.intersection(series.group(1)):
+        return "ProductSeries", name + series.group(1) + "系列"
     for head, cls in AFTER:
         if rest.startswith(head):
             if cls == "ProductSeries" and not name.endswith("系列"):
@@ -56,7 +68,7 @@ def classify(before: str, name: str, after: str) -> tuple[str, str] | None:
         if before.endswith(head):
             return cls, name
     for suffix, cls in OWN_SUFFIX:
-        if name.endswith(suffix) and len(name) >= 3:
+        if name.endswith(suffix) and len(name) >= 3 and (len(suffix) == 1 or len(name) - len(suffix) >= 2):
             return cls, name
     return None
 
@@ -64,14 +76,28 @@ def classify(before: str, name: str, after: str) -> tuple[str, str] | None:
 def propose(doc: Document, res: Resources) -> list[Mention]:
     """Mentions for quoted names whose neighbouring noun tells their class."""
     text, found = doc.norm, []
+    chain: list[re.Match] = []  # quotes written one after another (“甲”“乙”, “甲”、“乙”和“丙”)
     for m in QUOTE.finditer(text):
         name = m.group(1)
         if _BAD_NAME.search(name) or name != name.strip():
+            chain = []
             continue
+        if chain and not _JOIN.fullmatch(text[chain[-1].end():m.start()]):
+            chain = []
+        chain.append(m)
         typed = classify(text[max(0, m.start() - 8):m.start()], name, text[m.end():m.end() + 12])
         if typed is None:
             continue
         cls, canonical = typed
         found.append(mention(doc, m.start(1), m.end(1), cls, NAME, 0.9,
                              canonical=canonical if canonical != name else None))
+        if text[m.end():m.end() + 1] not in ("“", "、", "和", "及", "与"):  # the chain's head noun types it all
+            for prev in chain[:-1]:
+                if cls in ("FinancialProduct", "Platform", "Product") and not any(
+                        f.start == prev.start(1) for f in found):
+                    found.append(mention(doc, prev.start(1), prev.end(1), cls, NAME, 0.8))
+        chain = []
     return found
+
+
+_JOIN = re.compile(r"\s*(?:、|和|及|与|以及)?\s*")
