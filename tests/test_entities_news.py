@@ -113,3 +113,19 @@ def test_quoted_names(pipeline, text, name, cls):
 ])
 def test_quoted_not_names(pipeline, text, bad):
     assert bad not in surfaces(pipeline, text)
+
+
+@pytest.mark.parametrize("text, name, cls", [
+    ("近日,中国证监会发布公告。", "中国证券监督管理委员会", "GovernmentAgency"),   # country + a known short name
+    ("项目位于河州市青山区柳桥镇,建筑规模17万平方米。", "河州市青山区柳桥镇", "Place"),
+    ("近期,位于青山区的甲乙机器人公司开足马力。", "青山区", "Place"),
+])
+def test_known_and_located_names(pipeline, text, name, cls):
+    assert (name, cls) in mentions(pipeline, text)
+
+
+@pytest.mark.parametrize("text", [
+    "该行位于东部地区。", "该股位于A股市场前列。", "公司落户于此。", "该行位于市中心。",
+])
+def test_no_place_from_common_nouns(pipeline, text):
+    assert not {n for n, c in mentions(pipeline, text) if c == "Place"}

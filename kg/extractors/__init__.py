@@ -23,6 +23,7 @@ REGISTRY: dict[str, tuple[str, str]] = {
     "people@1": ("mentions", "kg.extractors.people:propose"),
     "lists@1": ("mentions", "kg.extractors.lists:propose"),
     "systems@1": ("mentions", "kg.extractors.systems:propose"),
+    "places@1": ("mentions", "kg.extractors.places:propose"),
     "metadata@1": ("mentions", "kg.extractors.metadata:propose"),
     "aliases@1": ("mentions", "kg.extractors.aliases:propose"),
     "penalty-mentions@1": ("mentions", "kg.extractors.penalty_notices:propose_mentions"),

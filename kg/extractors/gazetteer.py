@@ -36,7 +36,29 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
     """Every lexicon entity whose surface occurs on word boundaries."""
     found = []
     for start, end, entry in res.lexicon.find(doc.norm):
-        if entry.cls == JOB_TITLE or not boundary_ok(doc, start, end):
+        if entry.cls == JOB_TITLE:
             continue
+        if not boundary_ok(doc, start, end):
+            start = _country_prefix(doc, start, end, entry, res)
+            if start is None:
+                continue
         found.append(mention(doc, start, end, entry.cls, NAME, 0.95, canonical=entry.name))
     return found
+
+
+_ORGS = ("Organization", "Company", "FinancialInstitution", "GovernmentAgency", "ResearchInstitute")
+#: Country words written before a body's short name in one token (中国证监会, 国家外汇局).
+COUNTRY = ("中国", "国家", "中华人民共和国")
+
+
+def _country_prefix(doc: Document, start: int, end: int, entry, res: Resources) -> int | None:
+    """The start of a token that is a country or place word followed by a known organization
+    (中国证监会: 中国 + 证监会), or None."""
+    index = token_index(doc)
+    if entry.cls not in _ORGS or end not in index.end_set or start in index.start_set:
+        return None
+    tok = doc.tokens[index.at(start)]
+    prefix = doc.norm[tok.start:start]
+    if prefix in COUNTRY or any(e.cls == "Place" and s0 == 0 and e0 == len(prefix) for s0, e0, e in res.lexicon.find(prefix)):
+        return tok.start
+    return None
