@@ -129,3 +129,22 @@ def test_known_and_located_names(pipeline, text, name, cls):
 ])
 def test_no_place_from_common_nouns(pipeline, text):
     assert not {n for n, c in mentions(pipeline, text) if c == "Place"}
+
+
+@pytest.mark.parametrize("text, name", [
+    ("在机构服务领域,建有知行、BAMS智能信用分析平台、FICC海豚平台;在投行方面", "知行"),
+    ("在机构服务领域,建有知行、BAMS智能信用分析平台、FICC海豚平台;在投行方面", "BAMS智能信用分析平台"),
+    ("在机构服务领域,建有知行、BAMS智能信用分析平台、FICC海豚平台;在投行方面", "FICC海豚平台"),
+    ("该行推出的手机银行6.0版全面优化。", "手机银行6.0版"),
+])
+def test_platforms_in_enumerations_and_versions(pipeline, text, name):
+    assert (name, "Platform") in mentions(pipeline, text)
+
+
+@pytest.mark.parametrize("text, bad", [
+    ("公司业务包括支付、理财、信贷平台。", "支付"),                       # most items are not platforms
+    ("形成甲链、乙融等一系列数字供应链平台。", "乙融等一系列数字供应链平台"),  # the head after 等
+    ("包括统一门户、移动应用平台三大核心系统。", "移动应用平台三大核心系统"),   # a count before the head
+])
+def test_no_platform_from_descriptions(pipeline, text, bad):
+    assert bad not in surfaces(pipeline, text)

@@ -61,9 +61,59 @@ def _apps(doc: Document, res: Resources) -> list[Mention]:
     return found
 
 
+#: A versioned app (手机银行6.0版, App 3.0): the version names one release of a platform.
+VERSIONED = re.compile(r"(?<![A-Za-z])(?:手机银行|App|APP|客户端)\s?\d+(?:\.\d+)+版?|(?:手机银行|App|APP|客户端)\d+版")
+#: An enumeration in one clause (甲乙、丙丁平台、戊己系统；): items between 、 up to a clause end.
+ENUM = re.compile(f"[{CJK}A-Za-z0-9]{{2,16}}(?:、[{CJK}A-Za-z0-9]{{2,16}}){{1,8}}(?=[;；。,，\n]|$)")
+_COUNTED = re.compile(r"[一二两三四五六七八九十几多\d]+(?:大|个|款|项|类|种|套)")  # 甲、乙两大平台: a head, not an item
+RARE_ITEM = 50  # jieba frequency below which a word in a list of platforms may name one
+PLATFORM_END = ("平台", "系统", "App", "APP", "客户端", "小程序")
+
+
+def _opens_item(word: str, res: Resources) -> bool:
+    """True for the verb or function word before a list's first item (建有, 拥有, 包括)."""
+    return bad_name_start(word, res.segmenter, res.lexicon) or res.segmenter.pos(word)[:1] in ("v", "p", "c", "u")
+
+
+def _versions(doc: Document) -> list[Mention]:
+    return [mention(doc, m.start(), m.end(), "Platform", NAME, 0.65) for m in VERSIONED.finditer(doc.norm)]
+
+
+def _enumerations(doc: Document, res: Resources) -> list[Mention]:
+    """Items of an enumeration most of whose items are platforms (甲乙、丙丁分析平台、戊己平台):
+    the short names among them, new words or Latin, are platforms too."""
+    found, index = [], token_index(doc)
+    for m in ENUM.finditer(doc.norm):
+        items, pos = [], m.start()
+        for piece in m.group().split("、"):
+            items.append((pos, pos + len(piece)))
+            pos += len(piece) + 1
+        if "等" in m.group() or "的" in m.group() or _COUNTED.search(m.group()):
+            continue  # 甲、乙等平台 is the lists extractor's; 的 opens a description
+        ends = [doc.norm[s:e].endswith(PLATFORM_END) for s, e in items]
+        if sum(ends) * 2 < len(items) or not any(ends[1:]):
+            continue
+        for n, ((s, e), is_platform) in enumerate(zip(items, ends)):
+            if n == 0:  # the first item starts after the clause's verb (建有甲乙)
+                k = index.at(e - 1)
+                while k > 0 and doc.tokens[k - 1].start >= s and not _opens_item(doc.tokens[k - 1].text, res):
+                    k -= 1
+                s = doc.tokens[k].start
+            if not index.aligned(s, e):
+                continue
+            word = doc.norm[s:e]
+            if is_platform:
+                if len(word) >= 4 and word not in GENERIC and not _generic(doc, s, e, res):
+                    found.append(mention(doc, s, e, "Platform", NAME, 0.6))
+            elif 2 <= len(word) <= 8 and word not in res.lexicon.by_surface and (
+                    res.segmenter.frequency(word) < RARE_ITEM or re.search("[A-Za-z]", word)):
+                found.append(mention(doc, s, e, "Platform", NAME, 0.55))
+    return found
+
+
 def propose(doc: Document, res: Resources) -> list[Mention]:
     """Platform mentions for named systems that follow a build verb, and for XX App names."""
-    text, found = doc.norm, _apps(doc, res)
+    text, found = doc.norm, _apps(doc, res) + _versions(doc) + _enumerations(doc, res)
     for m in PHRASE.finditer(text):
         start, end = m.span(1)
         name = text[start:end]
