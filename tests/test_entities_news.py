@@ -148,3 +148,19 @@ def test_platforms_in_enumerations_and_versions(pipeline, text, name):
 ])
 def test_no_platform_from_descriptions(pipeline, text, bad):
     assert bad not in surfaces(pipeline, text)
+
+
+@pytest.mark.parametrize("text, name, cls", [
+    ("董事会由董事长张三及包含中行私人银行部总经理李四在内的董事组成。", "私人银行部", "OrganizationUnit"),
+    ("董事会由董事长张三及包含中行私人银行部总经理李四在内的董事组成。", "张三", "Person"),
+])
+def test_departments_and_glued_conjunctions(pipeline, text, name, cls):
+    assert (name, cls) in mentions(pipeline, text)
+
+
+@pytest.mark.parametrize("text, bad", [
+    ("董事会由董事长张三及包含中行私人银行部总经理李四在内的董事组成。", "中行私人银行"),
+    ("董事会由董事长张三及包含中行私人银行部总经理李四在内的董事组成。", "张三及"),
+])
+def test_departments_not_banks(pipeline, text, bad):
+    assert bad not in surfaces(pipeline, text)

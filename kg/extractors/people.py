@@ -97,6 +97,8 @@ BYLINE = re.compile(f"(?:记者|通讯员|实习生|撰文|文/|作者[:：]?)\\
 BYLINE_END = re.compile(r"(?:\s|[,，。;；、|/)）:：]|$)")
 #: Adverbs the segmenter glues to a two-character name before a verb (张乙均持股: 张乙 + 均).
 ADVERB_TAILS = set("均皆亦都也")
+#: Conjunctions glued the same way (董事长张乙及…: 张乙 + 及)
+CONJUNCTION_TAILS = set("及与")  # not 和: 3-character names end in it (王平和)
 
 
 NOT_A_NAME, NAME_BY_ITSELF, NAME_IN_CONTEXT = 0, 1, 2
@@ -134,9 +136,10 @@ def _bare_names(doc: Document, res: Resources) -> list[Mention]:
     found, text = [], doc.norm
     kinds = res.memo.setdefault(NAME, {})
     for k, tok in enumerate(doc.tokens):
-        if len(tok.text) == 3 and tok.text[-1] in ADVERB_TAILS and k + 1 < len(doc.tokens) \
+        if len(tok.text) == 3 and tok.text[-1] in ADVERB_TAILS | CONJUNCTION_TAILS and k + 1 < len(doc.tokens) \
                 and res.segmenter.pos(tok.text) == UNKNOWN and looks_like_name(tok.text[:2]) \
-                and res.segmenter.pos(doc.tokens[k + 1].text)[:1] == "v":
+                and (res.segmenter.pos(doc.tokens[k + 1].text)[:1] == "v" or tok.text[-1] in CONJUNCTION_TAILS
+                     and is_cjk(doc.tokens[k + 1].text[0])):
             found.append(mention(doc, tok.start, tok.end - 1, "Person", NAME, 0.55))
             continue
         kind = kinds.get(tok.text)

@@ -104,6 +104,8 @@ def _name_like(word: str, res: Resources, company: bool = False) -> bool:
 GLUED_PREPOSITIONS = frozenset("以于被把将从由")
 #: One-character administrative levels that open a public body's name (市金融办, 省国资委).
 ADMIN_LEVELS = frozenset("省市县区州")
+#: Department words after a bank-like word (私人银行部): the department is the name.
+UNIT_TAILS = frozenset(("部", "事业部", "部门", "中心", "处"))
 #: Bare category heads: a name grown leftwards stops before them (产险公司|甲乙财产保险有限公司).
 CATEGORY_HEADS = frozenset(("公司", "集团", "机构", "企业"))
 #: Words after which a noun phrase (an organization's name) begins.
@@ -216,6 +218,9 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         suffix, cls = hit
         if tok.text.endswith(NOT_ORGS):
             continue
+        if cls in COMPANY_CLASSES and i + 1 < len(tokens) and tokens[i + 1].text in UNIT_TAILS:
+            continue  # 私人银行部, 证券事业部: the name goes on to a department
+        
         if tok.text != suffix and res.segmenter.in_dictionary(tok.text) \
                 and res.segmenter.pos(tok.text) not in ("nt", "nz", "n", "j"):
             continue  # 签署, 部署: a word that merely ends like an organization
