@@ -164,3 +164,23 @@ def test_departments_and_glued_conjunctions(pipeline, text, name, cls):
 ])
 def test_departments_not_banks(pipeline, text, bad):
     assert bad not in surfaces(pipeline, text)
+
+
+TRADITIONAL_CASES = [
+    "今年前三大罚单包括青松人寿因理赔违规遭罚。",
+    "近日,中国证监会发布公告。",
+    "董事会由董事长张三及包含中行私人银行部总经理李四在内的董事组成。",
+    "项目位于河州市青山区柳桥镇,建筑规模17万平方米。",
+    "该公司包括“智能核保”“极速理赔”两大产品。",
+]
+
+
+@pytest.mark.parametrize("text", TRADITIONAL_CASES)
+def test_traditional_script_finds_the_same_names(pipeline, text):
+    """Traditional input is normalized for matching only: same names and classes, offsets on the original."""
+    opencc = pytest.importorskip("opencc")
+    traditional = opencc.OpenCC("s2t").convert(text)
+    assert traditional != text
+    doc = pipeline(Document(id="t", text=traditional))
+    assert {(m.canonical or doc.norm[m.start:m.end], m.cls) for m in doc.mentions} == mentions(pipeline, text)
+    assert all(m.text == traditional[m.start:m.end] for m in doc.mentions)
