@@ -184,3 +184,15 @@ def test_traditional_script_finds_the_same_names(pipeline, text):
     doc = pipeline(Document(id="t", text=traditional))
     assert {(m.canonical or doc.norm[m.start:m.end], m.cls) for m in doc.mentions} == mentions(pipeline, text)
     assert all(m.text == traditional[m.start:m.end] for m in doc.mentions)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("卖方深耕拓展投资(北京)有限公司签约。", "深耕拓展投资(北京)有限公司"),     # a role noun before, a place in brackets
+    ("甲乙科技（上海）有限公司成立。", "甲乙科技(上海)有限公司"),
+])
+def test_company_with_place_in_brackets(pipeline, text, name):
+    assert (name, "Company") in mentions(pipeline, text)
+
+
+def test_bracket_with_no_name_before_it(pipeline):
+    assert not any(s.endswith("有限公司") for s in surfaces(pipeline, "该公司（北京）有限公司"))

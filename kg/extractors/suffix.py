@@ -136,6 +136,11 @@ def _proper(word: str, res: Resources) -> bool:
     return res.segmenter.pos(word) in PROPER_TAGS_ORG or res.segmenter.frequency(word) < RARE_PROPER
 
 
+def _place_word(word: str, res: Resources) -> bool:
+    entry = res.lexicon.by_surface.get(word)
+    return (entry is not None and entry.cls == "Place") or res.segmenter.pos(word) == "ns"
+
+
 def _is_known_org(word: str, res: Resources) -> bool:
     entry = res.lexicon.by_surface.get(word)
     return entry is not None and entry.cls in _ORG_CLASSES
@@ -230,6 +235,9 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         if suffix == "控股" and i > 0 and (tokens[i - 1].text in ("全资", "绝对", "相对", "间接", "直接", "实际", "共同")
                                          or _suffix_of(tokens[i - 1].text)):
             continue  # 由甲银行全资控股: the verb, not a holding company
+        if cls in COMPANY_CLASSES and j >= 4 and tokens[j - 1].text in (")", "）") \
+                and tokens[j - 3].text in ("(", "（") and _place_word(tokens[j - 2].text, res):
+            j -= 3  # 甲乙投资(北京)有限公司: the place in brackets belongs to the name
         while (j > 0 and i - j < MAX_TOKENS and tok.end - tokens[j - 1].start <= MAX_CHARS
                and not stops_name(tokens[j - 1].text, seg if j < i or cls not in COMPANY_CLASSES else None, lex)
                and not (tokens[j - 1].text in SOFT_VERBS and j >= 2 and _suffix_of(tokens[j - 2].text))
@@ -237,6 +245,8 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
                and _name_like(tokens[j - 1].text, res, cls in COMPANY_CLASSES)
                and (branch or cls in COMPANY_CLASSES or not _is_known_org(tokens[j - 1].text, res))):
             j -= 1
+        if tokens[j].text in ("(", "（"):
+            j = i  # （北京）有限公司 with no name before the bracket
         core = j
         if j > 0 and _opens_clause(tokens, j - 1) and tokens[j - 1].text not in STOP \
                 and res.segmenter.frequency(tokens[j - 1].text) < RARE \
