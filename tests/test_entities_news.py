@@ -196,3 +196,16 @@ def test_company_with_place_in_brackets(pipeline, text, name):
 
 def test_bracket_with_no_name_before_it(pipeline):
     assert not any(s.endswith("有限公司") for s in surfaces(pipeline, "该公司（北京）有限公司"))
+
+
+@pytest.mark.parametrize("text, name", [
+    ("上海青松投资管理合伙企业(有限合伙)持股4.99%。", "上海青松投资管理合伙企业(有限合伙)"),
+    ("该行科技子公司浦甲金科终于正式运作。", "浦甲金科"),
+])
+def test_partnerships_and_named_subsidiaries(pipeline, text, name):
+    assert (name, "Company") in mentions(pipeline, text)
+
+
+@pytest.mark.parametrize("text", ["该集团子公司众多。", "其子公司负责运营。", "成立合伙企业是趋势。"])
+def test_no_company_from_the_category_word(pipeline, text):
+    assert not {n for n, c in mentions(pipeline, text) if c == "Company"}

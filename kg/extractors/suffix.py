@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extractors.base import (CJK, CLAUSE_END, NAME_CHAR, Resources, bad_name_start, mention, stops_name,
+from kg.extractors.base import (CLAUSE_END, NAME_CHAR, Resources, bad_name_start, mention, stops_name,
                                 token_index)
 from kg.types import Document, Mention
 
@@ -296,7 +296,9 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         if cls == "GovernmentAgency" and _business_unit(name[: -len(suffix)], res):
             cls = "OrganizationUnit"  # 资产管理部, 系统研发部: a firm's department
         found.append(mention(doc, start, end, cls, NAME, 0.75))
-    return found + _latin(doc) + _consortia(doc, res)
+    from kg.extractors import companies  # names by their form rather than their suffix word
+
+    return found + companies.propose(doc, res)
 
 
 #: Role words glued to a committee's name by the segmenter (市委常委).
@@ -314,50 +316,3 @@ def _business_unit(head: str, res: Resources) -> bool:
     while words and _is_known_org(words[0], res):
         words = words[1:]  # 中行资产管理部: the owner's name, then the department
     return sum(map(len, words)) >= 4 and all(w in BUSINESS for w in words)
-
-
-#: Latin-script company names: capitalised words before a legal-form word (Acme Digital Limited).
-LATIN = re.compile(r"(?<![A-Za-z])((?:[A-Z][A-Za-z0-9&.\-]*\s){1,5}"
-                   r"(?:Limited|Ltd\.?|Inc\.?|Corporation|Corp\.?|LLC|PLC|plc|Holdings|Group|Bank|AG|SA|GmbH))(?![A-Za-z])")
-_LATIN_FIN = re.compile(r"\b(?:Bank|Securities|Insurance|Capital|Financial|Fund|Pay|Payments?|Asset)\b")
-
-
-def _latin(doc: Document) -> list[Mention]:
-    out = []
-    for m in LATIN.finditer(doc.norm):
-        name = m.group(1)
-        first = name.split()[0]
-        if first in ("The", "A", "An", "In", "On", "At", "By", "For", "Of", "And"):
-            continue
-        cls = "FinancialInstitution" if _LATIN_FIN.search(name) else "Company"
-        out.append(mention(doc, m.start(1), m.end(1), cls, NAME, 0.7))
-    return out
-
-
-#: A consortium named by its members (甲、乙及丙财团): each member is a company.
-_CONSORTIUM = re.compile(f"((?:[{CJK}A-Za-z]{{2,6}}(?:、|及|和|与))*[{CJK}A-Za-z]{{2,6}}?)财团")
-
-
-def _consortia(doc: Document, res: Resources) -> list[Mention]:
-    out, index = [], token_index(doc)
-    for m in _CONSORTIUM.finditer(doc.norm):
-        pos = m.start(1)
-        for piece in re.split(r"(、|及|和|与)", m.group(1)):
-            if piece in ("、", "及", "和", "与"):
-                pos += len(piece)
-                continue
-            start, end = pos, pos + len(piece)
-            pos = end
-            if start not in index.start_set:  # a piece that opens inside a word starts at the next one
-                start = next((t.start for t in doc.tokens[index.at(start):] if t.start > start), end)
-            if not (2 <= end - start <= 6) or not index.aligned(start, end) or doc.norm[start:end] in GENERIC:
-                continue
-            toks = [t.text for t in doc.tokens[index.at(start):index.at(end - 1) + 1]]
-            while len(toks) > 1 and (bad_name_start(toks[0], res.segmenter, res.lexicon) or toks[0] in STOP):
-                start += len(toks.pop(0))  # 包括甲乙: the list opens after the verb
-            if len(toks) == 1 and len(toks[0]) < 2 or bad_name_start(toks[0], res.segmenter, res.lexicon) or not all(
-                    _name_like(t, res, True) for t in toks) or all(t in GENERIC for t in toks):
-                continue
-            cls = "FinancialInstitution" if any(w in doc.norm[start:end] for w in FIN_WORDS) else "Company"
-            out.append(mention(doc, start, end, cls, NAME, 0.6))
-    return out

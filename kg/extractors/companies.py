@@ -1,0 +1,108 @@
+"""Company names recognized by their form rather than a suffix word, for suffix@1.
+
+Latin names before a legal form (Acme Digital Holdings Limited), the members of a consortium
+(甲、乙及丙财团), partnerships (甲乙投资合伙企业(有限合伙)) and a subsidiary named right after
+the word for it (科技子公司甲乙金科).
+"""
+from __future__ import annotations
+
+import re
+
+from kg.extractors.base import CJK, CLAUSE_END, NAME_CHAR, Resources, bad_name_start, mention, stops_name, token_index
+from kg.extractors.suffix import (CATEGORY_HEADS, FIN_WORDS, GENERIC, MAX_CHARS, NAME, STOP, _name_like,
+                                  _proper)
+from kg.types import Document, Mention
+
+
+def propose(doc: Document, res: Resources) -> list[Mention]:
+    return _latin(doc) + _consortia(doc, res) + _partnerships(doc, res) + _appositions(doc, res)
+
+
+#: Latin-script company names: capitalised words before a legal-form word (Acme Digital Limited).
+LATIN = re.compile(r"(?<![A-Za-z])((?:[A-Z][A-Za-z0-9&.\-]*\s){1,5}"
+                   r"(?:Limited|Ltd\.?|Inc\.?|Corporation|Corp\.?|LLC|PLC|plc|Holdings|Group|Bank|AG|SA|GmbH))(?![A-Za-z])")
+_LATIN_FIN = re.compile(r"\b(?:Bank|Securities|Insurance|Capital|Financial|Fund|Pay|Payments?|Asset)\b")
+
+
+def _latin(doc: Document) -> list[Mention]:
+    out = []
+    for m in LATIN.finditer(doc.norm):
+        name = m.group(1)
+        first = name.split()[0]
+        if first in ("The", "A", "An", "In", "On", "At", "By", "For", "Of", "And"):
+            continue
+        cls = "FinancialInstitution" if _LATIN_FIN.search(name) else "Company"
+        out.append(mention(doc, m.start(1), m.end(1), cls, NAME, 0.7))
+    return out
+
+
+#: A consortium named by its members (甲、乙及丙财团): each member is a company.
+_CONSORTIUM = re.compile(f"((?:[{CJK}A-Za-z]{{2,6}}(?:、|及|和|与))*[{CJK}A-Za-z]{{2,6}}?)财团")
+
+
+def _consortia(doc: Document, res: Resources) -> list[Mention]:
+    out, index = [], token_index(doc)
+    for m in _CONSORTIUM.finditer(doc.norm):
+        pos = m.start(1)
+        for piece in re.split(r"(、|及|和|与)", m.group(1)):
+            if piece in ("、", "及", "和", "与"):
+                pos += len(piece)
+                continue
+            start, end = pos, pos + len(piece)
+            pos = end
+            if start not in index.start_set:  # a piece that opens inside a word starts at the next one
+                start = next((t.start for t in doc.tokens[index.at(start):] if t.start > start), end)
+            if not (2 <= end - start <= 6) or not index.aligned(start, end) or doc.norm[start:end] in GENERIC:
+                continue
+            toks = [t.text for t in doc.tokens[index.at(start):index.at(end - 1) + 1]]
+            while len(toks) > 1 and (bad_name_start(toks[0], res.segmenter, res.lexicon) or toks[0] in STOP):
+                start += len(toks.pop(0))  # 包括甲乙: the list opens after the verb
+            if len(toks) == 1 and len(toks[0]) < 2 or bad_name_start(toks[0], res.segmenter, res.lexicon) or not all(
+                    _name_like(t, res, True) for t in toks) or all(t in GENERIC for t in toks):
+                continue
+            cls = "FinancialInstitution" if any(w in doc.norm[start:end] for w in FIN_WORDS) else "Company"
+            out.append(mention(doc, start, end, cls, NAME, 0.6))
+    return out
+
+
+#: A partnership's legal form, with its kind in brackets (甲乙投资合伙企业(有限合伙)).
+_PARTNERSHIP = re.compile(r"合伙企业(?:\((?:有限合伙|普通合伙)\))?")
+
+
+def _partnerships(doc: Document, res: Resources) -> list[Mention]:
+    out, index, tokens = [], token_index(doc), doc.tokens
+    for m in _PARTNERSHIP.finditer(doc.norm):
+        if m.start() not in index.start_set:
+            continue
+        j = index.at(m.start())
+        while j > 0 and m.start() - tokens[j - 1].start <= MAX_CHARS - 4 \
+                and not stops_name(tokens[j - 1].text, res.segmenter, res.lexicon) \
+                and _name_like(tokens[j - 1].text, res, True) and tokens[j - 1].text not in CATEGORY_HEADS:
+            j -= 1
+        if m.start() - tokens[j].start >= 2 and any(_proper(t.text, res) for t in tokens[j:index.at(m.start())]):
+            out.append(mention(doc, tokens[j].start, m.end(), "Company", NAME, 0.75))
+    return out
+
+
+#: A subsidiary named right after the word for it (科技子公司甲乙金科终于…).
+_SUBSIDIARY = frozenset(("子公司", "孙公司", "全资子公司", "控股子公司"))
+_APPOSITION_TAGS = ("x", "nz", "j", "nt")
+
+
+def _appositions(doc: Document, res: Resources) -> list[Mention]:
+    out, tokens = [], doc.tokens
+    for k, tok in enumerate(tokens[:-1]):
+        if tok.text not in _SUBSIDIARY:
+            continue
+        end = k + 1
+        while end < len(tokens) and end - k <= 2 and res.segmenter.pos(tokens[end].text) in _APPOSITION_TAGS \
+                and all(NAME_CHAR.match(c) for c in tokens[end].text) and tokens[end].text not in res.lexicon.by_surface:
+            end += 1
+        if end == k + 1 or end >= len(tokens):
+            continue
+        start, stop = tokens[k + 1].start, tokens[end - 1].end
+        follow = res.segmenter.pos(tokens[end].text)[:1]
+        if 3 <= stop - start <= 8 and (follow in ("d", "v", "p") or tokens[end].text in CLAUSE_END):
+            cls = "FinancialInstitution" if any(w in doc.norm[start:stop] for w in FIN_WORDS) else "Company"
+            out.append(mention(doc, start, stop, cls, NAME, 0.6))
+    return out
