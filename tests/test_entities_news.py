@@ -209,3 +209,12 @@ def test_partnerships_and_named_subsidiaries(pipeline, text, name):
 @pytest.mark.parametrize("text", ["该集团子公司众多。", "其子公司负责运营。", "成立合伙企业是趋势。"])
 def test_no_company_from_the_category_word(pipeline, text):
     assert not {n for n, c in mentions(pipeline, text) if c == "Company"}
+
+
+@pytest.mark.parametrize("text, name, cls", [
+    ("39岁的行长助理刘小波以拟任副行长身份亮相。", "刘小波", "Person"),        # a title's assistant
+    ("京東及怡和財團 Livi VB Limited获批。", "怡和", "Company"),              # 和 inside a member's name
+    ("“功能都能在APP实现。”中国人寿研发中心党委书记介绍", "中国人寿研发中心", "OrganizationUnit"),
+])
+def test_assistants_members_and_owned_units(pipeline, text, name, cls):
+    assert (name, cls) in mentions(pipeline, text)

@@ -40,16 +40,24 @@ def _latin(doc: Document) -> list[Mention]:
 _CONSORTIUM = re.compile(f"((?:[{CJK}A-Za-z]{{2,6}}(?:、|及|和|与))*[{CJK}A-Za-z]{{2,6}}?)财团")
 
 
+_JOINERS = frozenset("、及和与")
+
+
+def _pieces(doc: Document, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans between joiners that are words of their own (怡和 keeps its 和)."""
+    index, out, begin = token_index(doc), [], start
+    for tok in doc.tokens[index.at(start):index.at(max(start, end - 1)) + 1]:
+        if tok.text in _JOINERS and tok.start >= start:
+            out.append((begin, tok.start))
+            begin = tok.end
+    out.append((begin, end))
+    return [(s, e) for s, e in out if e > s]
+
+
 def _consortia(doc: Document, res: Resources) -> list[Mention]:
     out, index = [], token_index(doc)
     for m in _CONSORTIUM.finditer(doc.norm):
-        pos = m.start(1)
-        for piece in re.split(r"(、|及|和|与)", m.group(1)):
-            if piece in ("、", "及", "和", "与"):
-                pos += len(piece)
-                continue
-            start, end = pos, pos + len(piece)
-            pos = end
+        for start, end in _pieces(doc, m.start(1), m.end(1)):
             if start not in index.start_set:  # a piece that opens inside a word starts at the next one
                 start = next((t.start for t in doc.tokens[index.at(start):] if t.start > start), end)
             if not (2 <= end - start <= 6) or not index.aligned(start, end) or doc.norm[start:end] in GENERIC:

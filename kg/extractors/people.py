@@ -44,7 +44,7 @@ def looks_like_name(name: str) -> bool:
 @lru_cache(maxsize=4)
 def _patterns(titles: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern]:
     alt = "|".join(re.escape(t) for t in titles)
-    after = re.compile(f"({alt})([{CJK}]{{2,4}})")
+    after = re.compile(f"({alt})(?:助理|秘书)?([{CJK}]{{2,4}})")
     before = re.compile(f"(?<![{CJK}])([{CJK}]{{2,3}})(?:{alt})")
     return after, before
 

@@ -247,6 +247,10 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
             j -= 1
         if tokens[j].text in ("(", "（"):
             j = i  # （北京）有限公司 with no name before the bracket
+        owned = (cls in UNIT_CLASSES and 0 < j and _is_known_org(tokens[j - 1].text, res)
+                 and all(t.text in GENERIC for t in tokens[j:i]) and (tok.text == suffix or i > j))
+        if owned:
+            j -= 1  # 甲乙人寿研发中心: a unit named only by its function takes its owner's name
         core = j
         if j > 0 and _opens_clause(tokens, j - 1) and tokens[j - 1].text not in STOP \
                 and res.segmenter.frequency(tokens[j - 1].text) < RARE \
@@ -286,7 +290,7 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         cls = classify(name, suffix, cls, place)
         inside = INSIDE.search(doc.norm[max(0, start - 6):start]) or OWNER_BEFORE.search(
             doc.norm[max(0, start - 3):start]) or (j > 0 and _is_known_org(tokens[j - 1].text, res))
-        if cls == "ResearchInstitute" and inside:
+        if cls == "ResearchInstitute" and (inside or owned):
             cls = "OrganizationUnit"
         elif cls == "OrganizationUnit" and suffix in MINISTRY_SUFFIXES and not inside:
             cls = "GovernmentAgency"  # 国防部, 新闻出版总署: a department of nothing named is a ministry
