@@ -218,3 +218,12 @@ def test_no_company_from_the_category_word(pipeline, text):
 ])
 def test_assistants_members_and_owned_units(pipeline, text, name, cls):
     assert (name, cls) in mentions(pipeline, text)
+
+
+@pytest.mark.parametrize("text, name, found", [
+    ("2023年上线的“青松管家”云财资综合服务平台,聚焦痛点。", "青松管家", True),
+    ("他提到“双循环”的发展平台。", "双循环", False),        # 的 between: a description
+    ("实现金融业“卡脖子”技术攻关。", "卡脖子", False),
+])
+def test_quoted_platform_before_a_described_head(pipeline, text, name, found):
+    assert ((name, "Platform") in mentions(pipeline, text)) is found

@@ -44,6 +44,7 @@ OWN_SUFFIX: tuple[tuple[str, str], ...] = (
 _COUNT = re.compile(r"^[一二两三四五六七八九十几多\d]+(?:大|款|个|项|种|类|只|支)")
 #: A short modifier between the closing quote and 系列 (“甲乙”权益系列, “丙丁”股权投资系列).
 _SERIES_AFTER = re.compile(r"^([\u4e00-\u9fff]{1,6}?)系列")
+_PLATFORM_AFTER = re.compile(r"^([\u4e00-\u9fff]{1,10}?)(?:平台|系统|App|APP|小程序|客户端)")
 _SERIES_BAD = set("的了是在和与及等为将把被从向对")
 
 
@@ -59,6 +60,9 @@ def classify(before: str, name: str, after: str) -> tuple[str, str] | None:
     series = _SERIES_AFTER.match(rest)
     if series and series.group(1) and not _SERIES_BAD.intersection(series.group(1)):
         return "ProductSeries", name + series.group(1) + "系列"
+    platform = _PLATFORM_AFTER.match(rest)
+    if platform and not _SERIES_BAD.intersection(platform.group(1)):
+        return "Platform", name  # “甲乙”云财资综合服务平台: the quoted word names the platform
     for head, cls in AFTER:
         if rest.startswith(head):
             if cls == "ProductSeries" and not name.endswith("系列"):
