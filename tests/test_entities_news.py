@@ -227,3 +227,12 @@ def test_assistants_members_and_owned_units(pipeline, text, name, cls):
 ])
 def test_quoted_platform_before_a_described_head(pipeline, text, name, found):
     assert ((name, "Platform") in mentions(pipeline, text)) is found
+
+
+@pytest.mark.parametrize("text, person", [
+    ("（记者刘诗平、白洁纯）", "刘诗平"),
+    ("（记者刘诗平、白洁纯）", "白洁纯"),
+    ("导演陈健携主演吴军出席。", "陈健"),
+])
+def test_byline_lists_and_glued_verbs(pipeline, text, person):
+    assert (person, "Person") in mentions(pipeline, text)

@@ -98,7 +98,7 @@ BYLINE_END = re.compile(r"(?:\s|[,，。;；、|/)）:：]|$)")
 #: Adverbs the segmenter glues to a two-character name before a verb (张乙均持股: 张乙 + 均).
 ADVERB_TAILS = set("均皆亦都也")
 #: Conjunctions glued the same way (董事长张乙及…: 张乙 + 及)
-CONJUNCTION_TAILS = set("及与")  # not 和: 3-character names end in it (王平和)
+CONJUNCTION_TAILS = set("及与携")  # not 和: 3-character names end in it (王平和)
 
 
 NOT_A_NAME, NAME_BY_ITSELF, NAME_IN_CONTEXT = 0, 1, 2
@@ -159,11 +159,18 @@ def _bare_names(doc: Document, res: Resources) -> list[Mention]:
                      or STAKE_AFTER.match(text, second.end)
                      or (first.text in PLAIN_SURNAMES and text[first.start - 1:first.start] in ("据", "、"))):
             found.append(mention(doc, first.start, second.end, "Person", NAME, 0.5))
-    for m in BYLINE.finditer(text):  # 记者 王乙丙 / 本报记者王乙丙: the byline's author
-        length = next((n for n in (3, 2) if len(m.group(1)) >= n and _byline_name(m.group(1)[:n])
-                       and BYLINE_END.match(text, m.start(1) + n)), 0)
-        if length:
-            found.append(mention(doc, m.start(1), m.start(1) + length, "Person", NAME, 0.6))
+    for m in BYLINE.finditer(text):  # 记者 王乙丙 / 本报记者王乙丙、李丁: the byline's authors
+        start = m.start(1)
+        for _ in range(4):
+            group = text[start:start + 3]
+            length = next((n for n in (3, 2) if len(group) >= n and all(is_cjk(c) for c in group[:n])
+                           and _byline_name(group[:n]) and BYLINE_END.match(text, start + n)), 0)
+            if not length:
+                break
+            found.append(mention(doc, start, start + length, "Person", NAME, 0.6))
+            if text[start + length:start + length + 1] != "、":
+                break
+            start += length + 1
     for m in TRANSLITERATED.finditer(text):
         start, end = m.start(), m.end()
         while start > 0 and text[start - 1] in TRANSLIT and m.start() - start < 6:
