@@ -236,3 +236,13 @@ def test_quoted_platform_before_a_described_head(pipeline, text, name, found):
 ])
 def test_byline_lists_and_glued_verbs(pipeline, text, person):
     assert (person, "Person") in mentions(pipeline, text)
+
+
+@pytest.mark.parametrize("text, name, bad", [
+    ("保险公司停止委托南昌市邮政局代办业务。", "南昌市邮政局", "委托南昌市邮政局"),
+    ("签发机关武定县公安局。", "武定县公安局", "机关武定县公安局"),
+    ("省公安厅经侦总队总队长黄建华介绍。", "省公安厅经侦总队", "省公安厅"),
+])
+def test_public_bodies_after_verbs_and_their_squads(pipeline, text, name, bad):
+    found = surfaces(pipeline, text)
+    assert name in found and bad not in found

@@ -37,7 +37,9 @@ SUFFIXES: tuple[tuple[str, str], ...] = tuple(sorted({
     "海军": "GovernmentAgency", "空军": "GovernmentAgency", "陆军": "GovernmentAgency", "大使馆": "GovernmentAgency",
     "使馆": "GovernmentAgency", "领事馆": "GovernmentAgency", "派出所": "GovernmentAgency",
     "看守所": "GovernmentAgency", "车管所": "GovernmentAgency", "公安局": "GovernmentAgency",
-    "常委会": "GovernmentAgency", "办": "GovernmentAgency", "办公厅": "GovernmentAgency", "人大": "GovernmentAgency", "农商行": "FinancialInstitution",
+    "常委会": "GovernmentAgency", "办": "GovernmentAgency", "办公厅": "GovernmentAgency",
+    "事务所": "Company", "律师事务所": "Company", "会计师事务所": "Company",
+    "总队": "GovernmentAgency", "支队": "GovernmentAgency", "大队": "GovernmentAgency", "人大": "GovernmentAgency", "农商行": "FinancialInstitution",
     "农信社": "FinancialInstitution", "城商行": "FinancialInstitution", "拍卖行": "Company",
     # insurers are named by their line of business (X人寿, X产险, X财险, X寿险)
     "人寿": "FinancialInstitution", "产险": "FinancialInstitution", "财险": "FinancialInstitution",
