@@ -246,3 +246,8 @@ def test_byline_lists_and_glued_verbs(pipeline, text, person):
 def test_public_bodies_after_verbs_and_their_squads(pipeline, text, name, bad):
     found = surfaces(pipeline, text)
     assert name in found and bad not in found
+
+
+def test_descriptor_before_a_quote_wins_over_a_later_app(pipeline):
+    text = "该行推出的活期理财产品“朝朝宝”同样依托App运营。"
+    assert ("朝朝宝", "FinancialProduct") in mentions(pipeline, text)

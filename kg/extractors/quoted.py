@@ -45,6 +45,7 @@ _COUNT = re.compile(r"^[一二两三四五六七八九十几多\d]+(?:大|款|�
 #: A short modifier between the closing quote and 系列 (“甲乙”权益系列, “丙丁”股权投资系列).
 _SERIES_AFTER = re.compile(r"^([\u4e00-\u9fff]{1,6}?)系列")
 _PLATFORM_AFTER = re.compile(r"^([\u4e00-\u9fff]{1,10}?)(?:平台|系统|App|APP|小程序|客户端)")
+_VERBS = re.compile("依托|通过|使用|基于|利用|同样|运营|采用|借助|接入|上线|推出|打造|搭建")
 _SERIES_BAD = set("的了是在和与及等为将把被从向对")
 
 
@@ -60,9 +61,6 @@ def classify(before: str, name: str, after: str) -> tuple[str, str] | None:
     series = _SERIES_AFTER.match(rest)
     if series and series.group(1) and not _SERIES_BAD.intersection(series.group(1)):
         return "ProductSeries", name + series.group(1) + "系列"
-    platform = _PLATFORM_AFTER.match(rest)
-    if platform and not _SERIES_BAD.intersection(platform.group(1)):
-        return "Platform", name  # “甲乙”云财资综合服务平台: the quoted word names the platform
     for head, cls in AFTER:
         if rest.startswith(head):
             if cls == "ProductSeries" and not name.endswith("系列"):
@@ -71,6 +69,9 @@ def classify(before: str, name: str, after: str) -> tuple[str, str] | None:
     for head, cls in BEFORE:
         if before.endswith(head):
             return cls, name
+    platform = _PLATFORM_AFTER.match(rest)
+    if platform and not _SERIES_BAD.intersection(platform.group(1)) and not _VERBS.search(platform.group(1)):
+        return "Platform", name  # “甲乙”云财资综合服务平台: the quoted word names the platform
     for suffix, cls in OWN_SUFFIX:
         if name.endswith(suffix) and len(name) >= 3 and (len(suffix) == 1 or len(name) - len(suffix) >= 2):
             return cls, name
