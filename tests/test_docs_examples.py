@@ -280,3 +280,66 @@ def test_every_doc_and_help_has_examples_that_run():
     runnable = [e for d in DOCS for e in doc_examples(d) if not why_not_run(e)]
     assert total >= 30 and len(runnable) >= 20
     assert all(help_examples(c) for c in ("build", "query", "viz", "stats", "export", "eval"))
+
+
+# ---------------------------------------------------------------------------------------------
+# docs/errors.md: every exit code, by example
+
+def exit_code_rows() -> list[tuple[int, str, str]]:
+    text = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    table = text.split("### Every exit code, by example", 1)[1].split("\n#", 1)[0]
+    rows = []
+    for line in table.splitlines():
+        m = re.match(r"^\| (\d+) \| `([^`]+)`[^|]* \| `([^`]+)`", line)
+        if m:
+            rows.append((int(m.group(1)), m.group(2), m.group(3)))
+    return rows
+
+
+def test_errors_md_lists_every_exit_code():
+    from kg import errors
+
+    codes = {v for k, v in vars(errors).items() if k.startswith("EXIT_")}
+    assert {code for code, _, _ in exit_code_rows()} == codes
+    documented = re.findall(r"^\| (\d+) \| ", (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+                            .split("## Exit codes", 1)[1].split("\n## ", 1)[0], re.M)
+    assert {int(c) for c in documented} >= codes
+
+
+def test_each_row_of_the_exit_code_table(tmp_path):
+    import json
+    import signal
+    import time
+
+    shutil.copy(ARTICLES / "icbc_fintech.txt", tmp_path / "article.txt")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "bad.ttl").write_text(
+        "@prefix zkg: <https://w3id.org/zhkg/ontology#> .\n"
+        "<http://example.org/a> a zkg:Person ; zkg:worksFor <http://example.org/b> .\n"
+        "<http://example.org/b> a zkg:Technology .\n", encoding="utf-8")
+    text = (ARTICLES / "icbc_fintech.txt").read_text(encoding="utf-8")
+    (tmp_path / "big.jsonl").write_text("".join(json.dumps({"id": f"d{i}", "text": text}, ensure_ascii=False)
+                                                + "\n" for i in range(400)), encoding="utf-8")
+    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    wrong = []
+    rows = exit_code_rows()
+    assert len(rows) >= 10
+    for code, command, expected in rows:
+        args = shlex.split(command)
+        proc = subprocess.Popen(args, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, start_new_session=True)
+        if code == 130:
+            time.sleep(4)
+            os.killpg(proc.pid, signal.SIGINT)
+        try:
+            out, err = proc.communicate(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            wrong.append(f"{command}: timed out")
+            continue
+        prefix = expected.split("...")[0].rstrip()
+        lines = (err + out).splitlines()
+        if proc.returncode != code or not any(line.startswith(prefix) for line in lines):
+            wrong.append(f"{command}: exit {proc.returncode} (documented {code}); got {lines[:2]}")
+    assert not wrong, "\n".join(wrong)
