@@ -362,3 +362,34 @@ def test_cli_builds_text_inputs_first(tmp_path):
     empty = CliRunner().invoke(cli, ["viz", str(tmp_path / "none.txt"), "-o", str(tmp_path / "b.html")])
     assert empty.exit_code == 1 and "no input could be read" in empty.output
     assert not (tmp_path / "b.html").exists()
+
+
+@pytest.mark.parametrize("chromium", [True, False])
+@pytest.mark.parametrize("font", [True, False])
+def test_make_browser_installs_a_cjk_font_whenever_it_is_missing(tmp_path, chromium, font):
+    """Without a Chinese font the page and its screenshots show boxes, Chromium present or not."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("make"):
+        pytest.skip("make is not installed")
+    stubs = tmp_path / "bin"
+    stubs.mkdir()
+    log = tmp_path / "apt.log"
+    scripts = {"id": "echo 0", "apt-get": f'echo "$@" >> {log}',
+               "fc-list": "echo '/f.ttc: Noto Sans CJK SC'" if font else "true"}
+    if chromium:
+        scripts["chromium"] = "true"
+    for name, body in scripts.items():
+        (stubs / name).write_text(f"#!/bin/sh\n{body}\n")
+        (stubs / name).chmod(0o755)
+    root = Path(__file__).resolve().parents[1]
+    path = f"{stubs}:/usr/bin:/bin"
+    if not chromium and shutil.which("chromium", path="/usr/bin:/bin"):
+        pytest.skip("a real chromium is on /usr/bin")
+    proc = subprocess.run(["make", "-s", "-C", str(root), "browser", f"PATH={path}"], capture_output=True,
+                          text=True, timeout=60, env={"PATH": path})
+    assert proc.returncode == 0, proc.stderr
+    installed = log.read_text() if log.exists() else ""
+    assert ("fonts-noto-cjk" in installed) == (not font or not chromium)
+    assert ("chromium" in installed) == (not chromium)
