@@ -393,3 +393,68 @@ def test_make_browser_installs_a_cjk_font_whenever_it_is_missing(tmp_path, chrom
     installed = log.read_text() if log.exists() else ""
     assert ("fonts-noto-cjk" in installed) == (not font or not chromium)
     assert ("chromium" in installed) == (not chromium)
+
+
+def _footprints(payload):
+    from kg.viz import _LABEL_H, _label_px
+
+    return [(n["x"], n["y"], max(_label_px(n["label"]), 2 * n["size"]) / 2, n["size"] + _LABEL_H / 2)
+            for n in payload["nodes"]]
+
+
+@pytest.mark.parametrize("name", ["icbc_fintech", "corpus", "cmb_digital"])
+def test_labels_do_not_collide(name):
+    """上海浦东发展银行 drawn over 国家金融监督管理总局上海监管局 was the bug: no two node footprints
+    (dot and label under it) overlap in the positions the page starts from."""
+    from kg.viz import _payload
+
+    graph = extract(open_store([Path(__file__).resolve().parents[1] / "examples" / "graphs" / f"{name}.trig"]))
+    boxes = _footprints(_payload(graph, "t", None, None))
+    assert len(boxes) > 5
+    clashes = [(i, j) for i, (x1, y1, w1, h1) in enumerate(boxes) for j, (x2, y2, w2, h2) in enumerate(boxes)
+               if i < j and abs(x1 - x2) < w1 + w2 and abs(y1 - y2) < h1 + h2]
+    assert clashes == []
+
+
+@given(st.lists(st.tuples(st.integers(-50, 50), st.integers(-50, 50), st.integers(10, 200)),
+                min_size=2, max_size=25))
+def test_separate_labels_leaves_no_overlap(items):
+    from kg.viz.layout import separate_labels
+
+    pos = [(x, y) for x, y, _ in items]
+    widths = [float(w) for _, _, w in items]
+    out = separate_labels(pos, widths, [30.0] * len(pos), rounds=400)
+    assert out == separate_labels(pos, widths, [30.0] * len(pos), rounds=400)  # deterministic
+    for i in range(len(out)):
+        for j in range(i + 1, len(out)):
+            assert (abs(out[i][0] - out[j][0]) >= (widths[i] + widths[j]) / 2
+                    or abs(out[i][1] - out[j][1]) >= 30), (i, j, out)
+
+
+@pytest.mark.browser
+def test_labels_do_not_collide_in_the_browser(tmp_path):
+    """What the page shows once ready (after vis-network's physics): still no overlapping labels."""
+    import os
+
+    chromium = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
+    if not Path(chromium).exists():
+        pytest.skip(f"{chromium} is absent")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    out = tmp_path / "g.html"
+    src = Path(__file__).resolve().parents[1] / "examples" / "graphs" / "icbc_fintech.trig"
+    out.write_text(render_html([src]), encoding="utf-8")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.goto(out.as_uri())
+            page.wait_for_function("window.zhkgViz && window.zhkgViz.ready", timeout=30000)
+            pos = page.evaluate("window.zhkgViz.network.getPositions()")
+            nodes = page.evaluate("window.zhkgViz.data.nodes")
+        finally:
+            browser.close()
+    boxes = _footprints({"nodes": [dict(n, x=pos[str(n["id"])]["x"], y=pos[str(n["id"])]["y"]) for n in nodes]})
+    clashes = [(nodes[i]["label"], nodes[j]["label"]) for i, (x1, y1, w1, h1) in enumerate(boxes)
+               for j, (x2, y2, w2, h2) in enumerate(boxes)
+               if i < j and abs(x1 - x2) < w1 + w2 - 1 and abs(y1 - y2) < h1 + h2 - 1]
+    assert clashes == []
