@@ -458,3 +458,44 @@ def test_labels_do_not_collide_in_the_browser(tmp_path):
                for j, (x2, y2, w2, h2) in enumerate(boxes)
                if i < j and abs(x1 - x2) < w1 + w2 - 1 and abs(y1 - y2) < h1 + h2 - 1]
     assert clashes == []
+
+
+@pytest.mark.browser
+def test_grouping_by_class_makes_one_node_per_class_that_opens_on_click(tmp_path):
+    import os
+
+    chromium = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
+    if not Path(chromium).exists():
+        pytest.skip(f"{chromium} is absent")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    out = tmp_path / "g.html"
+    out.write_text(render_html([Path(__file__).resolve().parents[1] / "examples" / "graphs" / "corpus.trig"]),
+                   encoding="utf-8")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            errors = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(out.as_uri())
+            page.wait_for_function("window.zhkgViz && window.zhkgViz.ready", timeout=30000)
+            classes = page.evaluate("window.zhkgViz.data.classes.filter(c => c.count > 1).map(c => c.name)")
+            assert len(classes) >= 3
+            assert page.evaluate("window.zhkgViz.groups()") == []
+            page.click("#group")
+            groups = page.evaluate("window.zhkgViz.groups()")
+            assert sorted(groups) == sorted(f"class:{c}" for c in classes)
+            assert page.get_attribute("#group", "aria-pressed") == "true"
+            # click the first group on the canvas: it opens, the others stay
+            target = groups[0]
+            page.evaluate("id => window.zhkgViz.network.focus(id, {scale: 1})", target)
+            xy = page.evaluate("id => { var n = window.zhkgViz.network;"
+                               " return n.canvasToDOM(n.getPositions([id])[id]); }", target)
+            box = page.locator("#graph canvas").bounding_box()
+            page.mouse.click(box["x"] + xy["x"], box["y"] + xy["y"])
+            assert page.evaluate("window.zhkgViz.groups()") == groups[1:]
+            page.click("#group")  # open every group
+            assert page.evaluate("window.zhkgViz.groups()") == []
+            assert errors == []
+        finally:
+            browser.close()
