@@ -73,7 +73,7 @@ def train_ner(data: Path, output: Path, split, seed, iterations, limit, force) -
     \b
     Examples:
       kg train-ner my_labels.jsonl -o my.crf
-      kg train-ner cluener/train.json -o ner.crf --split 0.8 --seed 13
+      kg train-ner ../shared/data/cluener/train.json -o ner.crf --split 0.8 --seed 13
       kg build article.txt --ner-model my.crf -o article.ttl
     """
     from kg import ner
