@@ -19,11 +19,15 @@ install: $(BIN)/python
 install-test: $(BIN)/python
 	$(BIN)/pip install -q -e ".[test]"
 
-# Debian's Chromium for the browser tests (Playwright drives it; nothing is downloaded by Playwright).
+# Debian's Chromium for the browser tests (Playwright drives it; nothing is downloaded by Playwright),
+# and a CJK font whenever they run: without one the page and its screenshots show boxes for Chinese.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	  else echo "chromium missing: browser tests will be skipped (sudo apt-get install chromium)"; fi; }
+	@fc-list :lang=zh 2>/dev/null | grep -q . || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq fonts-noto-cjk >/dev/null; \
+	  else echo "no Chinese font: pages and screenshots will show boxes (sudo apt-get install fonts-noto-cjk)"; fi; }
 
 # OpenLink Virtuoso 7, a third-party SPARQL 1.1 server the endpoint-store tests start on a free port.
 virtuoso:

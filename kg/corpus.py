@@ -303,11 +303,19 @@ class CorpusBuild:
 
     def close(self) -> None:
         self.state.commit()
-        self.report.documents, self.report.relations = self.state.db.execute(
-            "SELECT COUNT(*), COALESCE(SUM(relations), 0) FROM docs").fetchone()
+        self.report.documents = self.state.db.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
+        self.report.relations = _relation_count(self.store)
         self.report.quads = sum(self.store.graph_sizes().values())  # the document graphs' quads
         self.spill.close()
         self.state.close()
+
+
+def _relation_count(store) -> int:
+    """Distinct relation triples in the store's default graph (the merge): what kg build, kg viz
+    and kg stats all report (kg.query.RELATIONS_QUERY)."""
+    from kg.query import RELATIONS_QUERY
+    rows = store.query(RELATIONS_QUERY).rows
+    return int(rows[0][0].value) if rows and rows[0][0] is not None else 0
 
 
 def update(store_spec: str, inputs: Iterable[str | Path] = (), *, remove: Iterable[str] = (),

@@ -91,6 +91,10 @@ class Spooled:
         """The number of lines (of N-Quads: quads)."""
         return sum(p.lines for p in self.parts)
 
+    def chunks(self) -> Iterator[bytes]:
+        """The parts' bytes, one part at a time (each part holds whole lines)."""
+        return (os.pread(self._files[p.file].fileno(), p.length, p.offset) for p in self.parts)
+
     def read(self) -> bytes:
         """Everything as one bytes object."""
         return b"".join(os.pread(self._files[p.file].fileno(), p.length, p.offset) for p in self.parts)

@@ -444,3 +444,28 @@ def test_repo_gold_scores_with_the_pipeline():
     report = ev.evaluate(GOLD_DIR)
     ents = report.sections["entities"].total()
     assert report.docs >= 1 and ents.tp > 0 and ents.recall > 0.3
+
+
+def test_eval_folder_skips_a_gold_file_whose_article_is_missing(tmp_path):
+    """A fresh clone without ../shared: the folder is scored without that article, with a note."""
+    import shutil
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    shutil.copy(root / "tests" / "gold" / "icbc_fintech.json", tmp_path / "icbc_fintech.json")
+    gone = json.loads((root / "tests" / "gold" / "icbc_fintech.json").read_text(encoding="utf-8"))
+    gone["document"], gone["source"] = "not_here.txt", "nowhere"
+    (tmp_path / "gone.json").write_text(json.dumps(gone, ensure_ascii=False), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "kg", "eval", str(tmp_path)], capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "1 documents" in proc.stdout and "note: skipped" in proc.stdout and "not_here.txt" in proc.stdout
+    (tmp_path / "icbc_fintech.json").unlink()
+    proc = subprocess.run([sys.executable, "-m", "kg", "eval", str(tmp_path)], capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 1 and proc.stderr.startswith("kg: error:")
+    # a single gold file still names its missing article as an error
+    proc = subprocess.run([sys.executable, "-m", "kg", "eval", str(tmp_path / "gone.json")],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1 and "cannot find the article" in proc.stderr

@@ -362,3 +362,140 @@ def test_cli_builds_text_inputs_first(tmp_path):
     empty = CliRunner().invoke(cli, ["viz", str(tmp_path / "none.txt"), "-o", str(tmp_path / "b.html")])
     assert empty.exit_code == 1 and "no input could be read" in empty.output
     assert not (tmp_path / "b.html").exists()
+
+
+@pytest.mark.parametrize("chromium", [True, False])
+@pytest.mark.parametrize("font", [True, False])
+def test_make_browser_installs_a_cjk_font_whenever_it_is_missing(tmp_path, chromium, font):
+    """Without a Chinese font the page and its screenshots show boxes, Chromium present or not."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("make"):
+        pytest.skip("make is not installed")
+    stubs = tmp_path / "bin"
+    stubs.mkdir()
+    log = tmp_path / "apt.log"
+    scripts = {"id": "echo 0", "apt-get": f'echo "$@" >> {log}',
+               "fc-list": "echo '/f.ttc: Noto Sans CJK SC'" if font else "true"}
+    if chromium:
+        scripts["chromium"] = "true"
+    for name, body in scripts.items():
+        (stubs / name).write_text(f"#!/bin/sh\n{body}\n")
+        (stubs / name).chmod(0o755)
+    root = Path(__file__).resolve().parents[1]
+    path = f"{stubs}:/usr/bin:/bin"
+    if not chromium and shutil.which("chromium", path="/usr/bin:/bin"):
+        pytest.skip("a real chromium is on /usr/bin")
+    proc = subprocess.run(["make", "-s", "-C", str(root), "browser", f"PATH={path}"], capture_output=True,
+                          text=True, timeout=60, env={"PATH": path})
+    assert proc.returncode == 0, proc.stderr
+    installed = log.read_text() if log.exists() else ""
+    assert ("fonts-noto-cjk" in installed) == (not font or not chromium)
+    assert ("chromium" in installed) == (not chromium)
+
+
+def _footprints(payload):
+    from kg.viz import _LABEL_H, _label_px
+
+    return [(n["x"], n["y"], max(_label_px(n["label"]), 2 * n["size"]) / 2, n["size"] + _LABEL_H / 2)
+            for n in payload["nodes"]]
+
+
+@pytest.mark.parametrize("name", ["icbc_fintech", "corpus", "cmb_digital"])
+def test_labels_do_not_collide(name):
+    """上海浦东发展银行 drawn over 国家金融监督管理总局上海监管局 was the bug: no two node footprints
+    (dot and label under it) overlap in the positions the page starts from."""
+    from kg.viz import _payload
+
+    graph = extract(open_store([Path(__file__).resolve().parents[1] / "examples" / "graphs" / f"{name}.trig"]))
+    boxes = _footprints(_payload(graph, "t", None, None))
+    assert len(boxes) > 5
+    clashes = [(i, j) for i, (x1, y1, w1, h1) in enumerate(boxes) for j, (x2, y2, w2, h2) in enumerate(boxes)
+               if i < j and abs(x1 - x2) < w1 + w2 and abs(y1 - y2) < h1 + h2]
+    assert clashes == []
+
+
+@given(st.lists(st.tuples(st.integers(-50, 50), st.integers(-50, 50), st.integers(10, 200)),
+                min_size=2, max_size=25))
+def test_separate_labels_leaves_no_overlap(items):
+    from kg.viz.layout import separate_labels
+
+    pos = [(x, y) for x, y, _ in items]
+    widths = [float(w) for _, _, w in items]
+    out = separate_labels(pos, widths, [30.0] * len(pos), rounds=400)
+    assert out == separate_labels(pos, widths, [30.0] * len(pos), rounds=400)  # deterministic
+    for i in range(len(out)):
+        for j in range(i + 1, len(out)):
+            assert (abs(out[i][0] - out[j][0]) >= (widths[i] + widths[j]) / 2
+                    or abs(out[i][1] - out[j][1]) >= 30), (i, j, out)
+
+
+@pytest.mark.browser
+def test_labels_do_not_collide_in_the_browser(tmp_path):
+    """What the page shows once ready (after vis-network's physics): still no overlapping labels."""
+    import os
+
+    chromium = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
+    if not Path(chromium).exists():
+        pytest.skip(f"{chromium} is absent")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    out = tmp_path / "g.html"
+    src = Path(__file__).resolve().parents[1] / "examples" / "graphs" / "icbc_fintech.trig"
+    out.write_text(render_html([src]), encoding="utf-8")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.goto(out.as_uri())
+            page.wait_for_function("window.zhkgViz && window.zhkgViz.ready", timeout=30000)
+            pos = page.evaluate("window.zhkgViz.network.getPositions()")
+            nodes = page.evaluate("window.zhkgViz.data.nodes")
+        finally:
+            browser.close()
+    boxes = _footprints({"nodes": [dict(n, x=pos[str(n["id"])]["x"], y=pos[str(n["id"])]["y"]) for n in nodes]})
+    clashes = [(nodes[i]["label"], nodes[j]["label"]) for i, (x1, y1, w1, h1) in enumerate(boxes)
+               for j, (x2, y2, w2, h2) in enumerate(boxes)
+               if i < j and abs(x1 - x2) < w1 + w2 - 1 and abs(y1 - y2) < h1 + h2 - 1]
+    assert clashes == []
+
+
+@pytest.mark.browser
+def test_grouping_by_class_makes_one_node_per_class_that_opens_on_click(tmp_path):
+    import os
+
+    chromium = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
+    if not Path(chromium).exists():
+        pytest.skip(f"{chromium} is absent")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    out = tmp_path / "g.html"
+    out.write_text(render_html([Path(__file__).resolve().parents[1] / "examples" / "graphs" / "corpus.trig"]),
+                   encoding="utf-8")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            errors = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(out.as_uri())
+            page.wait_for_function("window.zhkgViz && window.zhkgViz.ready", timeout=30000)
+            classes = page.evaluate("window.zhkgViz.data.classes.filter(c => c.count > 1).map(c => c.name)")
+            assert len(classes) >= 3
+            assert page.evaluate("window.zhkgViz.groups()") == []
+            page.click("#group")
+            groups = page.evaluate("window.zhkgViz.groups()")
+            assert sorted(groups) == sorted(f"class:{c}" for c in classes)
+            assert page.get_attribute("#group", "aria-pressed") == "true"
+            # click the first group on the canvas: it opens, the others stay
+            target = groups[0]
+            page.evaluate("id => window.zhkgViz.network.focus(id, {scale: 1})", target)
+            xy = page.evaluate("id => { var n = window.zhkgViz.network;"
+                               " return n.canvasToDOM(n.getPositions([id])[id]); }", target)
+            box = page.locator("#graph canvas").bounding_box()
+            page.mouse.click(box["x"] + xy["x"], box["y"] + xy["y"])
+            assert page.evaluate("window.zhkgViz.groups()") == groups[1:]
+            page.click("#group")  # open every group
+            assert page.evaluate("window.zhkgViz.groups()") == []
+            assert errors == []
+        finally:
+            browser.close()

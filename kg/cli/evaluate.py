@@ -29,17 +29,18 @@ def evaluate(gold: Path, fmt, limit, errors, ner_model, ner_only, graph, split, 
     \b
     GOLD formats:
       cluener  JSONL {"text", "label": {type: {entity: [[start, end_inclusive]]}}}; exact spans
-      doc      a whole-document gold JSON file (or a folder of them), e.g. tests/gold/
+      doc      a whole-document gold JSON file (or a folder of them), e.g. tests/gold/;
+               in a folder, a gold file whose article is missing is skipped with a note
       finre    FinRE lines: head<TAB>tail<TAB>relation<TAB>sentence
       duie     DuIE JSONL with "text" and "spo_list"
 
     \b
     Examples:
       kg eval tests/gold/
-      kg eval cluener/train.json --limit 2000 --errors | less
-      kg train-ner cluener/train.json -o ner.crf --split 0.8
-      kg eval cluener/train.json --split 0.8 --ner-model ner.crf
-      kg eval finre/train.txt --format finre --split 0.8
+      kg eval ../shared/data/cluener/train.json --limit 2000 --errors | less
+      kg train-ner ../shared/data/cluener/train.json -o ner.crf --split 0.8
+      kg eval ../shared/data/cluener/train.json --split 0.8 --ner-model ner.crf
+      kg eval ../shared/data/finre/train.txt --format finre --split 0.8
     """
     from kg.evaluate import evaluate as run, format_report
 
@@ -72,7 +73,7 @@ def train_ner(data: Path, output: Path, split, seed, iterations, limit, force) -
     \b
     Examples:
       kg train-ner my_labels.jsonl -o my.crf
-      kg train-ner cluener/train.json -o ner.crf --split 0.8 --seed 13
+      kg train-ner ../shared/data/cluener/train.json -o ner.crf --split 0.8 --seed 13
       kg build article.txt --ner-model my.crf -o article.ttl
     """
     from kg import ner

@@ -82,7 +82,7 @@ def remove(doc_ids, store_spec, endpoint, update_endpoint, graph_store, base):
 
     \b
     Examples:
-      kg remove 000_04c2008ada7c6151 --store oxigraph:corpus.db
+      kg remove icbc_fintech.txt --store oxigraph:corpus.db
       kg remove https://w3id.org/zhkg/id/doc/a1 --endpoint http://127.0.0.1:7878/query
     """
     from kg.errors import InputError

@@ -42,9 +42,9 @@ def viz(graphs, output, store_spec, query_arg, focus, depth, max_nodes, title, f
     \b
     Examples:
       kg viz article.ttl -o article.html
-      kg viz article.txt -o article.html
+      kg viz article.txt -o article.html --force  # built first, as kg build does
       kg viz corpus/*.trig -o corpus.html --focus 工商银行 --depth 2
-      kg viz --store oxigraph:corpus.db -o corpus.html --max-nodes 3000
+      kg viz --store oxigraph:corpus.db -o store.html --max-nodes 3000
       kg viz a.ttl -o dev.html --query 'CONSTRUCT {?o zkg:develops ?p} WHERE {?o zkg:develops ?p}'
     """
     from kg.errors import OutputError

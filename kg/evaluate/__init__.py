@@ -106,7 +106,8 @@ def evaluate(gold: str | Path, fmt: str | None = None, *, limit: int | None = No
         return eval_cluener(records, predictor, report, errors)
     if fmt == "doc":
         golds = load_doc_gold(path)[:limit]
-        return eval_docs(golds, predictor, report, errors, from_files=graph is None)
+        return eval_docs(golds, predictor, report, errors, from_files=graph is None,
+                         skip_missing=path.is_dir())
     if fmt == "finre":
         golds = read_finre(path, None if split else limit)
         if split:  # the sentences `kg train-rel --split` (same --seed) left out

@@ -265,16 +265,31 @@ def _document_text(path: Path, doc_id: str) -> str:
 
 
 def eval_docs(golds: Sequence[tuple[Path, dict]], predictor: Predictor, report: Report,
-              errors: bool = False, from_files: bool = True) -> Report:
-    """Score whole-document gold records; the documents are built (or looked up) by predictor."""
-    items, paths = [], {}
+              errors: bool = False, from_files: bool = True, skip_missing: bool = False) -> Report:
+    """Score whole-document gold records; the documents are built (or looked up) by predictor.
+
+    With ``skip_missing`` (a folder of gold files), a gold file whose article cannot be found
+    (e.g. one in ../shared, absent from a fresh clone) is left out with a note in the report."""
+    items, paths, kept = [], {}, []
     for path, gold in golds:
         doc_id = str(gold.get("document", path.stem))
         text = ""
         if from_files:
-            paths[doc_id] = doc_text_path(gold, path)
+            try:
+                found = doc_text_path(gold, path)
+            except InputError as exc:
+                if not skip_missing:
+                    raise
+                report.notes.append(f"skipped {exc.message} (not scored)")
+                continue
+            paths[doc_id] = found
             text = _document_text(paths[doc_id], doc_id)
         items.append((doc_id, text))
+        kept.append((path, gold))
+    if not kept:
+        raise InputError(f"{golds[0][0].parent}: none of the articles of its gold files can be found",
+                         hint="put them next to the gold files, or give a built graph with --graph")
+    golds = kept
     preds = predictor(items, paths=paths) if paths else predictor(items)
     for (doc_id, _), (_, gold) in zip(items, golds):
         score_doc(gold, preds.get(doc_id, PredDoc()), report, errors)

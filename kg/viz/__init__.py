@@ -20,7 +20,7 @@ from pathlib import Path
 
 from kg.errors import OutputError
 from kg.ontology import PREFIXES
-from kg.viz.layout import components, spring_positions
+from kg.viz.layout import components, separate_labels, spring_positions
 from kg.viz.model import (
     EntityGraph, extract, find_entity, most_connected, neighbourhood, open_store, subgraph,
 )
@@ -127,6 +127,11 @@ def _payload(graph: EntityGraph, title: str, omitted: dict | None, centre: str |
     pos = spring_positions(len(iris), [(index[e.source], index[e.target]) for e in graph.edges],
                            widths=[_label_px(graph.nodes[i].label) for i in iris],
                            comps=components(nx.relabel_nodes(simple, index)))
+    # labels must not collide (上海浦东发展银行 over 国家金融监督管理总局上海监管局): a node's footprint is
+    # its label's width and its dot with the label under it
+    sizes = [_node_size(degree[iri]) for iri in iris]
+    pos = separate_labels(pos, [max(_label_px(graph.nodes[i].label), 2 * sz) for i, sz in zip(iris, sizes)],
+                          [2 * sz + _LABEL_H for sz in sizes])
     net = Network(directed=True)
     net.nodes = [_vis_node(graph.nodes[iri], i, degree[iri], pos[i]) for i, iri in enumerate(iris)]
     net.edges = [{"id": k, "from": index[e.source], "to": index[e.target], "arrows": "to",
@@ -152,6 +157,13 @@ def _payload(graph: EntityGraph, title: str, omitted: dict | None, centre: str |
     }
 
 
+_LABEL_H = 18.0  # pixels of a 14 px label line
+
+
+def _node_size(degree: int) -> float:
+    return round(min(10 + 5 * math.sqrt(degree), 42), 1)
+
+
 def _label_px(label: str) -> float:
     """Rough width of a node label at 14 px: CJK characters are square, others about half."""
     return sum(14.0 if ord(ch) > 0x2E7F else 7.5 for ch in label[:40])
@@ -169,7 +181,7 @@ def _style(cls: str | None) -> tuple[str, str]:
 def _vis_node(node, i: int, degree: int, xy: tuple[int, int]) -> dict:
     colour, shape = _style(node.cls)
     return {"id": i, "label": node.label, "x": xy[0], "y": xy[1], "shape": shape,
-            "size": round(min(10 + 5 * math.sqrt(degree), 42), 1), "cls": node.cls or "",
+            "size": _node_size(degree), "cls": node.cls or "",
             "color": {"background": colour, "border": "#ffffff",
                       "highlight": {"background": colour, "border": "#222222"}}}
 
@@ -190,9 +202,10 @@ def _vis_options(n: int) -> dict:
                     "barnesHut": {"gravitationalConstant": -2500, "centralGravity": 0.05,
                                   "springLength": 80, "springConstant": 0.03,
                                   "damping": 0.4, "avoidOverlap": 0.2},
-                    # the layout is already computed: a brief polish, cheaper per node when big
+                    # the layout is computed, labels kept apart (layout.separate_labels): a longer
+                    # polish here would pull them back over each other
                     "stabilization": {"enabled": True, "fit": True, "updateInterval": 50,
-                                      "iterations": max(5, min(100, 20000 // max(n, 1)))},
+                                      "iterations": 1},
                     "minVelocity": 1.0},
         "interaction": {"hover": not big, "tooltipDelay": 150, "hideEdgesOnDrag": big,
                         "hideEdgesOnZoom": big, "navigationButtons": False, "keyboard": False},

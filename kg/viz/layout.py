@@ -158,3 +158,43 @@ def _pack(placed):
         yield comp, p + np.array([x + max(0.0, pad - 1.0) / 2, y])
         x += w
         row_h = max(row_h, h)
+
+
+def separate_labels(pos: list[tuple[int, int]], widths: list[float], heights: list[float], *,
+                    gap: float = 6.0, rounds: int = 60) -> list[tuple[int, int]]:
+    """Move nodes apart until no two footprints (node and label: ``widths[i]`` x ``heights[i]``
+    pixels around ``pos[i]``) overlap, or after ``rounds`` rounds.
+
+    Each overlapping pair is pushed apart, half each, along the axis where it overlaps least
+    (mostly vertically: labels are wide); the same input always gives the same output.
+    """
+    n = len(pos)
+    if n < 2:
+        return list(pos)
+    import numpy as np
+    from scipy.spatial import cKDTree
+
+    xy = np.array(pos, dtype=float)
+    half = np.stack([np.asarray(widths, float), np.asarray(heights, float)], 1) / 2 + gap / 2
+    reach = float(2 * half.max())
+    for _ in range(rounds):
+        pairs = cKDTree(xy).query_pairs(reach, output_type="ndarray")
+        if not len(pairs):
+            break
+        a, b = pairs[:, 0], pairs[:, 1]
+        delta = xy[b] - xy[a]
+        over = half[a] + half[b] - np.abs(delta)
+        hit = (over > 0).all(axis=1)
+        if not hit.any():
+            break
+        a, b, delta, over = a[hit], b[hit], delta[hit], over[hit]
+        axis = np.argmin(over, axis=1)  # the cheaper way out
+        sign = np.where(np.take_along_axis(delta, axis[:, None], 1)[:, 0] >= 0, 1.0, -1.0)
+        step = np.zeros_like(delta)
+        step[np.arange(len(a)), axis] = sign * (np.take_along_axis(over, axis[:, None], 1)[:, 0] / 2 + 0.5)
+        move = np.zeros_like(xy)
+        for col in (0, 1):
+            move[:, col] -= np.bincount(a, step[:, col], minlength=n)
+            move[:, col] += np.bincount(b, step[:, col], minlength=n)
+        xy += move
+    return [(int(round(x)), int(round(y))) for x, y in xy]

@@ -270,6 +270,11 @@
   api.selectNode = selectNode;
 
   network.on("click", function (p) {
+    if (p.nodes.length && network.isCluster(p.nodes[0])) {  // a class group opens on click
+      network.openCluster(p.nodes[0]);
+      if (!data.classes.some(function (c) { return network.isCluster(groupId(c.name)); })) setGroupButton(false);
+      return;
+    }
     if (p.nodes.length) selectNode(p.nodes[0], false);
     else if (p.edges.length) {
       clearHighlight();
@@ -330,6 +335,49 @@
     network.fit({ animation: { duration: 300 } });
   });
   setPhysicsButton(true);
+
+  /* ---------- grouping by class: one node per class, opened on click ---------- */
+  var GROUP_ABOVE = 1000;  // pages with more entities open grouped
+  function groupId(cls) { return "class:" + cls; }
+  function setGroupButton(on) {
+    var b = byId("group");
+    b.classList.toggle("on", on);
+    b.setAttribute("aria-pressed", on ? "true" : "false");
+    b.textContent = on ? "▦ 展开全部" : "▦ 按类别分组";
+  }
+  function groupByClass() {
+    data.classes.forEach(function (c) {
+      if (network.isCluster(groupId(c.name))) return;
+      var members = nodes.get({ filter: function (n) { return n.cls === c.name && !n.hidden; } });
+      if (members.length < 2) return;  // a lone entity is its own group
+      network.cluster({
+        joinCondition: function (n) { return n.cls === c.name && !n.hidden; },
+        clusterNodeProperties: {
+          id: groupId(c.name), label: c.zh + "（" + members.length + "）", shape: c.shape,
+          color: c.color, size: Math.round(18 + Math.min(40, 3 * Math.sqrt(members.length))),
+          cls: c.name, title: c.name + ": " + members.length + "，点击展开 click to open"
+        }
+      });
+    });
+    setGroupButton(true);
+  }
+  function ungroup() {
+    data.classes.forEach(function (c) {
+      if (network.isCluster(groupId(c.name))) network.openCluster(groupId(c.name));
+    });
+    setGroupButton(false);
+  }
+  api.groupByClass = groupByClass;
+  api.ungroup = ungroup;
+  api.groups = function () {
+    return data.classes.map(function (c) { return groupId(c.name); })
+      .filter(function (id) { return network.isCluster(id); });
+  };
+  byId("group").addEventListener("click", function () {
+    if (api.groups().length) ungroup(); else groupByClass();
+  });
+  setGroupButton(false);
+  if (data.nodes.length > GROUP_ABOVE) network.once("stabilizationIterationsDone", groupByClass);
 
   if (data.focus !== null && data.focus !== undefined) {
     network.once("stabilizationIterationsDone", function () { selectNode(data.focus, false); });

@@ -1,0 +1,54 @@
+"""One relation count: kg build's summary, kg viz, kg stats and kg export give the same number
+(distinct zkg: relation triples between entities, kg.query.RELATIONS_QUERY), so does the store."""
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.ontology import PREFIXES
+from kg.query import RELATIONS_QUERY, count_relations
+
+ROOT = Path(__file__).resolve().parents[1]
+KG = [sys.executable, "-m", "kg"]
+
+
+def run(*args, cwd):
+    proc = subprocess.run([*KG, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout + proc.stderr
+
+
+def relations_in(text: str) -> int:
+    return int(re.search(r"(\d+) relations", text).group(1))
+
+
+@pytest.mark.parametrize("article", ["icbc_fintech.txt", "corpus.jsonl"])
+def test_build_viz_stats_export_store_agree(tmp_path, article):
+    src = ROOT / "examples" / "articles" / article
+    built = relations_in(run("build", str(src), "-o", "g.trig", "--force", cwd=tmp_path))
+    drawn = relations_in(run("viz", "g.trig", "-o", "g.html", cwd=tmp_path))
+    proc = subprocess.run([*KG, "stats", "g.trig", "--format", "json", "--no-communities"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    stats = json.loads(proc.stdout)
+    exported = relations_in(run("export", "g.trig", "-o", "g.graphml", cwd=tmp_path))
+    stored = relations_in(run("build", str(src), "--store", f"oxigraph:{tmp_path / 'db'}", cwd=tmp_path))
+    store = ox.Store()
+    store.load(path=str(tmp_path / "g.trig"), format=ox.RdfFormat.TRIG)
+    union = store.query(RELATIONS_QUERY, prefixes=dict(PREFIXES), use_default_graph_as_union=True)
+    sparql = int(next(iter(union))[0].value)
+    assert sparql == count_relations(store)
+    assert built == drawn == stats["relations"] == exported == stored == sparql > 0
+
+
+def test_a_fact_stated_twice_counts_once(tmp_path):
+    # two sentences state the same fact: the build's count is the graph's distinct triples
+    (tmp_path / "a.txt").write_text("招商银行推出了“掌上生活”App。招商银行还推出了“掌上生活”App。\n",
+                                    encoding="utf-8")
+    out = run("build", "a.txt", "-o", "a.nq", "--force", cwd=tmp_path)
+    data = (tmp_path / "a.nq").read_bytes()
+    assert relations_in(out) == count_relations(data)
+    assert relations_in(out) == relations_in(run("viz", "a.nq", "-o", "a.html", cwd=tmp_path))
