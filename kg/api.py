@@ -39,7 +39,9 @@ from typing import BinaryIO, Callable, Iterable, Iterator
 
 from pyoxigraph import Quad, RdfFormat, parse, serialize
 
+from kg import config as kg_config
 from kg import ids
+from kg.config import PipelineConfig
 from kg.errors import KGError
 from kg.export import FORMATS, format_for, serialize_quads
 from kg.io import Skipped, atomic_write, clean_text, read_documents
@@ -65,6 +67,8 @@ class BuildOptions:
     base: str = ids.DEFAULT_BASE
     ner_model: str | None = None
     include_text: bool = True
+    #: the pipeline configuration (``PipelineConfig.to_json``); None: the default one
+    config: str | None = None
 
 
 @dataclass
@@ -138,14 +142,34 @@ class BuildResult:
         return ds
 
 
-def default_pipeline(ner_model: str | None = None) -> Pipeline:
-    """A pipeline built once per process and configuration."""
-    return _pipeline(ner_model)  # one cache key however it is called
+def default_pipeline(ner_model: str | None = None, config: str | None = None) -> Pipeline:
+    """A pipeline built once per process and configuration (``config``: its JSON, None: the default)."""
+    return _pipeline(ner_model, config)  # one cache key however it is called
+
+
+def pipeline_for(options: BuildOptions) -> Pipeline:
+    """The pipeline a build with ``options`` runs."""
+    return _pipeline(options.ner_model, options.config)
 
 
 @lru_cache(maxsize=4)
-def _pipeline(ner_model: str | None) -> Pipeline:
-    return Pipeline(ner_model=ner_model)
+def _pipeline(ner_model: str | None, config: str | None) -> Pipeline:
+    return Pipeline(config=effective_config(ner_model, config))
+
+
+def effective_config(ner_model: str | None = None, config: str | None = None) -> PipelineConfig:
+    """The configuration a build runs: ``config`` (or the default) with ``--ner-model`` added."""
+    base = kg_config.from_json(config) if config else kg_config.DEFAULT
+    return base.with_ner_model(ner_model)
+
+
+def config_json(config: PipelineConfig | str | Path | None) -> str | None:
+    """What BuildOptions.config holds for a configuration, a TOML file or None (the default)."""
+    if config is None:
+        return None
+    if not isinstance(config, PipelineConfig):
+        config = kg_config.load(config)
+    return None if config == kg_config.DEFAULT else config.to_json()
 
 
 def content_hash(doc: Document) -> str:
@@ -174,7 +198,7 @@ def analyze_batch(docs: list[Document], options: BuildOptions, packed: bool = Fa
     Documents keep their tokens for stage 2; pickled, tokens are their end offsets
     (``Document.__getstate__``).
     """
-    pipeline = default_pipeline(options.ner_model)
+    pipeline = pipeline_for(options)
     return [(ship(pipeline.analyze(doc), packed), pipeline.discovered(doc)) for doc in docs]
 
 
@@ -210,7 +234,7 @@ def relate_batch(items: list[Document | bytes], known: Names, options: BuildOpti
 
     A document's contribution has a key for every entity it mentions (see ``entity_subsets``).
     """
-    pipeline = default_pipeline(options.ner_model)
+    pipeline = pipeline_for(options)
     out = []
     for item in items:
         doc = land(item)
@@ -284,11 +308,19 @@ def graph_batch(items: list[tuple[Document | bytes, str]], entities: dict[str, E
 def _graphs(items: Iterable[tuple[Document, str]], entities: dict[str, Entity], options: BuildOptions
             ) -> Iterator[tuple[str, bytes]]:
     """Each document's graph IRI and sorted N-Quads (``items``: documents and content hashes)."""
-    lexicon = default_pipeline(options.ner_model).lexicon
+    lexicon = pipeline_for(options).lexicon
+    described = configuration_of(options)
     for doc, digest in items:
         yield ids.document_iri(doc.id, options.base), document_nquads(
             doc, entities, lexicon, base=options.base, include_text=options.include_text,
-            version=digest).encode("utf-8")
+            version=digest, configuration=described).encode("utf-8")
+
+
+def configuration_of(options: BuildOptions) -> str | None:
+    """What a graph's provenance records of a configuration other than the default (None for it)."""
+    if options.config is None:
+        return None
+    return effective_config(options.ner_model, options.config).describe()
 
 
 def entity_subset(keys: Iterable[set[str]], entities: dict[str, Entity]) -> dict[str, Entity]:
@@ -369,7 +401,7 @@ def _graph_key(iri: str) -> str:
 
 def _run_kept(docs: list[Document], runner: Runner, options: BuildOptions, progress: bool | None,
               keep_documents: bool):
-    lexicon = default_pipeline(options.ner_model).lexicon
+    lexicon = pipeline_for(options).lexicon
     n = runner.workers
     # a batch stays on the worker that took it for every stage: small batches share the work out
     size = max(1, min(BATCH, len(docs) // (32 * n)))
@@ -406,7 +438,7 @@ def _gather(kept: list[tuple[list[int], list[Document] | Part]], files, count: i
 
 
 def _run_passed(docs: list[Document], runner: Runner, options: BuildOptions, progress: bool | None):
-    lexicon = default_pipeline(options.ner_model).lexicon
+    lexicon = pipeline_for(options).lexicon
     hashes = [content_hash(d) for d in docs]
     analyzed, names = [], []
     with progress_bar(progress, "analyze", len(docs)) as bar:
@@ -469,19 +501,21 @@ def _collector_tuned() -> Iterator[None]:
 
 def build_documents(documents: Iterable[Document], *, base: str = ids.DEFAULT_BASE,
                     ner_model: str | None = None, include_text: bool = True,
+                    config: PipelineConfig | str | Path | None = None,
                     skipped: list[Skipped] | None = None, workers: int | None = 1,
                     dask: str | None = None, progress: bool | None = False,
                     keep_documents: bool = True) -> BuildResult:
     """Build the graph of already-read documents (``workers=None``: all cores).
 
     Without ``keep_documents`` the result has the graph and entities but not ``documents``
-    (worker processes then need not send them back: what ``kg build`` does).
+    (worker processes then need not send them back: what ``kg build`` does). ``config`` is a
+    :class:`kg.config.PipelineConfig` or a TOML file (``kg build --config``).
     """
     import time
 
     started = time.perf_counter()
-    options = BuildOptions(base, ner_model, include_text)
-    default_pipeline(ner_model)  # loaded before forking: workers inherit it
+    options = BuildOptions(base, ner_model, include_text, config_json(config))
+    pipeline_for(options)  # loaded before forking: workers inherit it
     docs = list(unique_ids(documents))
     for doc in docs:  # lone surrogates (JSON escapes, Python strings) cannot be hashed or written
         doc.text = clean_text(doc.text)
