@@ -134,3 +134,19 @@ def test_a_new_extractor_is_one_module_and_one_registry_line(tmp_path, monkeypat
     assert [(m.text, m.extractor) for m in doc.mentions
             if m.extractor != "propagate@1"] == [("抗疫贷", "shouting@1")]
     assert isinstance(doc.mentions[0], Mention)
+
+
+def test_kg_eval_takes_the_configuration(tmp_path):
+    import json
+
+    gold = Path(__file__).parent / "gold" / "icbc_fintech.json"
+    path = write(tmp_path, "[relate]\nextractors = []\n")
+
+    def relations(*extra: str) -> dict:
+        proc = subprocess.run([sys.executable, "-m", "kg", "eval", str(gold), "--json", *extra],
+                              capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        return json.loads(proc.stdout)["sections"]["relations"]["overall"]
+
+    assert relations()["pred"] > 0
+    assert relations("--config", str(path))["pred"] == 0
