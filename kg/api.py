@@ -39,9 +39,8 @@ from typing import BinaryIO, Callable, Iterable, Iterator
 
 from pyoxigraph import Quad, RdfFormat, parse, serialize
 
-from kg import config as kg_config
 from kg import ids
-from kg.config import PipelineConfig
+from kg.config import PipelineConfig, config_json, effective_config  # noqa: F401 - public here too
 from kg.errors import KGError
 from kg.export import FORMATS, format_for, serialize_quads
 from kg.io import Skipped, atomic_write, clean_text, read_documents
@@ -155,21 +154,6 @@ def pipeline_for(options: BuildOptions) -> Pipeline:
 @lru_cache(maxsize=4)
 def _pipeline(ner_model: str | None, config: str | None) -> Pipeline:
     return Pipeline(config=effective_config(ner_model, config))
-
-
-def effective_config(ner_model: str | None = None, config: str | None = None) -> PipelineConfig:
-    """The configuration a build runs: ``config`` (or the default) with ``--ner-model`` added."""
-    base = kg_config.from_json(config) if config else kg_config.DEFAULT
-    return base.with_ner_model(ner_model)
-
-
-def config_json(config: PipelineConfig | str | Path | None) -> str | None:
-    """What BuildOptions.config holds for a configuration, a TOML file or None (the default)."""
-    if config is None:
-        return None
-    if not isinstance(config, PipelineConfig):
-        config = kg_config.load(config)
-    return None if config == kg_config.DEFAULT else config.to_json()
 
 
 def content_hash(doc: Document) -> str:
@@ -463,7 +447,7 @@ def _run_passed(docs: list[Document], runner: Runner, options: BuildOptions, pro
 
     def graphs() -> Iterator[tuple[str, bytes]]:  # written to the spool as they arrive
         nonlocal relations
-        for batch in runner.imap(_graph_task, tasks, options):
+        for batch in runner.imap(graph_task, tasks, options):
             for iri, data, n in batch:
                 relations += n
                 yield _graph_key(iri), data
@@ -478,7 +462,8 @@ def _landed(items: list[Document | bytes]) -> list[Document]:
     return [land(item) for item in items]
 
 
-def _graph_task(task: tuple, options: BuildOptions) -> list[tuple[str, bytes, int]]:
+def graph_task(task: tuple, options: BuildOptions) -> list[tuple[str, bytes, int]]:
+    """Stage 3 as a runner task: ``task`` is (documents with their content hashes, their entities)."""
     items, entities = task
     return graph_batch(items, entities, options)
 

@@ -206,6 +206,21 @@ DEFAULT = PipelineConfig(
 )
 
 
+def effective_config(ner_model: str | None = None, config: str | None = None) -> PipelineConfig:
+    """The configuration a build runs: ``config`` (or the default) with ``--ner-model`` added."""
+    base = from_json(config) if config else DEFAULT
+    return base.with_ner_model(ner_model)
+
+
+def config_json(config: PipelineConfig | str | Path | None) -> str | None:
+    """What BuildOptions.config holds for a configuration, a TOML file or None (the default)."""
+    if config is None:
+        return None
+    if not isinstance(config, PipelineConfig):
+        config = load(config)
+    return None if config == DEFAULT else config.to_json()
+
+
 def plan_text(config: PipelineConfig = DEFAULT) -> str:
     """The plan as ``kg pipeline`` / ``kg build --show-plan`` prints it."""
     lines = []
