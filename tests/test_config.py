@@ -12,7 +12,8 @@ from kg.config import DEFAULT, PipelineConfig
 from kg.errors import ConfigError
 from kg.types import Mention
 
-TEXT = "工商银行推出“抗疫贷”产品。招商银行股份有限公司（以下简称“招商银行”）行长王良表示，招商银行2020年实现净利润973亿元。"
+TEXT = ("工商银行推出“抗疫贷”产品。招商银行股份有限公司（以下简称“招商银行”）行长王良表示，"
+        "招商银行2020年实现净利润973亿元。")
 RULES_RELATE = ("relations@1", "metrics@1", "penalties@1")
 
 
