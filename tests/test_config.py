@@ -151,3 +151,18 @@ def test_kg_eval_takes_the_configuration(tmp_path):
 
     assert relations()["pred"] > 0
     assert relations("--config", str(path))["pred"] == 0
+
+
+def test_build_without_inputs_is_still_a_usage_error():
+    proc = subprocess.run([sys.executable, "-m", "kg", "build"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert "give at least one input" in proc.stderr
+
+
+def test_show_plan_without_a_configuration_lists_the_default_extractors():
+    proc = subprocess.run([sys.executable, "-m", "kg", "build", "--show-plan"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    listed = [line.split("- ")[1] for line in proc.stdout.splitlines() if line.startswith("      - ")]
+    assert listed == list(DEFAULT.extractors)
+    assert proc.stdout.rstrip().endswith(DEFAULT.digest())
