@@ -166,3 +166,16 @@ def test_show_plan_without_a_configuration_lists_the_default_extractors():
     listed = [line.split("- ")[1] for line in proc.stdout.splitlines() if line.startswith("      - ")]
     assert listed == list(DEFAULT.extractors)
     assert proc.stdout.rstrip().endswith(DEFAULT.digest())
+
+
+def test_kg_pipeline_prints_the_plan_of_kg_build(tmp_path):
+    path = write(tmp_path, '[propose]\nextractors = ["quoted@1"]\n')
+
+    def out(*args: str) -> str:
+        proc = subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    assert out("pipeline", "--config", str(path)) == out("build", "--show-plan", "--config", str(path))
+    assert "- quoted@1" in out("pipeline", "--config", str(path))
+    assert "- gazetteer@1" not in out("pipeline", "--config", str(path))

@@ -160,3 +160,21 @@ def _nothing_read() -> None:
 
 def _skipped(skipped) -> str:
     return f"{len(skipped)} input(s) skipped (listed above)" if skipped else "no input skipped"
+
+
+@click.command()
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="A pipeline configuration (TOML); default: the built-in one.")
+@click.option("--ner-model", type=click.Path(exists=True, dir_okay=False), help="Add this CRF model.")
+def pipeline(config_file, ner_model):
+    """Print the plan every build runs: its stages and the extractors a configuration chooses.
+
+    \b
+    Examples:
+      kg pipeline
+      kg pipeline --config pipeline.toml
+    """
+    from kg.api import config_json, effective_config
+    from kg.config import plan_text
+
+    click.echo(plan_text(effective_config(ner_model, config_json(config_file) if config_file else None)))
