@@ -88,13 +88,14 @@ class CorpusState:
 
     def check_options(self, options: api.BuildOptions) -> None:
         """A store is built with one set of options: another set would mix two kinds of graph."""
-        wanted = json.dumps(options.__dict__, sort_keys=True)
+        recorded = {k: v for k, v in options.__dict__.items() if k != "config" or v is not None}
+        wanted = json.dumps(recorded, sort_keys=True)  # a store of the default config: as before
         row = self.db.execute("SELECT value FROM meta WHERE key = 'options'").fetchone()
         if row is None:
             self.db.execute("INSERT INTO meta VALUES ('options', ?)", (wanted,))
         elif row[0] != wanted:
             raise KGError(f"the store was built with other options ({row[0]})",
-                          hint="use the same --base, --ner-model and --no-text, or a new store")
+                          hint="use the same --base, --ner-model, --config and --no-text, or a new store")
 
     def get_meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -182,7 +183,7 @@ class CorpusBuild:
         self.store, self.runner, self.options, self.progress = store, runner, options, progress
         self.state = CorpusState(store.path / STATE_FILE)
         self.state.check_options(options)
-        self.lexicon = api.default_pipeline(options.ner_model).lexicon
+        self.lexicon = api.pipeline_for(options).lexicon
         self.spill = Spill()
         self.report = UpdateReport()
         self.old_hashes = self.state.hashes()
@@ -293,7 +294,7 @@ class CorpusBuild:
                 docs = [d for _, d in self.state.column("final", chunk)]
                 tasks = ((b, api.entity_subset((api.document_keys(d, self.lexicon) for d, _ in b), entities))
                          for b in batched([(d, hashes[self.iri(d)]) for d in docs], api.BATCH))
-                for batch in self.runner.imap(api._graph_task, tasks, self.options):
+                for batch in self.runner.imap(api.graph_task, tasks, self.options):
                     # the one write path of every store: graphs replaced, the default graph their merge
                     self.store.write_graphs(b"".join(data for _, data, _ in batch), [iri for iri, _, _ in batch])
                     bar.update(len(batch))

@@ -50,6 +50,10 @@ class RegistryError(KGError):
     """An unknown extractor, store or format name."""
 
 
+class ConfigError(RegistryError):
+    """A pipeline configuration file names an unknown component or a bad setting."""
+
+
 class QueryError(KGError):
     """A SPARQL query is malformed or failed."""
 

@@ -100,6 +100,7 @@ class ZKG(DefinedNamespace):
     # evidence
     evidence: URIRef
     extractor: URIRef
+    configuration: URIRef
     confidence: URIRef
 
 

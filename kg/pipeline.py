@@ -16,6 +16,7 @@ from typing import Iterable
 import ahocorasick
 
 from kg import extractors
+from kg.config import PipelineConfig
 from kg.errors import KGError
 from kg.extractors.base import Resources
 from kg.extractors.gazetteer import boundary_ok
@@ -61,10 +62,16 @@ class Pipeline:
     """The extraction pipeline; build it once (it loads the lexicon and jieba) and call it per document."""
 
     def __init__(self, names: Iterable[str] = extractors.DEFAULT, *, lexicon: Lexicon | None = None,
-                 ner_model: str | None = None) -> None:
+                 ner_model: str | None = None, config: PipelineConfig | None = None) -> None:
+        """``config`` (a :class:`kg.config.PipelineConfig`) replaces ``names`` and ``ner_model``."""
+        options: dict = {"ner_model": ner_model}
+        if config is not None:
+            names, options = config.extractors, {"ner_model": None, **config.options()}
+            ner_model = options["ner_model"]
+        self.config = config
         self.lexicon = lexicon if lexicon is not None else default_lexicon()
         words = [s for e in self.lexicon.entries for s in e.surfaces]
-        self.res = Resources(self.lexicon, Segmenter(words), {"ner_model": ner_model})
+        self.res = Resources(self.lexicon, Segmenter(words), options)
         self.stages: dict[str, list[tuple[str, object]]] = {"mentions": [], "relations": [], "ner": []}
         for name in names:
             stage, func = extractors.get(name)

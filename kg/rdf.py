@@ -105,11 +105,12 @@ class DocumentGraph:
     """Collects the triples of one document's named graph and writes them as N-Quads."""
 
     def __init__(self, doc: Document, entities: dict[str, Entity], lexicon, base: str,
-                 include_text: bool = True, version: str | None = None) -> None:
+                 include_text: bool = True, version: str | None = None,
+                 configuration: str | None = None) -> None:
         self.doc, self.entities, self.lexicon, self.base = doc, entities, lexicon, base
         self.iri = ids.document_iri(doc.id, base)
         self.g = iri(self.iri)
-        self.include_text, self.version = include_text, version
+        self.include_text, self.version, self.configuration = include_text, version, configuration
         self.subjects: dict[str, list[tuple[str, str]]] = {}  # subject -> (predicate key, object)
         self.sentences: set[Span] = set()
         self._nodes: dict[str, tuple[str, Entity]] = {}
@@ -175,6 +176,8 @@ class DocumentGraph:
         add(g, END, integer(len(d.text)))
         if self.version:
             add(g, iri(HAS_VERSION), literal(self.version))
+        if self.configuration:  # a configuration other than the default: its components and hash
+            add(g, zkg("configuration"), literal(self.configuration))
         if d.meta.get("title"):
             add(g, iri(DCT + "title"), zh(d.meta["title"]))
         if d.meta.get("date") and len(d.meta["date"]) == 10:
@@ -288,9 +291,10 @@ ARTICLE_LINKS = {"author": "Person", "publishedIn": "Publication"}
 
 def document_nquads(doc: Document, entities: dict[str, Entity], lexicon, *,
                     base: str = ids.DEFAULT_BASE, include_text: bool = True,
-                    version: str | None = None) -> str:
-    """The sorted N-Quads of one document's named graph (``version``: its content hash)."""
-    return DocumentGraph(doc, entities, lexicon, base, include_text, version).nquads()
+                    version: str | None = None, configuration: str | None = None) -> str:
+    """The sorted N-Quads of one document's named graph (``version``: its content hash;
+    ``configuration``: the pipeline configuration, when it is not the default)."""
+    return DocumentGraph(doc, entities, lexicon, base, include_text, version, configuration).nquads()
 
 
 def document_quads(doc: Document, entities: dict[str, Entity], lexicon, **options) -> list:

@@ -44,6 +44,7 @@ PROPERTIES = {
     "unit": ("datatype", ("Metric",), (XSD.string,)),
     "qualifier": ("datatype", ("Metric",), (XSD.string,)),
     "extractor": ("datatype", (), (XSD.string,)),
+    "configuration": ("datatype", ("Article",), (XSD.string,)),
     "confidence": ("datatype", (), None),  # a restricted decimal: its own test
 }
 

@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "eval": "kg.cli.evaluate:evaluate",
     "export": "kg.cli.export:export",
     "load": "kg.cli.store:load",
+    "pipeline": "kg.cli.build:pipeline",
     "query": "kg.cli.query:query",
     "remove": "kg.cli.store:remove",
     "serve": "kg.cli.serve:serve",

@@ -9,7 +9,7 @@ from kg.errors import EXIT_ERROR, EXIT_PARTIAL, OutputError
 
 
 @click.command()
-@click.argument("inputs", nargs=-1, required=True)
+@click.argument("inputs", nargs=-1)
 @click.option("-o", "--output", default=None,
               help="Output file (.ttl .trig .nt .nq .jsonld), or - for stdout (the default).")
 @click.option("--format", "fmt", help="ttl, trig, nt, nq or jsonld; overrides the extension.")
@@ -23,6 +23,9 @@ from kg.errors import EXIT_ERROR, EXIT_PARTIAL, OutputError
 @click.option("--base", default=None, help="Base IRI for entities and documents.")
 @click.option("--ner-model", type=click.Path(exists=True, dir_okay=False),
               help="A CRF model from `kg train-ner`, combined with the rules.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="A pipeline configuration (TOML): the extractors by name@version and their settings.")
+@click.option("--show-plan", is_flag=True, help="Print the stages and components the build runs, then exit.")
 @click.option("--strict", is_flag=True, help="Stop at the first bad input instead of skipping it.")
 @click.option("--no-text", is_flag=True, help="Leave the article text (nif:isString) out.")
 @click.option("--progress/--no-progress", default=None,
@@ -30,8 +33,8 @@ from kg.errors import EXIT_ERROR, EXIT_PARTIAL, OutputError
 @click.option("--validate", "check", is_flag=True,
               help="Check the graph against the SHACL shapes first; write nothing if it fails (exit 4).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
-def build(inputs, output, fmt, force, store_spec, workers, dask, base, ner_model, strict, no_text,
-          progress, check, quiet):
+def build(inputs, output, fmt, force, store_spec, workers, dask, base, ner_model, config_file, show_plan,
+          strict, no_text, progress, check, quiet):
     """Build a knowledge graph from Chinese articles.
 
     INPUTS are .txt/.md files, folders of them, JSONL corpora (one {"id", "text", ...} per
@@ -46,13 +49,23 @@ def build(inputs, output, fmt, force, store_spec, workers, dask, base, ner_model
       kg build new_docs/ --store oxigraph:corpus.db
       kg build corpus.jsonl -o corpus.nq --dask tcp://scheduler:8786
       cat article.txt | kg build - --format nt
+      kg build articles/ -o out.ttl --config pipeline.toml
+      kg build --show-plan --config pipeline.toml
     """
-    from kg.api import BuildOptions
+    from kg.api import BuildOptions, config_json, effective_config
     from kg.ids import DEFAULT_BASE
 
     if dask and workers:
         raise click.UsageError("give either --workers or --dask, not both")
-    options = BuildOptions(base or DEFAULT_BASE, ner_model, not no_text)
+    config = config_json(config_file) if config_file else None
+    if show_plan:
+        from kg.config import plan_text
+
+        click.echo(plan_text(effective_config(ner_model, config)))
+        return
+    if not inputs:
+        raise click.UsageError("give at least one input (a file, a folder, a JSONL corpus or -)")
+    options = BuildOptions(base or DEFAULT_BASE, ner_model, not no_text, config)
     if store_spec:
         if output or fmt or check:
             raise click.UsageError("--store writes into the store: leave out -o, --format and --validate "
@@ -79,7 +92,8 @@ def _build_file(inputs, output, fmt, force, options, workers, dask, strict, prog
     if not docs:  # before any worker starts or the pipeline loads
         _nothing_read()
     result = build_documents(docs, skipped=skipped, base=options.base, ner_model=options.ner_model,
-                             include_text=options.include_text, workers=workers, dask=dask,
+                             include_text=options.include_text, config=_config_of(options),
+                             workers=workers, dask=dask,
                              progress=progress, keep_documents=False)
     if check:
         from kg.errors import ValidationError
@@ -104,11 +118,11 @@ def _build_file(inputs, output, fmt, force, options, workers, dask, strict, prog
 
 
 def _build_store(inputs, store_spec, options, workers, dask, strict, progress, quiet):
-    from kg.api import default_pipeline
+    from kg.api import pipeline_for
     from kg.corpus import update
     from kg.parallel import open_runner
 
-    default_pipeline(options.ner_model)  # loaded before forking: workers inherit it
+    pipeline_for(options)  # loaded before forking: workers inherit it
     with open_runner(workers, dask) as runner:
         report = update(store_spec, inputs, runner=runner, options=options, strict=strict,
                         progress=progress)
@@ -126,6 +140,12 @@ def _build_store(inputs, store_spec, options, workers, dask, strict, progress, q
         sys.exit(EXIT_PARTIAL)
 
 
+def _config_of(options):
+    from kg.config import from_json
+
+    return from_json(options.config) if options.config else None
+
+
 def _report_inputs(skipped, notes) -> None:
     for skip in skipped:
         click.echo(f"kg: warning: skipped {skip}", err=True)
@@ -140,3 +160,21 @@ def _nothing_read() -> None:
 
 def _skipped(skipped) -> str:
     return f"{len(skipped)} input(s) skipped (listed above)" if skipped else "no input skipped"
+
+
+@click.command()
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="A pipeline configuration (TOML); default: the built-in one.")
+@click.option("--ner-model", type=click.Path(exists=True, dir_okay=False), help="Add this CRF model.")
+def pipeline(config_file, ner_model):
+    """Print the plan every build runs: its stages and the extractors a configuration chooses.
+
+    \b
+    Examples:
+      kg pipeline
+      kg pipeline --config pipeline.toml
+    """
+    from kg.api import config_json, effective_config
+    from kg.config import plan_text
+
+    click.echo(plan_text(effective_config(ner_model, config_json(config_file) if config_file else None)))

@@ -23,7 +23,10 @@ FORMAT_CHOICE = click.Choice(["cluener", "doc", "finre", "duie"])
               help="CLUENER/FinRE: score only the held-out part of `kg train-ner`/`kg train-rel --split` (same --seed).")
 @click.option("--seed", type=int, default=13, show_default=True, help="Seed of the --split shuffle.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def evaluate(gold: Path, fmt, limit, errors, ner_model, ner_only, graph, split, seed, as_json) -> None:
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="A pipeline configuration (TOML), as for `kg build --config`.")
+def evaluate(gold: Path, fmt, limit, errors, ner_model, ner_only, graph, split, seed, as_json,
+             config_file) -> None:
     """Precision, recall and F1 per class against GOLD annotations.
 
     \b
@@ -44,8 +47,13 @@ def evaluate(gold: Path, fmt, limit, errors, ner_model, ner_only, graph, split, 
     """
     from kg.evaluate import evaluate as run, format_report
 
+    config = None
+    if config_file is not None:
+        from kg.config import load
+
+        config = load(config_file)
     report = run(gold, fmt, limit=limit, ner_model=ner_model, ner_only=ner_only, graph=graph,
-                 split=split, seed=seed)
+                 split=split, seed=seed, config=config)
     if as_json:
         click.echo(json.dumps(report.to_dict(errors=errors), ensure_ascii=False, indent=2))
     else:

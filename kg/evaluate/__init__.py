@@ -68,7 +68,7 @@ def detect_format(path: Path) -> str:
 def evaluate(gold: str | Path, fmt: str | None = None, *, limit: int | None = None,
              ner_model: str | Path | None = None, ner_only: bool = False,
              graph: str | Path | None = None, split: float | None = None, seed: int = 13,
-             predictor: Predictor | None = None) -> Report:
+             predictor: Predictor | None = None, config=None) -> Report:
     """Score predictions against ``gold``; predictions come from ``predictor`` or, by default,
     the pipeline (with ``ner_model`` if given), the CRF alone (``ner_only``) or a built ``graph``.
 
@@ -89,7 +89,7 @@ def evaluate(gold: str | Path, fmt: str | None = None, *, limit: int | None = No
                 raise InputError("--ner-only needs --ner-model")
             predictor, how = ner_predictor(ner_model), "CRF only"
         else:
-            predictor = pipeline_predictor(ner_model=ner_model)
+            predictor = pipeline_predictor(ner_model=ner_model, config=config)  # config: kg build --config
             how = "rules + CRF" if ner_model else "rules"
     else:
         how = "custom predictor"
