@@ -257,3 +257,42 @@ def test_a_penalty_without_a_penalized_party_violates_the_shapes(built, tmp_path
     assert not report.conforms
     assert {v.message for v in report.violations} == {
         "a penalty must be an IRI with a zkg:penalizedParty or a zkg:penalizedPerson"}
+
+
+
+# --- examples/queries/penalties-by-regulator.rq on the example graph (kept current by test_golden) ---
+
+def _penalty_rows(params: dict, columns: tuple) -> list[tuple]:
+    from pathlib import Path
+
+    from kg.query import run_query
+
+    root = Path(__file__).resolve().parents[1]
+    result = run_query([root / "examples" / "graphs" / "penalty_notice.trig"],
+                       root / "examples" / "queries" / "penalties-by-regulator.rq", params)
+    return [tuple(row.get(c, "") for c in columns) for row in result.values()]
+
+
+NB_FULL, NB_SHORT = "国家金融监督管理总局宁波监管局", "宁波监管局"
+
+
+@pytest.mark.parametrize("params, columns, expected", [
+    ({"name": NB_SHORT}, ("regulator", "penalized", "amountLabel", "amount", "unit", "type"),
+     [(NB_SHORT, "青禾银行", "罚款", "500000", "元", "罚款")]),
+    ({"name": "甬金罚决字"}, ("penalized",), []),  # a document number is not a regulator's name
+    ({"name": NB_FULL}, ("penalized", "amount", "type", "date", "documentNumber"),
+     [("云岭农村商业银行股份有限公司", "800000", "罚款", "2024-04-10", "甬金罚决字〔2024〕12号"),
+      ("张伟", "50000", "罚款", "", ""), ("张伟", "50000", "警告", "", ""),
+      ("青禾银行股份有限公司", "3000000", "罚款", "", "")]),
+])
+def test_penalties_by_regulator(params, columns, expected):
+    assert _penalty_rows(params, columns) == expected
+
+
+def test_penalties_by_regulator_lists_every_penalty_in_column_order():
+    columns = ("regulator", "penalized", "amount", "type")
+    rows = _penalty_rows({}, columns)
+    regulators = [r[0] for r in rows]
+    assert regulators == sorted(regulators)  # ordered on the regulator first
+    assert ("中国人民银行宁波市分行", "瀚澜支付有限公司", "126000", "没收违法所得") in rows
+    assert {r[1] for r in rows} >= {"海曙农商银行", "瀚澜支付有限公司", "张伟", "青禾银行股份有限公司"}
