@@ -296,3 +296,12 @@ def test_penalties_by_regulator_lists_every_penalty_in_column_order():
     assert regulators == sorted(regulators)  # ordered on the regulator first
     assert ("中国人民银行宁波市分行", "瀚澜支付有限公司", "126000", "没收违法所得") in rows
     assert {r[1] for r in rows} >= {"海曙农商银行", "瀚澜支付有限公司", "张伟", "青禾银行股份有限公司"}
+
+
+@pytest.mark.parametrize("alias, name", [("中国证监会", "中国证券监督管理委员会"), ("证监会", "中国证券监督管理委员会"),
+                                         ("国家金融监管总局", "国家金融监督管理总局")])
+def test_regulator_aliases_are_in_the_lexicon(alias, name):
+    from kg.lexicon import default_lexicon
+
+    entries = [e for e in default_lexicon().entries if alias in e.surfaces]
+    assert [e.name for e in entries] == [name]
