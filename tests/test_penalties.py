@@ -305,3 +305,46 @@ def test_regulator_aliases_are_in_the_lexicon(alias, name):
 
     entries = [e for e in default_lexicon().entries if alias in e.surfaces]
     assert [e.name for e in entries] == [name]
+
+
+# --- the viz panel: a penalty shown on the nodes it involves (kg/viz/penalties.py) --------------------
+
+def _viz_graph():
+    from pathlib import Path
+
+    from kg.viz.model import extract, open_store
+
+    root = Path(__file__).resolve().parents[1]
+    return extract(open_store([root / "examples" / "graphs" / "penalty_notice.trig"]))
+
+
+def test_viz_folds_a_penalty_into_its_party_and_regulator():
+    graph = _viz_graph()
+    by_label = {n.label: n for n in graph.nodes.values()}
+    assert not any(n.cls == "Penalty" for n in graph.nodes.values())  # not a node of its own
+    [record] = by_label["云岭农村商业银行股份有限公司"].penalties
+    assert record["role"] == "party" and record["regulator"] == ["国家金融监督管理总局宁波监管局"]
+    assert record["types"] == ["罚款"] and record["date"] == "2024-04-10"
+    assert record["number"] == "甬金罚决字〔2024〕12号"
+    assert [(a["label"], float(a["value"]), a["unit"]) for a in record["amounts"]] == [("罚款", 800000.0, "元")]
+    regulator = by_label["国家金融监督管理总局宁波监管局"].penalties
+    assert {r["role"] for r in regulator} == {"regulator"}
+    assert "云岭农村商业银行股份有限公司" in {p for r in regulator for p in r["penalized"]}
+    [warned] = [r for r in by_label["张伟"].penalties]
+    assert warned["role"] == "person" and warned["types"] == ["罚款", "警告"]
+
+
+def test_viz_page_carries_the_penalty_panel_data():
+    import json
+    import re
+    from pathlib import Path
+
+    from kg.viz import render_html
+
+    root = Path(__file__).resolve().parents[1]
+    html = render_html([root / "examples" / "graphs" / "penalty_notice.trig"])
+    data = json.loads(re.search(r'<script type="application/json" id="zhkg-data">(.*?)</script>',
+                                html, re.S).group(1))
+    penalties = [p for n in data["info"]["nodes"] for p in n["penalties"]]
+    assert any(p["number"] == "甬金罚决字〔2024〕12号" for p in penalties)
+    assert "行政处罚 Penalties" in html  # the panel's code is in the page
