@@ -22,7 +22,7 @@ def metrics(pipeline: Pipeline, text: str):
 
 
 def find(found, value):
-    hits = [f for f in found if f[1] == Decimal(value)]
+    hits = [f for f in found if f[1] == Decimal(str(value))]
     assert hits, f"no metric of value {value} in {found}"
     return hits[0]
 
@@ -39,6 +39,9 @@ CASES = [  # sentence, value, subject, unit, a word the label must contain, a wo
     ("星河银行手机银行注册用户2.3亿人，月活用户超1200万。", 230000000, "星河银行手机银行", "人", "注册用户", None),
     ("星河银行手机银行注册用户2.3亿人，月活用户超1200万。", 12000000, "星河银行手机银行", "户", "月活用户", None),
     ("星河银行零售客户数突破3200万户。", 32000000, "星河银行", "户", "客户", "突破"),
+    ("星河银行发布公告称，以12.5亿元收购青松科技全部股权。", 1250000000, "星河银行", "元", "收购", None),
+    ("星河银行的人脸识别技术以99.6%的识别精度领先同业。", 99.6, "星河银行", "%", "识别精度", None),
+    ("星河银行出资50亿元设立全资子公司。", 5000000000, "星河银行", "元", "出资", "设立"),
     ("据公告，招商银行持股30%，平安银行持股15%。", 30, "招商银行", "%", "持股", None),
     ("据公告，招商银行持股30%，平安银行持股15%。", 15, "平安银行", "%", "持股", None),
 ]

@@ -67,6 +67,10 @@ def parse_number(num: str) -> Decimal:
     return Decimal(total + current)
 
 
+#: Verbs right after a sum that name what the sum is for (以20亿元收购…, 出资5亿元认购…).
+DEAL_VERBS = frozenset("收购 认购 增资 入股 投资 出资 购买 受让 回购 注资 参股".split())
+
+
 def _label_after(doc: Document, pos: int, tag) -> str:
     if doc.norm.startswith(" ", pos):  # 128 个 项目 (spaced figures)
         pos += 1
@@ -76,14 +80,16 @@ def _label_after(doc: Document, pos: int, tag) -> str:
     cut = _LABEL_STOP.search(text)
     label = text[: cut.start() if cut else len(text)]
     index = token_index(doc)
+    first = index.token(index.at(pos)) if len(index) and index.at(pos) < len(index) else None
+    if first is not None and first.start == pos and first.text in DEAL_VERBS:
+        return first.text  # 以20亿元收购某公司: the sum of the acquisition
     # stop at a verb-like token boundary: keep whole tokens only, at most 3
     out, count = "", 0
     for i in range(index.at(pos), len(index)):
         tok = index.token(i)
         if tok.start >= pos + len(label) or count == 3:
             break
-        if tok.start >= pos and (out or tok.text in LABEL_STOP_WORDS or tag(tok.text) == "v") and \
-                (tag(tok.text).startswith(("v", "f")) or tok.text in LABEL_STOP_WORDS):
+        if tok.start >= pos and ((out and tag(tok.text).startswith(("v", "f"))) or tok.text in LABEL_STOP_WORDS):
             break
         out += doc.norm[max(tok.start, pos):min(tok.end, pos + len(label))]
         count += 1
@@ -170,7 +176,11 @@ def propose(doc: Document, res: Resources) -> list[Metric]:
             continue
         unit = _unit(doc, end)
         end += len(unit)
-        label = _label_after(doc, end, res.segmenter.pos) or _label_before(doc, m.start(), res.segmenter.pos)
+        tag = res.segmenter.pos
+        label = _label_after(doc, end, tag)
+        if label and label not in DEAL_VERBS and tag(token_index(doc).token(token_index(doc).at(end)).text) == "v":
+            label = _label_before(doc, m.start(), tag) or label  # 出资50亿元设立子公司: 出资, not 设立…
+        label = label or _label_before(doc, m.start(), tag)
         if not label:
             continue
         unit = unit or _default_unit(label)
