@@ -19,6 +19,8 @@ S_CERT_C3 = "融安e信通过中国信息通信研究院的安全评估。"
 
 # (query file, params, selected columns, expected rows in order)
 CASES = [
+    # the sample has no penalty; tests/test_penalties.py runs this query on examples/graphs/penalty_notice.trig
+    ("penalties-by-regulator", {}, ("regulator", "penalized", "amount", "type", "date", "documentNumber"), []),
     ("products-of-organization", {}, ("organization", "product", "class"),
      [(ICBC, "工银玺链", "Platform"), (ICBC, "融安e信", "Platform"), (ANT, "摩斯", "Platform")]),
     ("products-of-organization", {"name": "工行"}, ("organization", "product"),

@@ -257,3 +257,94 @@ def test_a_penalty_without_a_penalized_party_violates_the_shapes(built, tmp_path
     assert not report.conforms
     assert {v.message for v in report.violations} == {
         "a penalty must be an IRI with a zkg:penalizedParty or a zkg:penalizedPerson"}
+
+
+
+# --- examples/queries/penalties-by-regulator.rq on the example graph (kept current by test_golden) ---
+
+def _penalty_rows(params: dict, columns: tuple) -> list[tuple]:
+    from pathlib import Path
+
+    from kg.query import run_query
+
+    root = Path(__file__).resolve().parents[1]
+    result = run_query([root / "examples" / "graphs" / "penalty_notice.trig"],
+                       root / "examples" / "queries" / "penalties-by-regulator.rq", params)
+    return [tuple(row.get(c, "") for c in columns) for row in result.values()]
+
+
+NB_FULL, NB_SHORT = "国家金融监督管理总局宁波监管局", "宁波监管局"
+
+
+@pytest.mark.parametrize("params, columns, expected", [
+    ({"name": NB_SHORT}, ("regulator", "penalized", "amountLabel", "amount", "unit", "type"),
+     [(NB_SHORT, "青禾银行", "罚款", "500000", "元", "罚款")]),
+    ({"name": "甬金罚决字"}, ("penalized",), []),  # a document number is not a regulator's name
+    ({"name": NB_FULL}, ("penalized", "amount", "type", "date", "documentNumber"),
+     [("云岭农村商业银行股份有限公司", "800000", "罚款", "2024-04-10", "甬金罚决字〔2024〕12号"),
+      ("张伟", "50000", "罚款", "", ""), ("张伟", "50000", "警告", "", ""),
+      ("青禾银行股份有限公司", "3000000", "罚款", "", "")]),
+])
+def test_penalties_by_regulator(params, columns, expected):
+    assert _penalty_rows(params, columns) == expected
+
+
+def test_penalties_by_regulator_lists_every_penalty_in_column_order():
+    columns = ("regulator", "penalized", "amount", "type")
+    rows = _penalty_rows({}, columns)
+    regulators = [r[0] for r in rows]
+    assert regulators == sorted(regulators)  # ordered on the regulator first
+    assert ("中国人民银行宁波市分行", "瀚澜支付有限公司", "126000", "没收违法所得") in rows
+    assert {r[1] for r in rows} >= {"海曙农商银行", "瀚澜支付有限公司", "张伟", "青禾银行股份有限公司"}
+
+
+@pytest.mark.parametrize("alias, name", [("中国证监会", "中国证券监督管理委员会"), ("证监会", "中国证券监督管理委员会"),
+                                         ("国家金融监管总局", "国家金融监督管理总局")])
+def test_regulator_aliases_are_in_the_lexicon(alias, name):
+    from kg.lexicon import default_lexicon
+
+    entries = [e for e in default_lexicon().entries if alias in e.surfaces]
+    assert [e.name for e in entries] == [name]
+
+
+# --- the viz panel: a penalty shown on the nodes it involves (kg/viz/penalties.py) --------------------
+
+def _viz_graph():
+    from pathlib import Path
+
+    from kg.viz.model import extract, open_store
+
+    root = Path(__file__).resolve().parents[1]
+    return extract(open_store([root / "examples" / "graphs" / "penalty_notice.trig"]))
+
+
+def test_viz_folds_a_penalty_into_its_party_and_regulator():
+    graph = _viz_graph()
+    by_label = {n.label: n for n in graph.nodes.values()}
+    assert not any(n.cls == "Penalty" for n in graph.nodes.values())  # not a node of its own
+    [record] = by_label["云岭农村商业银行股份有限公司"].penalties
+    assert record["role"] == "party" and record["regulator"] == ["国家金融监督管理总局宁波监管局"]
+    assert record["types"] == ["罚款"] and record["date"] == "2024-04-10"
+    assert record["number"] == "甬金罚决字〔2024〕12号"
+    assert [(a["label"], float(a["value"]), a["unit"]) for a in record["amounts"]] == [("罚款", 800000.0, "元")]
+    regulator = by_label["国家金融监督管理总局宁波监管局"].penalties
+    assert {r["role"] for r in regulator} == {"regulator"}
+    assert "云岭农村商业银行股份有限公司" in {p for r in regulator for p in r["penalized"]}
+    [warned] = [r for r in by_label["张伟"].penalties]
+    assert warned["role"] == "person" and warned["types"] == ["罚款", "警告"]
+
+
+def test_viz_page_carries_the_penalty_panel_data():
+    import json
+    import re
+    from pathlib import Path
+
+    from kg.viz import render_html
+
+    root = Path(__file__).resolve().parents[1]
+    html = render_html([root / "examples" / "graphs" / "penalty_notice.trig"])
+    data = json.loads(re.search(r'<script type="application/json" id="zhkg-data">(.*?)</script>',
+                                html, re.S).group(1))
+    penalties = [p for n in data["info"]["nodes"] for p in n["penalties"]]
+    assert any(p["number"] == "甬金罚决字〔2024〕12号" for p in penalties)
+    assert "行政处罚 Penalties" in html  # the panel's code is in the page

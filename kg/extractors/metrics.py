@@ -32,14 +32,25 @@ _Q_BEFORE = "|".join(sorted((q for q in QUALIFIERS if q not in ("余", "多")), 
 NUMBER = re.compile(
     f"(?P<q1>{_Q_BEFORE})?"
     r"(?<![\dA-Za-z.第×*/\-])(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+(?=[万亿]))"
-    r"(?P<q2>余|多)?(?P<mult>万亿|千亿|百亿|十亿|亿|千万|百万|十万|万)?(?P<q3>余|多)?"
+    r"(?P<q2>余|多)?(?: (?=[万亿千百十]))?(?P<mult>万亿|千亿|百亿|十亿|亿|千万|百万|十万|万)?"
+    r"(?: ?(?P<rest>\d{1,4}) ?(?P<rmult>万))?(?P<q3>余|多)?"
     r"(?![A-Za-z\d])")
 _LABEL_STOP = re.compile(f"[^{CJK}A-Za-z]|[的和及与是在为对等将已了把被从向]")
 #: Words that end a label although jieba's dictionary tags them as nouns.
-LABEL_STOP_WORDS = frozenset("办理 实现 完成 服务 覆盖 拥有 达到 落地 应用 提供 支持 累计 新增 增长 同比 合计 其中 目前 已".split())
+LABEL_STOP_WORDS = frozenset("办理 实现 完成 服务 覆盖 拥有 达到 落地 应用 提供 支持 累计 新增 增长 同比 合计 其中 目前 已"
+                             " 突破 大关 变更 升至 增至 降至 达 超 多出 大增".split())
 #: The same for labels read before the number (服务 may belong there: 日均服务调用量).
 LABEL_STOP_BEFORE = LABEL_STOP_WORDS - {"服务", "应用"}
-_PREV_STOP = re.compile(r"(超过|超出|超|逾|近|约|达到|达|累计|共|合计|高达|办理|实现|完成|服务|覆盖|拥有|为)$")
+_PREV_STOP = re.compile(r"(超过|超出|超|逾|近|约|达到|达|累计|共|合计|高达|办理|实现|完成|服务|覆盖|拥有|为|突破|"
+                        r"升至|增至|降至|增加至|提升至|减少至|下降至|变更为|变为|至|由|从|人民币|美元|港元|欧元|"
+                        r"由 ?\d[\d.,]*[万亿]*[元%]?|从 ?\d[\d.,]*[万亿]*[元%]?|"
+                        r"(?:同比|较上年|较年初)?(?:增长|下降|增加|减少|大增)\d[\d.]*%)$")
+#: Growth words read before a number: kept at the end of its label (科技贷款余额同比增长30%).
+_GROWTH = re.compile(r"(?:同比|较上年|较年初|年)?(?:增长|增幅|下降|增加|减少)$")
+#: Verbs that form a noun phrase with the head word that follows (注册用户, 活跃客户).
+_VERB_MODIFIERS = frozenset("注册 活跃 研发 营业 融资 投资 管理 发行 交易 授信 认购 下载 访问".split())
+#: Words before a number that make the holder, not the organization the clause is about, its subject.
+_HOLDING = re.compile(r"(?:持股|持有|的持股比例|持股比例|出资比例|的出资比例)[^，,。；;]{0,12}$")
 
 
 def parse_number(num: str) -> Decimal:
@@ -56,20 +67,29 @@ def parse_number(num: str) -> Decimal:
     return Decimal(total + current)
 
 
+#: Verbs right after a sum that name what the sum is for (以20亿元收购…, 出资5亿元认购…).
+DEAL_VERBS = frozenset("收购 认购 增资 入股 投资 出资 购买 受让 回购 注资 参股".split())
+
+
 def _label_after(doc: Document, pos: int, tag) -> str:
+    if doc.norm.startswith(" ", pos):  # 128 个 项目 (spaced figures)
+        pos += 1
     if doc.norm.startswith("的", pos):  # 近50%的零售理财交易
         pos += 1
     text = doc.norm[pos:pos + 10]
     cut = _LABEL_STOP.search(text)
     label = text[: cut.start() if cut else len(text)]
     index = token_index(doc)
+    first = index.token(index.at(pos)) if len(index) and index.at(pos) < len(index) else None
+    if first is not None and first.start == pos and first.text in DEAL_VERBS:
+        return first.text  # 以20亿元收购某公司: the sum of the acquisition
     # stop at a verb-like token boundary: keep whole tokens only, at most 3
     out, count = "", 0
     for i in range(index.at(pos), len(index)):
         tok = index.token(i)
         if tok.start >= pos + len(label) or count == 3:
             break
-        if tok.start >= pos and out and (tag(tok.text).startswith(("v", "f")) or tok.text in LABEL_STOP_WORDS):
+        if tok.start >= pos and ((out and tag(tok.text).startswith(("v", "f"))) or tok.text in LABEL_STOP_WORDS):
             break
         out += doc.norm[max(tok.start, pos):min(tok.end, pos + len(label))]
         count += 1
@@ -78,22 +98,27 @@ def _label_after(doc: Document, pos: int, tag) -> str:
 
 def _label_before(doc: Document, pos: int, tag) -> str:
     start = clause_start(doc.norm, pos)
-    before, previous = doc.norm[start:pos], None
+    before, previous = doc.norm[start:pos].rstrip(" "), None
     while before != previous:  # 已达, 累计超过: strip every trailing verb or qualifier
         previous = before
-        before = _PREV_STOP.sub("", before)
+        before = _PREV_STOP.sub("", before).rstrip(" ")
         before = re.sub(r"(超过|超|逾|近|约|达到|达|累计|共|合计|高达|已经|已|均|都|将|的|\([^()]*\))$", "", before)
+    growth = _GROWTH.search(before)
+    if growth and growth.start() > 0:
+        before = before[:growth.start()]
     index, out = token_index(doc), ""
-    named = {m.start for m in mentions_between(doc, start, pos)}
+    spans = [(m.start, m.end) for m in mentions_between(doc, start, pos)]
     for i in range(index.at(max(start, start + len(before) - 1)), index.at(start) - 1, -1):
         tok = index.token(i)
         word = doc.norm[tok.start:min(tok.end, start + len(before))]
-        verb_ok = tag(word) == "v" and len(word) == 2 and not out  # 信息科技投入达…
+        verb_ok = tag(word).startswith("v") and len(word) == 2 and (not out or word in _VERB_MODIFIERS)
         if not word or (tag(word) in ("v", "p", "c", "u", "d", "r", "uj") and not verb_ok) \
-                or tok.start in named or word in LABEL_STOP_BEFORE or \
+                or any(a <= tok.start < b for a, b in spans) or word in LABEL_STOP_BEFORE or \
                 not re.fullmatch(f"[{CJK}A-Za-z]+", word) or len(out) + len(word) > 10:
             break
         out = word + out
+    if len(out) >= 2 and growth and growth.start() > 0:
+        return out + growth.group()
     return out if len(out) >= 2 else ""
 
 
@@ -121,6 +146,12 @@ def _subject(doc: Document, subjects: Subjects, pos: int):
     before = mentions_between(doc, sentence.start, pos)
     if doc.norm[pos - 1:pos] == "等":  # 招商银行、平安银行等50余家会员单位: a list, not the subject
         before = [x for x in before if x.start < cs]
+    holding = _HOLDING.search(doc.norm, cs, pos)
+    if holding:  # 甲公司持股30%: the holder named just before 持股
+        holders = [x for x in before if x.end <= holding.start() and x.end >= holding.start() - 1
+                   and (is_a(x.cls, "Organization") or is_a(x.cls, "Person"))]
+        if holders:
+            return holders[-1]
     orgs = [x for x in before if x.start >= cs and is_a(x.cls, "Organization")]
     products = [x for x in before if is_a(x.cls, "Product")]
     return (orgs or products or [subjects.at(pos)])[-1]
@@ -135,14 +166,21 @@ def propose(doc: Document, res: Resources) -> list[Metric]:
     for m in NUMBER.finditer(text):
         if m.start() in fines:
             continue
-        if not (m.group("mult") or text[m.end():m.end() + 1] in ("%",) or _unit(doc, m.end())):
+        if not (m.group("mult") or text[m.end():m.end() + 1] in ("%",) or _unit(doc, m.end())
+                or (text[m.end():m.end() + 1] == " " and _unit(doc, m.end() + 1))):
             continue
         end = m.end()
+        if text[end:end + 1] == " " and _unit(doc, end + 1):  # 176 个 (spaced figures)
+            end += 1
         if text.startswith(TIME_UNITS, end):
             continue
         unit = _unit(doc, end)
         end += len(unit)
-        label = _label_after(doc, end, res.segmenter.pos) or _label_before(doc, m.start(), res.segmenter.pos)
+        tag = res.segmenter.pos
+        label = _label_after(doc, end, tag)
+        if label and label not in DEAL_VERBS and tag(token_index(doc).token(token_index(doc).at(end)).text) == "v":
+            label = _label_before(doc, m.start(), tag) or label  # 出资50亿元设立子公司: 出资, not 设立…
+        label = label or _label_before(doc, m.start(), tag)
         if not label:
             continue
         unit = unit or _default_unit(label)
@@ -151,6 +189,8 @@ def propose(doc: Document, res: Resources) -> list[Metric]:
         label_after = text.startswith(label, end)
         q = m.group("q1") or m.group("q2") or m.group("q3")
         value = parse_number(m.group("num")) * MULTIPLIERS.get(m.group("mult") or "", 1)
+        if m.group("rest"):  # 1亿3428万
+            value += Decimal(m.group("rest")) * MULTIPLIERS[m.group("rmult")]
         stop = end + len(label) if label_after else end
         subject = _subject(doc, subjects, m.start())
         out.append(Metric(m.start(), stop, doc.text[m.start():stop], label, value, unit,

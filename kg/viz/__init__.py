@@ -141,7 +141,7 @@ def _payload(graph: EntityGraph, title: str, omitted: dict | None, centre: str |
     nodes, edges, *_rest, options = net.get_network_data()
     info_nodes = [{"iri": n.iri, "cls": n.cls, "aliases": n.aliases, "en": n.english,
                    "wikidata": n.wikidata, "job": n.job_title, "metrics": n.metrics,
-                   "degree": degree[n.iri]} for n in (graph.nodes[i] for i in iris)]
+                   "penalties": n.penalties, "degree": degree[n.iri]} for n in (graph.nodes[i] for i in iris)]
     info_edges = [{"evidence": [ev.to_json() for ev in e.evidence]} for e in graph.edges]
     classes = sorted({n.cls for n in graph.nodes.values() if n.cls}, key=_class_order)
     rels = sorted({e.prop for e in graph.edges})

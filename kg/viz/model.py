@@ -75,6 +75,7 @@ class Node:
     wikidata: str | None = None
     job_title: str | None = None
     metrics: list[dict] = field(default_factory=list)
+    penalties: list[dict] = field(default_factory=list)  #: see kg.viz.penalties
     mentions: int = 0  #: nif:Phrase records linked to the entity
     documents: list[str] = field(default_factory=list)  #: IRIs of articles mentioning or naming it
 
@@ -470,6 +471,9 @@ def extract(store: ox.Store, query: str | None = None, *, evidence: bool = True)
             edges.append(edge)
     if evidence:
         _metrics(store, nodes, ev)
+        from kg.viz.penalties import attach
+
+        attach(store, nodes)
     return EntityGraph(nodes, edges, term_labels(store), articles)
 
 

@@ -245,6 +245,23 @@
         panel.appendChild(box);
       });
     }
+    if (d.penalties && d.penalties.length) {
+      panel.appendChild(el("h4", null, "行政处罚 Penalties"));
+      d.penalties.forEach(function (p) {
+        var box = el("div", "rel penalty");
+        box.appendChild(el("div", "head", p.regulator.join("、") + " → " + p.penalized.join("、") +
+                           (p.types.length ? "：" + p.types.join("、") : "")));
+        p.amounts.forEach(function (a) {
+          var num = Number(a.value);
+          box.appendChild(el("div", null, (a.label || "金额") + "：" +
+                             (isFinite(num) ? num.toLocaleString("zh-CN") : a.value) + (a.unit || "")));
+        });
+        if (p.reason) box.appendChild(el("div", null, "事由：" + p.reason));
+        if (p.date) box.appendChild(el("div", null, "日期：" + p.date));
+        if (p.number) box.appendChild(el("div", null, "文号：" + p.number));
+        panel.appendChild(box);
+      });
+    }
   }
   function showEdge(eid) {
     var e = data.edges[eid];

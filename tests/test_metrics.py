@@ -1,0 +1,68 @@
+"""Metrics on sentences written for these tests (the companies do not exist; 招商银行 and 平安银行 are
+lexicon entries): subject, value, unit and label of each quantity, through the default pipeline."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from kg.extractors.metrics import NUMBER, parse_number
+from kg.pipeline import Pipeline
+from kg.types import Document
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline()
+
+
+def metrics(pipeline: Pipeline, text: str):
+    doc = pipeline(Document(id="t", text=text))
+    return [(m.subject.text if m.subject else None, m.value, m.unit, m.label) for m in doc.metrics]
+
+
+def find(found, value):
+    hits = [f for f in found if f[1] == Decimal(str(value))]
+    assert hits, f"no metric of value {value} in {found}"
+    return hits[0]
+
+
+CASES = [  # sentence, value, subject, unit, a word the label must contain, a word it must not
+    ("星河银行注册资本为人民币80亿元，总部位于杭州。", 8000000000, "星河银行", "元", "注册资本", "人民币"),
+    ("星河银行资产总额达到6123.45亿元。", 612345000000, "星河银行", "元", "资产总额", "达到"),
+    ("星河银行营业收入同比增长12.5%至88.6亿元。", 8860000000, "星河银行", "元", "营业收入", "增长"),
+    ("星河银行营业收入同比增长12.5%至88.6亿元。", 12.5, "星河银行", "%", "营业收入同比增长", None),
+    ("星河银行科技贷款余额同比增长超过25%。", 25, "星河银行", "%", "科技贷款余额", None),
+    ("星河银行 2024 年投放贷款 312 亿元。", 31200000000, "星河银行", "元", "贷款", None),
+    ("星河银行对接重点项目 128 个。", 128, "星河银行", "个", "项目", None),
+    ("星河银行全年罚没合计 1 亿 2345 万元。", 123450000, "星河银行", "元", "罚没", None),
+    ("星河银行手机银行注册用户2.3亿人，月活用户超1200万。", 230000000, "星河银行手机银行", "人", "注册用户", None),
+    ("星河银行手机银行注册用户2.3亿人，月活用户超1200万。", 12000000, "星河银行手机银行", "户", "月活用户", None),
+    ("星河银行零售客户数突破3200万户。", 32000000, "星河银行", "户", "客户", "突破"),
+    ("星河银行发布公告称，以12.5亿元收购青松科技全部股权。", 1250000000, "星河银行", "元", "收购", None),
+    ("星河银行的人脸识别技术以99.6%的识别精度领先同业。", 99.6, "星河银行", "%", "识别精度", None),
+    ("星河银行出资50亿元设立全资子公司。", 5000000000, "星河银行", "元", "出资", "设立"),
+    ("据公告，招商银行持股30%，平安银行持股15%。", 30, "招商银行", "%", "持股", None),
+    ("据公告，招商银行持股30%，平安银行持股15%。", 15, "平安银行", "%", "持股", None),
+]
+
+
+@pytest.mark.parametrize("text,value,subject,unit,has,lacks", CASES)
+def test_metric(pipeline, text, value, subject, unit, has, lacks):
+    got = find(metrics(pipeline, text), value)
+    assert got[0] == subject and got[2] == unit and has in got[3], got
+    if lacks:
+        assert lacks not in got[3], got
+
+
+@pytest.mark.parametrize("text,value", [("1,200.5", "1200.5"), ("三千二百", "3200"), ("两", "2")])
+def test_parse_number(text, value):
+    assert parse_number(text) == Decimal(value)
+
+
+def test_spaced_number_does_not_swallow_the_space():
+    assert [m.group() for m in NUMBER.finditer("2024 年投放 312 亿元")] == ["2024", "312 亿"]
+
+
+def test_year_is_not_a_metric(pipeline):
+    assert all(v != Decimal(2024) for _, v, _, _ in metrics(pipeline, "星河银行 2024 年投放贷款 312 亿元。"))
