@@ -39,6 +39,12 @@ STRUCTURE = [
     ("旗下的", "腾讯旗下的微众银行推出了新产品。", ("微众银行", "subsidiaryOf", "腾讯")),
     ("旗下子公司", "中国平安旗下子公司平安科技发布了新平台。", ("平安科技", "subsidiaryOf", "中国平安")),
     ("全资子公司", "阿里巴巴全资子公司蚂蚁集团推出了花呗。", ("蚂蚁集团", "subsidiaryOf", "阿里巴巴")),
+    ("a branch named by its place, after its company",
+     "国家金融监督管理总局浙江监管局对中国人寿浙江分公司、温州分公司分别罚款50万元。",
+     ("浙江分公司", "subOrganizationOf", "中国人寿")),
+    ("the second branch of a list",
+     "国家金融监督管理总局浙江监管局对中国人寿浙江分公司、温州分公司分别罚款50万元。",
+     ("温州分公司", "subOrganizationOf", "中国人寿")),
 ]
 
 DEALS = [
@@ -54,6 +60,9 @@ DEALS = [
 ]
 
 NEGATIVE = [
+    ("the regulator that fines a branch does not own it",
+     "国家金融监督管理总局浙江监管局对中国人寿浙江分公司、温州分公司分别罚款50万元。",
+     ("浙江分公司", "subOrganizationOf", "国家金融监督管理总局浙江监管局")),
     ("旗下 belongs to the organization before it, not to the subject",
      "建行将接入蚂蚁集团旗下的支付宝平台。", ("支付宝", "subsidiaryOf", "建行")),
     ("the same, with the full name", "建行将接入蚂蚁集团旗下的支付宝平台。", ("支付宝", "subsidiaryOf", "中国建设银行")),
