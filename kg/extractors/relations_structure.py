@@ -4,7 +4,10 @@
   platform is 蚂蚁集团's, not 建行's; the child is the first mention after 旗下(的)(…子公司);
 - X(的)(全资/控股)子公司Y, Y是X的子公司, X设立全资子公司Y;
 - a branch or unit whose name starts with an organization named in the text (招商银行北京分行,
-  某银行研发中心) is a subOrganizationOf that organization.
+  某银行研发中心) is a subOrganizationOf that organization;
+- a branch named by its place alone (浙江分公司, 温州中心支公司, 其北京分行) belongs to the nearest
+  organization before it that is neither a branch nor a government agency (the regulator that
+  fines a branch does not own it): 某保险浙江分公司、温州分公司 gives two branches of 某保险.
 """
 from __future__ import annotations
 
@@ -23,6 +26,8 @@ _GAP_PARENT = re.compile(r"(?:的|之|集团)?(?:全资|控股)?$")
 #: between the mark and the child: 旗下的金融科技子公司招银云创, 旗下的支付宝平台
 _GAP_CHILD = re.compile(r"(?:的)?(?:[\u4e00-\u9fff]{0,8}?(?:子公司|公司|平台|品牌|机构|产品))?[“\"「]?")
 _IS_CHILD = re.compile(r"(?:是|为|系|作为|成为)(?P<parent>[^,;:。!?\n]{2,30}?)(?:的|旗下的?)(?:全资|控股)?子公司")
+#: a branch named by its place alone: two to six characters, then the branch word
+_BARE_BRANCH = re.compile(r"^(?:其|该行|该公司)?[\u4e00-\u9fff]{2,6}?(?:中心支公司|分公司|分行|支行|支公司|营业部)$")
 _BRANCH = re.compile(r"(?:分行|支行|分公司|支公司|营业部|分部|分中心|中心|研究院|研究所|实验室|事业部|[^分]部)$")
 
 
@@ -71,6 +76,20 @@ def subsidiaries(doc: Document, subjects: Subjects) -> list[Relation]:
     return out
 
 
+def _bare_branches(doc: Document, orgs: list[Mention], done: set) -> list[Relation]:
+    """Branches named by their place alone belong to the nearest organization before them."""
+    out, parent = [], None
+    for m in orgs:
+        name = doc.norm[m.start:m.end]
+        bare = bool(_BARE_BRANCH.match(name))
+        if bare and m.span not in done and parent is not None and m.start - parent.end <= 400:
+            rel = _rel(doc, m, "subOrganizationOf", parent, m.start, 0.7)
+            out += [rel] if rel else []
+        elif not bare and not _BRANCH.search(name) and not is_a(m.cls, "GovernmentAgency"):
+            parent = m
+    return out
+
+
 def branches(doc: Document) -> list[Relation]:
     """A branch or unit named after an organization of the text is part of it."""
     orgs = [m for m in doc.mentions if _org(m)]
@@ -91,4 +110,4 @@ def branches(doc: Document) -> list[Relation]:
                 rel = _rel(doc, m, "subOrganizationOf", parent, m.start, 0.75)
                 out += [rel] if rel else []
                 break
-    return out
+    return out + _bare_branches(doc, orgs, {r.subject.span for r in out})

@@ -1,0 +1,102 @@
+"""The relation rules (relations@1: people, structure, deals) through the default pipeline.
+
+Every sentence is invented for these tests (the people do not exist; the organizations are widely
+known ones the lexicon lists). Each row is a sentence and a triple the rules must give, or must not
+give; the whole default pipeline runs, as `kg build` does.
+"""
+from __future__ import annotations
+
+import pytest
+
+from kg.pipeline import Pipeline
+from kg.types import Document
+
+RULES = "relations@1"
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline()
+
+
+def triples(pipeline: Pipeline, text: str, extractor: str | None = RULES) -> set[tuple[str, str, str]]:
+    doc = pipeline(Document(id="t", text=text))
+    return {(doc.norm[r.subject.start:r.subject.end], r.predicate, doc.norm[r.object.start:r.object.end])
+            for r in doc.relations if extractor is None or r.extractor == extractor}
+
+
+PEOPLE = [
+    ("title before the name", "招商银行行长王刚表示，今年将加大科技投入。", ("王刚", "worksFor", "招商银行")),
+    ("a chain of titles", "中国建设银行党委书记、董事长刘伟出席了发布会。", ("刘伟", "worksFor", "中国建设银行")),
+    ("a chief officer title", "中国银行首席信息官王明表示，数字化转型是长期工程。", ("王明", "worksFor", "中国银行")),
+    ("据…介绍", "据中国银行副行长陈明介绍，该行已完成系统升级。", ("陈明", "worksFor", "中国银行")),
+    ("担任 then the organization", "王芳担任中国工商银行首席风险官。", ("王芳", "worksFor", "中国工商银行")),
+    ("出任", "李华出任招商银行副行长。", ("李华", "worksFor", "招商银行")),
+    ("加盟", "李明加盟华为。", ("李明", "worksFor", "华为")),
+]
+
+STRUCTURE = [
+    ("旗下的", "腾讯旗下的微众银行推出了新产品。", ("微众银行", "subsidiaryOf", "腾讯")),
+    ("旗下子公司", "中国平安旗下子公司平安科技发布了新平台。", ("平安科技", "subsidiaryOf", "中国平安")),
+    ("全资子公司", "阿里巴巴全资子公司蚂蚁集团推出了花呗。", ("蚂蚁集团", "subsidiaryOf", "阿里巴巴")),
+    ("a branch named by its place, after its company",
+     "国家金融监督管理总局浙江监管局对中国人寿浙江分公司、温州分公司分别罚款50万元。",
+     ("浙江分公司", "subOrganizationOf", "中国人寿")),
+    ("the second branch of a list",
+     "国家金融监督管理总局浙江监管局对中国人寿浙江分公司、温州分公司分别罚款50万元。",
+     ("温州分公司", "subOrganizationOf", "中国人寿")),
+]
+
+DEALS = [
+    ("与…签署战略合作协议", "华为与中国建设银行签署战略合作协议。", ("华为", "cooperatesWith", "中国建设银行")),
+    ("与 A、B 签署: the first", "中国工商银行与华为、腾讯签署战略合作协议。", ("中国工商银行", "cooperatesWith", "华为")),
+    ("与 A、B 签署: the second", "中国工商银行与华为、腾讯签署战略合作协议。", ("中国工商银行", "cooperatesWith", "腾讯")),
+    ("向…战略投资", "腾讯向京东战略投资10亿元。", ("腾讯", "invests", "京东")),
+    ("对…进行增资", "阿里巴巴对蚂蚁集团进行增资。", ("阿里巴巴", "invests", "蚂蚁集团")),
+    ("股东包括 a list: first", "微众银行的股东包括腾讯、百度和阿里巴巴。", ("腾讯", "invests", "微众银行")),
+    ("股东包括 a list: last", "微众银行的股东包括腾讯、百度和阿里巴巴。", ("阿里巴巴", "invests", "微众银行")),
+    ("收购", "阿里巴巴收购了饿了么。", ("阿里巴巴", "acquires", "饿了么")),
+    ("成立", "招商银行成立了招银理财有限责任公司。", ("招商银行", "establishes", "招银理财有限责任公司")),
+]
+
+NEGATIVE = [
+    ("the regulator that fines a branch does not own it",
+     "国家金融监督管理总局浙江监管局对中国人寿浙江分公司、温州分公司分别罚款50万元。",
+     ("浙江分公司", "subOrganizationOf", "国家金融监督管理总局浙江监管局")),
+    ("旗下 belongs to the organization before it, not to the subject",
+     "建行将接入蚂蚁集团旗下的支付宝平台。", ("支付宝", "subsidiaryOf", "建行")),
+    ("the same, with the full name", "建行将接入蚂蚁集团旗下的支付宝平台。", ("支付宝", "subsidiaryOf", "中国建设银行")),
+    ("a customer is not an employee", "中国银行的客户王强办理了业务。", ("王强", "worksFor", "中国银行")),
+    ("the cooperation is not reversed by the rules", "华为与中国建设银行签署战略合作协议。",
+     ("中国建设银行", "acquires", "华为")),
+    ("an investor is not invested in", "腾讯向京东战略投资10亿元。", ("京东", "invests", "腾讯")),
+    ("a subsidiary is not the parent", "腾讯旗下的微众银行推出了新产品。", ("腾讯", "subsidiaryOf", "微众银行")),
+]
+
+
+@pytest.mark.parametrize("why, text, triple", PEOPLE + STRUCTURE + DEALS,
+                         ids=[row[0] for row in PEOPLE + STRUCTURE + DEALS])
+def test_rules_give(pipeline, why, text, triple):
+    assert triple in triples(pipeline, text), why
+
+
+@pytest.mark.parametrize("why, text, triple", NEGATIVE, ids=[row[0] for row in NEGATIVE])
+def test_no_false_relation(pipeline, why, text, triple):
+    assert triple not in triples(pipeline, text, extractor=None), why
+
+
+def test_the_right_parent_of_a_platform(pipeline):
+    """In 接入蚂蚁集团旗下的支付宝平台 the parent is 蚂蚁集团, whatever else is found."""
+    found = {t for t in triples(pipeline, "建行将接入蚂蚁集团旗下的支付宝平台。", None) if t[1] == "subsidiaryOf"}
+    assert found <= {("支付宝", "subsidiaryOf", "蚂蚁集团")}
+
+
+def test_relations_keep_evidence_and_provenance(pipeline):
+    text = "招商银行行长王刚表示，今年将加大科技投入。华为与中国建设银行签署战略合作协议。"
+    doc = pipeline(Document(id="t", text=text))
+    assert doc.relations
+    for r in doc.relations:
+        sentence = doc.norm[r.sentence.start:r.sentence.end]
+        assert doc.norm[r.subject.start:r.subject.end] in sentence
+        assert doc.norm[r.object.start:r.object.end] in sentence
+        assert "@" in r.extractor and 0 < r.confidence <= 1
