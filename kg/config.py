@@ -118,10 +118,10 @@ def from_dict(data: dict, source: str = "<config>") -> PipelineConfig:
     settings = []
     for section, stages in _SECTIONS.items():
         body = dict(data.get(section, {}))
-        if section in data:
-            listed = body.pop("extractors", None)
-        else:
-            listed = [n for n in getattr(DEFAULT, section)]
+        listed = body.pop("extractors", None)
+        kept = listed is None  # no list: the default extractors, with the settings given here
+        if kept:
+            listed = list(getattr(DEFAULT, section))
         if not isinstance(listed, list) or not all(isinstance(n, str) for n in listed):
             raise ConfigError(f"{source}: [{section}] needs extractors = [\"name@version\", ...]")
         for name in listed:
@@ -140,8 +140,9 @@ def from_dict(data: dict, source: str = "<config>") -> PipelineConfig:
                     raise ConfigError(f"{source}: {name} has no setting {setting!r}",
                                       hint=f"settings: {', '.join(sorted(allowed)) or 'none'}")
                 settings.append((name, setting, _check_value(name, setting, v, source)))
-        if section not in data:  # the default's settings for an untouched section
-            settings += [s for s in DEFAULT.settings if s[0] in listed]
+        if kept:  # the default's settings that this file does not set
+            given = {(n, k) for n, k, _ in settings}
+            settings += [s for s in DEFAULT.settings if s[0] in listed and s[:2] not in given]
     config = PipelineConfig(names["propose"], names["relate"], tuple(sorted(settings)))
     if "crf@1" in config.propose and config.setting("crf@1", "model") is None:
         raise ConfigError(f"{source}: crf@1 needs a model", hint='add [propose."crf@1"] model = "FILE"')

@@ -32,6 +32,9 @@ def write(tmp_path: Path, body: str, name: str = "pipeline.toml") -> Path:
      DEFAULT.propose, ("relation-model@1",), (("relation-model@1", "threshold", 1.0),)),
     ('[propose]\nextractors = ["gazetteer@1", "quoted@1"]\n', ("gazetteer@1", "quoted@1"), DEFAULT.relate, ()),
     ('[pipeline]\n[propose]\nextractors = []\n[relate]\nextractors = []\n', (), (), ()),
+    # settings without a list: the default extractors, this setting
+    ('[relate.relation-model]\nthreshold = 0.6\n', DEFAULT.propose, DEFAULT.relate,
+     (("relation-model@1", "threshold", 0.6),)),
 ])
 def test_parsing(tmp_path, body, propose, relate, settings):
     cfg = config.load(write(tmp_path, body))

@@ -169,6 +169,7 @@ def _providers(built: Path) -> dict:
         "my-shapes.ttl": lambda p: p.write_text(SHAPES, encoding="utf-8"),
         "mine.ttl": lambda p: p.write_text(SHAPES, encoding="utf-8"),
         "my_labels.jsonl": lambda p: p.write_text(LABELS, encoding="utf-8"),
+        "pipeline.toml": lambda p: p.write_text('[relate.relation-model]\nthreshold = 0.6\n', encoding="utf-8"),
     }
 
 

@@ -278,7 +278,7 @@ NB_FULL, NB_SHORT = "国家金融监督管理总局宁波监管局", "宁波监�
 
 @pytest.mark.parametrize("params, columns, expected", [
     ({"name": NB_SHORT}, ("regulator", "penalized", "amountLabel", "amount", "unit", "type"),
-     [(NB_SHORT, "青禾银行", "罚款", "500000", "元", "罚款")]),
+     [(NB_SHORT, "青禾银行股份有限公司", "罚款", "500000", "元", "罚款")]),
     ({"name": "甬金罚决字"}, ("penalized",), []),  # a document number is not a regulator's name
     ({"name": NB_FULL}, ("penalized", "amount", "type", "date", "documentNumber"),
      [("云岭农村商业银行股份有限公司", "800000", "罚款", "2024-04-10", "甬金罚决字〔2024〕12号"),
