@@ -56,6 +56,7 @@ class BuildResult:
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
     relation_count: int = 0
+    entity_count: int = 0
 
     @cached_property
     def documents(self) -> list[Document]:
@@ -134,10 +135,11 @@ def build_documents(documents: Iterable[Document], *, base: str = ids.DEFAULT_BA
     with _collector_tuned(), open_runner(workers, dask) as runner:
         documents, entities, graph, relations = run_stages(docs, runner, options, progress=progress,
                                                            keep_documents=keep_documents)
-    from kg.query import count_relations  # distinct relation triples: what kg viz and kg stats count
+    from kg.query import count_entities, count_relations  # what kg viz and kg stats count too
     del relations  # (mentions of a fact in several sentences would count it several times)
     return BuildResult(documents, len(docs), entities, graph, list(skipped or []),
-                       time.perf_counter() - started, count_relations(graph.chunks()))
+                       time.perf_counter() - started, count_relations(graph.chunks()),
+                       count_entities(graph.chunks()))
 
 
 def build(inputs: Iterable[str | Path], *, strict: bool = False, **options) -> BuildResult:

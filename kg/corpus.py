@@ -285,7 +285,6 @@ class CorpusBuild:
         self.store.remove_graphs(sorted(removed | set(self.orphans)))
         self.store.flush()
         self.state.set_meta("dirty", "0")
-        self.report.entities = len(entities)
 
     def _write(self, iris: list[str], entities) -> None:
         hashes = self.state.hashes()
@@ -305,18 +304,21 @@ class CorpusBuild:
     def close(self) -> None:
         self.state.commit()
         self.report.documents = self.state.db.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
-        self.report.relations = _relation_count(self.store)
+        self.report.entities, self.report.relations = _counts(self.store)
         self.report.quads = sum(self.store.graph_sizes().values())  # the document graphs' quads
         self.spill.close()
         self.state.close()
 
 
-def _relation_count(store) -> int:
-    """Distinct relation triples in the store's default graph (the merge): what kg build, kg viz
-    and kg stats all report (kg.query.RELATIONS_QUERY)."""
-    from kg.query import RELATIONS_QUERY
-    rows = store.query(RELATIONS_QUERY).rows
-    return int(rows[0][0].value) if rows and rows[0][0] is not None else 0
+def _counts(store) -> tuple[int, int]:
+    """Entities and distinct relation triples in the store's default graph (the merge): what
+    kg build, kg viz and kg stats all report (kg.query.ENTITIES_QUERY, RELATIONS_QUERY)."""
+    from kg.query import ENTITIES_QUERY, RELATIONS_QUERY
+
+    def count(query: str) -> int:
+        rows = store.query(query).rows
+        return int(rows[0][0].value) if rows and rows[0][0] is not None else 0
+    return count(ENTITIES_QUERY), count(RELATIONS_QUERY)
 
 
 def update(store_spec: str, inputs: Iterable[str | Path] = (), *, remove: Iterable[str] = (),

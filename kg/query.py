@@ -21,14 +21,15 @@ from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 import pyoxigraph as ox
 
 from kg.errors import InputError, QueryError
-from kg.ontology import PREFIXES, RELATIONS, ZKG_IRI
+from kg.ontology import ENTITY_CLASSES, PREFIXES, RELATIONS, ZKG_IRI
 from kg.results import RDF_FORMATS, RESULT_FORMATS, QueryResult, display_width, used_prefixes
 
 if TYPE_CHECKING:
     from kg.store import Store
 
 __all__ = [
-    "QueryResult", "RDF_FORMATS", "RESULT_FORMATS", "bind_params", "check_query", "count_relations",
+    "QueryResult", "RDF_FORMATS", "RESULT_FORMATS", "bind_params", "check_query", "count_entities",
+    "count_relations",
     "display_width", "parse_param", "parse_term", "prefix_header", "read_query", "run_query",
     "used_prefixes",
 ]
@@ -359,6 +360,38 @@ RELATIONS_QUERY = ("SELECT (COUNT(*) AS ?relations) WHERE { SELECT DISTINCT ?s ?
                    + " ".join(f"zkg:{name}" for name in RELATIONS) + " } ?s ?p ?o } }")
 _NQ_RELATION = re.compile(rb"^(<[^>]*>|_:\S+) <(" + b"|".join(re.escape(i.encode()) for i in RELATION_IRIS)
                           + rb")> (<[^>]*>|_:\S+) ", re.M)
+
+
+#: the IRIs of the ontology's entity classes (zkg:Bank, zkg:Person, ...)
+ENTITY_CLASS_IRIS = tuple(ZKG_IRI + name for name in ENTITY_CLASSES)
+#: the entities of a graph, in SPARQL: what :func:`count_entities` counts
+ENTITIES_QUERY = ("SELECT (COUNT(DISTINCT ?e) AS ?entities) WHERE { VALUES ?c { "
+                  + " ".join(f"zkg:{name}" for name in ENTITY_CLASSES) + " } ?e a ?c FILTER(isIRI(?e)) }")
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_NQ_ENTITY = re.compile(rb"^(<[^>]*>) <" + re.escape(_RDF_TYPE.encode()) + rb"> <(?:"
+                        + b"|".join(re.escape(i.encode()) for i in ENTITY_CLASS_IRIS) + rb")> ", re.M)
+
+
+def count_entities(source: "ox.Store | bytes | Iterable") -> int:
+    """The number of entities in a graph: distinct IRIs typed with one of the ontology's entity
+    classes (``ENTITIES_QUERY``), those found in the text and those of the articles' metadata
+    (authors, publications) alike. ``source`` is as for :func:`count_relations`; ``kg build``,
+    ``kg viz``, ``kg stats`` and ``kg export`` all report this number."""
+    if isinstance(source, ox.Store):
+        store = source
+        source = (q for c in ENTITY_CLASS_IRIS
+                  for q in store.quads_for_pattern(None, ox.NamedNode(_RDF_TYPE), ox.NamedNode(c)))
+    if isinstance(source, (bytes, bytearray)):
+        source = [source]
+    found: set = set()
+    wanted = set(ENTITY_CLASS_IRIS)
+    for item in source:
+        if isinstance(item, (bytes, bytearray)):
+            found.update(m.group(1) for m in _NQ_ENTITY.finditer(item))
+        elif (item.predicate.value == _RDF_TYPE and item.object.value in wanted
+              and isinstance(item.subject, ox.NamedNode)):
+            found.add(item.subject)
+    return len(found)
 
 
 def count_relations(source: "ox.Store | bytes | Iterable") -> int:

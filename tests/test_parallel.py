@@ -152,7 +152,7 @@ def test_summary_counts_and_no_bar_when_not_a_terminal(tmp_path):
     assert match and match.group(5) == "no input skipped"
     built = api.build(INPUTS)
     assert [int(g) for g in match.groups()[:4]] == [
-        len(built.documents), len(built.entities), built.relation_count, len(built.quads)]
+        len(built.documents), built.entity_count, built.relation_count, len(built.quads)]
     assert "analyze" not in result.output and "\r" not in result.output
 
 

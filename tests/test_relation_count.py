@@ -1,5 +1,6 @@
-"""One relation count: kg build's summary, kg viz, kg stats and kg export give the same number
-(distinct zkg: relation triples between entities, kg.query.RELATIONS_QUERY), so does the store."""
+"""One relation count and one entity count: kg build's summary, kg viz, kg stats and kg export give
+the same numbers (distinct zkg: relation triples between entities, kg.query.RELATIONS_QUERY; IRIs
+typed with an entity class, kg.query.ENTITIES_QUERY), so does the store."""
 import json
 import re
 import subprocess
@@ -10,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.ontology import PREFIXES
-from kg.query import RELATIONS_QUERY, count_relations
+from kg.query import ENTITIES_QUERY, RELATIONS_QUERY, count_entities, count_relations
 
 ROOT = Path(__file__).resolve().parents[1]
 KG = [sys.executable, "-m", "kg"]
@@ -26,22 +27,33 @@ def relations_in(text: str) -> int:
     return int(re.search(r"(\d+) relations", text).group(1))
 
 
+def entities_in(text: str) -> int:
+    return int(re.findall(r"(\d+) entities", text)[-1])
+
+
 @pytest.mark.parametrize("article", ["icbc_fintech.txt", "corpus.jsonl"])
 def test_build_viz_stats_export_store_agree(tmp_path, article):
     src = ROOT / "examples" / "articles" / article
-    built = relations_in(run("build", str(src), "-o", "g.trig", "--force", cwd=tmp_path))
-    drawn = relations_in(run("viz", "g.trig", "-o", "g.html", cwd=tmp_path))
+    built_out = run("build", str(src), "-o", "g.trig", "--force", cwd=tmp_path)
+    drawn_out = run("viz", "g.trig", "-o", "g.html", cwd=tmp_path)
+    built, drawn = relations_in(built_out), relations_in(drawn_out)
     proc = subprocess.run([*KG, "stats", "g.trig", "--format", "json", "--no-communities"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=300)
     stats = json.loads(proc.stdout)
-    exported = relations_in(run("export", "g.trig", "-o", "g.graphml", cwd=tmp_path))
-    stored = relations_in(run("build", str(src), "--store", f"oxigraph:{tmp_path / 'db'}", cwd=tmp_path))
+    export_out = run("export", "g.trig", "-o", "g.graphml", cwd=tmp_path)
+    store_out = run("build", str(src), "--store", f"oxigraph:{tmp_path / 'db'}", cwd=tmp_path)
+    exported, stored = relations_in(export_out), relations_in(store_out)
     store = ox.Store()
     store.load(path=str(tmp_path / "g.trig"), format=ox.RdfFormat.TRIG)
     union = store.query(RELATIONS_QUERY, prefixes=dict(PREFIXES), use_default_graph_as_union=True)
     sparql = int(next(iter(union))[0].value)
     assert sparql == count_relations(store)
     assert built == drawn == stats["relations"] == exported == stored == sparql > 0
+    union = store.query(ENTITIES_QUERY, prefixes=dict(PREFIXES), use_default_graph_as_union=True)
+    entities = int(next(iter(union))[0].value)
+    assert entities == count_entities(store) == count_entities(ox.serialize(store, format=ox.RdfFormat.N_QUADS))
+    assert [entities_in(o) for o in (built_out, drawn_out, export_out, store_out)] == [entities] * 4
+    assert stats["entities"] == entities > 0
 
 
 def test_a_fact_stated_twice_counts_once(tmp_path):

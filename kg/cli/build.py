@@ -110,7 +110,7 @@ def _build_file(inputs, output, fmt, force, options, workers, dask, strict, prog
     else:
         result.write(output, fmt, force=True)
     if not quiet:
-        click.echo(f"kg: {result.document_count} documents, {len(result.entities)} entities, "
+        click.echo(f"kg: {result.document_count} documents, {result.entity_count} entities, "
                    f"{result.relation_count} relations, {result.quad_count} triples "
                    f"in {result.seconds:.2f}s; {_skipped(result.skipped)}", err=True)
     if result.skipped:
