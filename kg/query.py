@@ -358,8 +358,9 @@ RELATION_IRIS = tuple(ZKG_IRI + name for name in RELATIONS)
 #: the relations of a graph, in SPARQL: what :func:`count_relations` counts
 RELATIONS_QUERY = ("SELECT (COUNT(*) AS ?relations) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { VALUES ?p { "
                    + " ".join(f"zkg:{name}" for name in RELATIONS) + " } ?s ?p ?o } }")
-_NQ_RELATION = re.compile(rb"^(<[^>]*>|_:\S+) <(" + b"|".join(re.escape(i.encode()) for i in RELATION_IRIS)
-                          + rb")> (<[^>]*>|_:\S+) ", re.M)
+#: an N-Quads line whose predicate is a zkg: term (which relation it is, is checked after)
+_NQ_ZKG = re.compile(rb"^(<[^>]*>|_:\S+) <" + re.escape(ZKG_IRI.encode()) + rb"(\w+)> (<[^>]*>|_:\S+) ", re.M)
+_RELATION_NAMES = frozenset(name.encode() for name in RELATIONS)
 
 
 #: the IRIs of the ontology's entity classes (zkg:Bank, zkg:Person, ...)
@@ -368,8 +369,9 @@ ENTITY_CLASS_IRIS = tuple(ZKG_IRI + name for name in ENTITY_CLASSES)
 ENTITIES_QUERY = ("SELECT (COUNT(DISTINCT ?e) AS ?entities) WHERE { VALUES ?c { "
                   + " ".join(f"zkg:{name}" for name in ENTITY_CLASSES) + " } ?e a ?c FILTER(isIRI(?e)) }")
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_NQ_ENTITY = re.compile(rb"^(<[^>]*>) <" + re.escape(_RDF_TYPE.encode()) + rb"> <(?:"
-                        + b"|".join(re.escape(i.encode()) for i in ENTITY_CLASS_IRIS) + rb")> ", re.M)
+_NQ_TYPED = re.compile(rb"^(<[^>]*>) <" + re.escape(_RDF_TYPE.encode()) + rb"> <" + re.escape(ZKG_IRI.encode())
+                       + rb"(\w+)> ", re.M)
+_ENTITY_CLASS_NAMES = frozenset(name.encode() for name in ENTITY_CLASSES)
 
 
 def count_entities(source: "ox.Store | bytes | Iterable") -> int:
@@ -387,7 +389,7 @@ def count_entities(source: "ox.Store | bytes | Iterable") -> int:
     wanted = set(ENTITY_CLASS_IRIS)
     for item in source:
         if isinstance(item, (bytes, bytearray)):
-            found.update(m.group(1) for m in _NQ_ENTITY.finditer(item))
+            found.update(m.group(1) for m in _NQ_TYPED.finditer(item) if m.group(2) in _ENTITY_CLASS_NAMES)
         elif (item.predicate.value == _RDF_TYPE and item.object.value in wanted
               and isinstance(item.subject, ox.NamedNode)):
             found.add(item.subject)
@@ -412,7 +414,7 @@ def count_relations(source: "ox.Store | bytes | Iterable") -> int:
     wanted = set(RELATION_IRIS)
     for item in source:
         if isinstance(item, (bytes, bytearray)):
-            facts.update(m.group(1, 2, 3) for m in _NQ_RELATION.finditer(item))
+            facts.update(m.group(1, 2, 3) for m in _NQ_ZKG.finditer(item) if m.group(2) in _RELATION_NAMES)
         elif item.predicate.value in wanted:
             facts.add((item.subject, item.predicate, item.object))
     return len(facts)

@@ -59,15 +59,31 @@ def _masked_between(doc: Document, a: Mention, b: Mention, inner: list[Mention])
     return out + _words(doc, pos, b.start)
 
 
-def pair_features(doc: Document, s: Mention, o: Mention, inner: list[Mention]) -> list[str]:
-    """The features of the ordered candidate (s, o); ``inner`` are the mentions between them."""
+def _context(doc: Document, first: Mention, second: Mention, inner: list[Mention]) -> tuple:
+    """What both orders of a pair share: the words between, before and after."""
+    words = _masked_between(doc, first, second, inner)
+    before = _words(doc, max(doc.sentence_of(first.start).start, first.start - 8), first.start)[-2:]
+    after = _words(doc, second.end, min(len(doc.norm), second.end + 8))[:2]
+    return words, before, after
+
+
+def pair_features(doc: Document, s: Mention, o: Mention, inner: list[Mention],
+                  cache: dict | None = None) -> list[str]:
+    """The features of the ordered candidate (s, o); ``inner`` are the mentions between them.
+    ``cache`` (a dict kept over one document) lets the two orders of a pair share their words."""
     first, second = (s, o) if s.start < o.start else (o, s)
     between = doc.norm[first.end:second.start]
     cs, co = COARSE.get(s.cls, "X"), COARSE.get(o.cls, "X")
     order = "so" if s is first else "os"
     f = [f"cls={s.cls}|{o.cls}", f"coarse={cs}|{co}|{order}", f"order={order}",
          f"dist={_bucket(len(between))}|{order}", f"inner={min(len(inner), 3)}"]
-    words = _masked_between(doc, first, second, inner)
+    key = (first.start, first.end, second.start, second.end)
+    shared = cache.get(key) if cache is not None else None
+    if shared is None:
+        shared = _context(doc, first, second, inner)
+        if cache is not None:
+            cache[key] = shared
+    words, before, after = shared
     if len(words) <= 8:
         f.append("path=" + "_".join(words) + "|" + order)
     f += [f"w={w}|{order}" for w in words[:12]]
@@ -75,8 +91,6 @@ def pair_features(doc: Document, s: Mention, o: Mention, inner: list[Mention]) -
     if words:
         f += [f"wf={words[0]}", f"wl={words[-1]}"]
     f += [f"t={t}|{order}|{cs}{co}" for t in sorted(set(TRIGGERS.findall(between)))]
-    before = _words(doc, max(doc.sentence_of(first.start).start, first.start - 8), first.start)[-2:]
-    after = _words(doc, second.end, min(len(doc.norm), second.end + 8))[:2]
     f += [f"b={w}" for w in before] + [f"a={w}" for w in after]
     f += [f"ta={t}|{order}" for t in sorted(set(TRIGGERS.findall("".join(after))))]
     f += [f"tb={t}|{order}" for t in sorted(set(TRIGGERS.findall("".join(before))))]

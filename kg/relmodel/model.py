@@ -43,6 +43,14 @@ class RelationModel:
         self.W = np.array([data["weights"][n] for n in names] or np.zeros((0, len(self.classes))),
                           dtype=np.float64).reshape(len(names), len(self.classes))
         self.bias = np.array(data["bias"], dtype=np.float64)
+        self._fitting: dict[tuple[str, str], bool] = {}
+
+    def _may_relate(self, s_cls: str, o_cls: str) -> bool:
+        key = (s_cls, o_cls)
+        known = self._fitting.get(key)
+        if known is None:
+            known = self._fitting[key] = any(c != NONE and fits_pair(c, s_cls, o_cls) for c in self.classes)
+        return known
 
     def probabilities(self, features: list[list[str]]) -> np.ndarray:
         """Class probabilities (rows) for lists of feature strings."""
@@ -58,11 +66,13 @@ class RelationModel:
     def predict(self, doc: Document, threshold: float | None = None) -> list[Relation]:
         """Relations of one document: the best fitting property of each candidate pair, if likely enough."""
         threshold = self.threshold if threshold is None else threshold
-        cands, feats = [], []
+        cands, feats, cache = [], [], {}
         for sentence in doc.sentences:
             for s, o, inner in candidates(doc, sentence):
+                if not self._may_relate(s.cls, o.cls):
+                    continue  # no property of the model allows these classes: nothing to score
                 cands.append((s, o, sentence))
-                feats.append(pair_features(doc, s, o, inner))
+                feats.append(pair_features(doc, s, o, inner, cache))
         if not cands:
             return []
         probs = self.probabilities(feats)
