@@ -135,7 +135,7 @@ def build_documents(documents: Iterable[Document], *, base: str = ids.DEFAULT_BA
     with _collector_tuned(), open_runner(workers, dask) as runner:
         documents, entities, graph, relations = run_stages(docs, runner, options, progress=progress,
                                                            keep_documents=keep_documents)
-    from kg.query import count_entities, count_relations  # what kg viz and kg stats count too
+    from kg.counts import count_entities, count_relations  # what kg viz and kg stats count too
     del relations  # (mentions of a fact in several sentences would count it several times)
     return BuildResult(documents, len(docs), entities, graph, list(skipped or []),
                        time.perf_counter() - started, count_relations(graph.chunks()),

@@ -312,8 +312,8 @@ class CorpusBuild:
 
 def _counts(store) -> tuple[int, int]:
     """Entities and distinct relation triples in the store's default graph (the merge): what
-    kg build, kg viz and kg stats all report (kg.query.ENTITIES_QUERY, RELATIONS_QUERY)."""
-    from kg.query import ENTITIES_QUERY, RELATIONS_QUERY
+    kg build, kg viz and kg stats all report (kg.counts.ENTITIES_QUERY, RELATIONS_QUERY)."""
+    from kg.counts import ENTITIES_QUERY, RELATIONS_QUERY
 
     def count(query: str) -> int:
         rows = store.query(query).rows

@@ -1,6 +1,6 @@
 """One relation count and one entity count: kg build's summary, kg viz, kg stats and kg export give
-the same numbers (distinct zkg: relation triples between entities, kg.query.RELATIONS_QUERY; IRIs
-typed with an entity class, kg.query.ENTITIES_QUERY), so does the store."""
+the same numbers (distinct zkg: relation triples between entities, kg.counts.RELATIONS_QUERY; IRIs
+typed with an entity class, kg.counts.ENTITIES_QUERY), so does the store."""
 import json
 import re
 import subprocess
@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.ontology import PREFIXES
-from kg.query import ENTITIES_QUERY, RELATIONS_QUERY, count_entities, count_relations
+from kg.counts import ENTITIES_QUERY, RELATIONS_QUERY, count_entities, count_relations
 
 ROOT = Path(__file__).resolve().parents[1]
 KG = [sys.executable, "-m", "kg"]
