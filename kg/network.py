@@ -60,7 +60,8 @@ def to_networkx(source, *, relations=None, classes=None) -> nx.MultiDiGraph:
     >>> [(g.nodes[u]["label"], k, g.nodes[v]["label"]) for u, v, k in g.edges(keys=True)]
     [('中国工商银行', 'develops', '抗疫贷')]
     """
-    from kg.viz.model import extract, open_store
+    from kg.viz.model import extract
+    from kg.viz.sources import open_store
 
     return from_entity_graph(extract(open_store(source), evidence=False),
                              relations=relations, classes=classes)

@@ -22,7 +22,8 @@ from kg.errors import InputError, OutputError
 from kg.network import (EXPORT_FORMATS, export_bytes, export_format, network_stats, to_networkx,
                         undirected)
 from kg.ontology import ENTITY_CLASSES, PREFIXES, RELATIONS, ZKG_IRI
-from kg.viz.model import extract, open_store
+from kg.viz.model import extract
+from kg.viz.sources import open_store
 from kg.viz.synthetic import example_trig, synthetic_ntriples
 
 ROOT = Path(__file__).resolve().parents[1]

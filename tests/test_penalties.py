@@ -312,7 +312,8 @@ def test_regulator_aliases_are_in_the_lexicon(alias, name):
 def _viz_graph():
     from pathlib import Path
 
-    from kg.viz.model import extract, open_store
+    from kg.viz.model import extract
+    from kg.viz.sources import open_store
 
     root = Path(__file__).resolve().parents[1]
     return extract(open_store([root / "examples" / "graphs" / "penalty_notice.trig"]))

@@ -17,7 +17,8 @@ from kg.errors import InputError, QueryError
 from kg.ontology import RELATIONS, ZKG_IRI
 from kg.viz import _json_for_script, render, render_html
 from kg.viz.layout import spring_positions
-from kg.viz.model import extract, open_store, term_labels
+from kg.viz.model import extract, term_labels
+from kg.viz.sources import open_store
 from kg.viz.synthetic import HOSTILE, entity_iri, example_trig, synthetic_ntriples
 
 DATA_RE = re.compile(r'<script type="application/json" id="zhkg-data">(.*?)</script>', re.S)

@@ -10,7 +10,7 @@ FORMAT_HELP = "graphml, gexf, neo4j-csv or cytoscape-json; default: from -o's ex
 
 def graph_source(graphs, store_spec):
     """What to read: the GRAPH files, or the ``--store oxigraph:DIR`` opened read-only."""
-    from kg.viz.model import open_store_dir
+    from kg.viz.sources import open_store_dir
 
     if bool(graphs) == bool(store_spec):
         raise click.UsageError("give GRAPH files or --store, not both and not neither")

@@ -49,7 +49,7 @@ def viz(graphs, output, store_spec, query_arg, focus, depth, max_nodes, title, f
     """
     from kg.errors import OutputError
     from kg.viz import render, write_html
-    from kg.viz.model import open_store_dir
+    from kg.viz.sources import open_store_dir
 
     if bool(graphs) == bool(store_spec):
         raise click.UsageError("give GRAPH files or --store, not both and not neither")
@@ -91,7 +91,7 @@ def _read_query(arg: str | None) -> str | None:
 
 def _is_rdf(path: Path) -> bool:
     """RDF by extension (what the model reads); anything else is an article to build."""
-    from kg.viz.model import RDF_SUFFIXES
+    from kg.viz.sources import RDF_SUFFIXES
 
     return path.suffix.lower() in RDF_SUFFIXES and not path.is_dir()
 
@@ -102,7 +102,7 @@ def _built(texts, rdf_files, workers, ner_model, base, strict):
     from kg.cli.build import _nothing_read, _report_inputs
     from kg.ids import DEFAULT_BASE
     from kg.io import read_documents
-    from kg.viz.model import load_file, open_store
+    from kg.viz.sources import load_file, open_store
 
     skipped, notes = [], []
     docs = list(read_documents([str(t) for t in texts], strict=strict, skipped=skipped, notes=notes))

@@ -21,9 +21,9 @@ from pathlib import Path
 from kg.errors import OutputError
 from kg.ontology import PREFIXES
 from kg.viz.layout import components, separate_labels, spring_positions
-from kg.viz.model import (
-    EntityGraph, extract, find_entity, most_connected, neighbourhood, open_store, subgraph,
-)
+from kg.viz.model import EntityGraph, extract
+from kg.viz.select import find_entity, most_connected, neighbourhood, subgraph
+from kg.viz.sources import open_store
 
 __all__ = ["CLASS_STYLE", "render", "render_html", "write_html"]
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import unquote
 
 import pyoxigraph as ox
 
-from kg.errors import InputError, QueryError
+from kg.errors import QueryError
 from kg.ontology import (
     ENTITY_CLASSES, ITSRDF_IRI, NIF_IRI, ONTOLOGY_DIR, PREFIXES, PROV_IRI, RELATIONS, ZKG_IRI,
     specificity,
@@ -38,12 +37,6 @@ ZH_LABELS: dict[str, str] = {
     "invests": "投资", "acquires": "收购", "regulates": "监管", "locatedIn": "位于",
 }
 
-_FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE, ".turtle": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG,
-    ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS, ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-}
-RDF_SUFFIXES = frozenset(_FORMATS)
 
 
 @dataclass
@@ -133,64 +126,6 @@ class EntityGraph:
 
 
 # ---------------------------------------------------------------- loading
-
-def open_store(source) -> ox.Store:
-    """A pyoxigraph Store holding ``source``: a Store (pyoxigraph's or kg.store's), a
-    ``BuildResult``, an rdflib graph, ``"oxigraph:DIR"``, or a path or list of paths."""
-    if isinstance(source, ox.Store):
-        return source
-    if hasattr(source, "oxigraph"):  # kg.store.OxigraphStore
-        return source.oxigraph
-    if hasattr(source, "nquads") and hasattr(source, "document_count"):  # kg.BuildResult
-        store = ox.Store()
-        if source.nquads:
-            store.bulk_load(source.nquads, format=ox.RdfFormat.N_QUADS)
-        return store
-    if isinstance(source, str) and source.startswith("oxigraph:"):
-        return open_store_dir(source[len("oxigraph:"):])
-    if hasattr(source, "serialize") and hasattr(source, "triples"):
-        store = ox.Store()
-        fmt, oxfmt = ("nquads", ox.RdfFormat.N_QUADS) if hasattr(source, "graphs") else (
-            "nt", ox.RdfFormat.N_TRIPLES)
-        store.load(source.serialize(format=fmt, encoding="utf-8"), format=oxfmt)
-        return store
-    if isinstance(source, (str, Path)):
-        source = [source]
-    store = ox.Store()
-    for path in source:
-        load_file(store, Path(path))
-    return store
-
-
-def load_file(store: ox.Store, path: Path) -> None:
-    """Parse one RDF file into ``store``, raising InputError with a one-line reason."""
-    fmt = _FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise InputError(f"{path}: unknown RDF format",
-                         hint="use .ttl, .trig, .nt, .nq or .jsonld")
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    try:
-        store.bulk_load(path=str(path), format=fmt)
-    except (SyntaxError, ValueError, OSError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"{path}: cannot parse {path.suffix[1:]}: {first}") from None
-
-
-def open_store_dir(directory: str | Path) -> ox.Store:
-    """Open a persistent pyoxigraph store read-only."""
-    if not str(directory):
-        raise InputError("oxigraph: needs a directory", hint="e.g. oxigraph:corpus.db")
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise InputError(f"{directory}: no such store directory")
-    try:
-        return ox.Store.read_only(str(directory))
-    except OSError as exc:
-        raise InputError(f"{directory}: cannot open oxigraph store: {exc}") from None
-
-
-# ---------------------------------------------------------------- extraction
 
 def _objects(store: ox.Store, pred: str) -> dict[str, list]:
     """subject IRI -> sorted-free list of objects of ``pred`` over every graph."""
@@ -497,38 +432,3 @@ def _construct(store: ox.Store, query: str, classes: dict[str, str]):
 
 
 # ---------------------------------------------------------------- selection
-
-def find_entity(graph: EntityGraph, key: str) -> str:
-    """Resolve ``key`` (an IRI, a label or an alias) to one entity IRI, or raise InputError."""
-    if key in graph.nodes:
-        return key
-    deg = graph.degrees()
-    for match in (lambda n: key == n.label or key in n.aliases or key == n.english,
-                  lambda n: key.casefold() in {a.casefold() for a in
-                                               [n.label, *n.aliases, n.english or ""]}):
-        hits = [n.iri for n in graph.nodes.values() if match(n)]
-        if hits:
-            return min(hits, key=lambda i: (-deg[i], i))  # the best-connected one
-    raise InputError(f"--focus: no entity named {key!r} in the graph",
-                     hint="give an entity IRI, its Chinese name or an alias")
-
-
-def subgraph(graph: EntityGraph, keep: set[str]) -> EntityGraph:
-    """The graph restricted to the nodes in ``keep``."""
-    nodes = {i: n for i, n in graph.nodes.items() if i in keep}
-    edges = [e for e in graph.edges if e.source in keep and e.target in keep]
-    return EntityGraph(nodes, edges, graph.labels, graph.articles)
-
-
-def neighbourhood(graph: EntityGraph, centre: str, depth: int) -> set[str]:
-    """Nodes within ``depth`` hops of ``centre``, direction ignored."""
-    import networkx as nx
-
-    return set(nx.single_source_shortest_path_length(graph.simple(), centre, cutoff=max(depth, 0)))
-
-
-def most_connected(graph: EntityGraph, max_nodes: int, pinned: str | None = None) -> set[str]:
-    """The ``max_nodes`` best-connected nodes (ties by IRI); ``pinned`` is always kept."""
-    deg = graph.degrees()
-    ranked = sorted(graph.nodes, key=lambda i: (i != pinned, -deg[i], i))
-    return set(ranked[:max_nodes])
