@@ -135,11 +135,11 @@ def build_documents(documents: Iterable[Document], *, base: str = ids.DEFAULT_BA
     with _collector_tuned(), open_runner(workers, dask) as runner:
         documents, entities, graph, relations = run_stages(docs, runner, options, progress=progress,
                                                            keep_documents=keep_documents)
-    from kg.counts import count_entities, count_relations  # what kg viz and kg stats count too
+    from kg.counts import graph_counts  # what kg viz and kg stats count too
     del relations  # (mentions of a fact in several sentences would count it several times)
+    entity_count, relation_count = graph_counts(graph.chunks())
     return BuildResult(documents, len(docs), entities, graph, list(skipped or []),
-                       time.perf_counter() - started, count_relations(graph.chunks()),
-                       count_entities(graph.chunks()))
+                       time.perf_counter() - started, relation_count, entity_count)
 
 
 def build(inputs: Iterable[str | Path], *, strict: bool = False, **options) -> BuildResult:

@@ -80,3 +80,26 @@ def count_relations(source: "ox.Store | bytes | Iterable") -> int:
         elif item.predicate.value in wanted:
             facts.add((item.subject, item.predicate, item.object))
     return len(facts)
+
+
+_ZKG = ZKG_IRI.encode()
+#: one pass for both counts: an N-Quads line whose predicate is a zkg: term or rdf:type
+_NQ_COUNTED = re.compile(rb"^(<[^>]*>|_:\S+) <(?:" + re.escape(_ZKG) + rb"(\w+)|" + re.escape(_RDF_TYPE.encode())
+                         + rb")> (<[^>]*>|_:\S+) ", re.M)
+
+
+def graph_counts(chunks: Iterable[bytes]) -> tuple[int, int]:
+    """(entities, relations) of N-Quads chunks in one pass: :func:`count_entities` and
+    :func:`count_relations` of the same bytes, about twice as fast as both."""
+    entities, relations = set(), set()
+    prefix, start = b"<" + _ZKG, len(_ZKG) + 1
+    for chunk in chunks:
+        for m in _NQ_COUNTED.finditer(chunk):
+            name = m.group(2)
+            if name is None:  # rdf:type
+                o, s = m.group(3), m.group(1)
+                if s[:1] == b"<" and o.startswith(prefix) and o[start:-1] in _ENTITY_CLASS_NAMES:
+                    entities.add(s)
+            elif name in _RELATION_NAMES:
+                relations.add(m.group(1, 2, 3))
+    return len(entities), len(relations)

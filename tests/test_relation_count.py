@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.ontology import PREFIXES
-from kg.counts import ENTITIES_QUERY, RELATIONS_QUERY, count_entities, count_relations
+from kg.counts import ENTITIES_QUERY, RELATIONS_QUERY, count_entities, count_relations, graph_counts
 
 ROOT = Path(__file__).resolve().parents[1]
 KG = [sys.executable, "-m", "kg"]
@@ -51,7 +51,9 @@ def test_build_viz_stats_export_store_agree(tmp_path, article):
     assert built == drawn == stats["relations"] == exported == stored == sparql > 0
     union = store.query(ENTITIES_QUERY, prefixes=dict(PREFIXES), use_default_graph_as_union=True)
     entities = int(next(iter(union))[0].value)
-    assert entities == count_entities(store) == count_entities(ox.serialize(store, format=ox.RdfFormat.N_QUADS))
+    nquads = ox.serialize(store, format=ox.RdfFormat.N_QUADS)
+    assert entities == count_entities(store) == count_entities(nquads)
+    assert graph_counts([nquads]) == (entities, sparql)
     assert [entities_in(o) for o in (built_out, drawn_out, export_out, store_out)] == [entities] * 4
     assert stats["entities"] == entities > 0
 
