@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from kg.pipeline import Pipeline
-from kg.types import Document
+from kg.extractors.base import fitting_relation
+from kg.types import Document, Mention
 
 RULES = "relations@1"
 
@@ -100,3 +101,28 @@ def test_relations_keep_evidence_and_provenance(pipeline):
         assert doc.norm[r.subject.start:r.subject.end] in sentence
         assert doc.norm[r.object.start:r.object.end] in sentence
         assert "@" in r.extractor and 0 < r.confidence <= 1
+
+
+# the check every relation rule shares (kg.extractors.base.fitting_relation)
+_BANK = Mention(0, 4, "招商银行", "FinancialInstitution", "t", canonical="招商银行")
+_ALIAS = Mention(5, 7, "招行", "FinancialInstitution", "t", canonical="招商银行")
+_APP = Mention(8, 12, "掌上生活", "Platform", "t")
+_PERSON = Mention(13, 15, "张伟", "Person", "t")
+
+
+@pytest.mark.parametrize("s, p, o, kept", [
+    (_BANK, "develops", _APP, True),
+    (_PERSON, "worksFor", _BANK, True),
+    (_BANK, "develops", None, False),       # an end is missing
+    (None, "develops", _APP, False),
+    (_BANK, "develops", _BANK, False),      # the same span
+    (_BANK, "cooperatesWith", _ALIAS, False),  # two names of one organization
+    (_APP, "develops", _BANK, False),       # a platform develops nothing: outside the domain
+    (_BANK, "worksFor", _BANK, False),
+])
+def test_fitting_relation(s, p, o, kept):
+    doc = Document(id="t", text="招商银行。招行、掌上生活与张伟。")
+    rel = fitting_relation(doc, s, p, o, 0, 0.7, "x@1")
+    assert (rel is not None) == kept
+    if kept:
+        assert (rel.subject, rel.predicate, rel.object, rel.extractor, rel.confidence) == (s, p, o, "x@1", 0.7)

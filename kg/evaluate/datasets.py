@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from kg.errors import InputError
 from kg.evaluate.docs import _read_jsonl, _score_relations
@@ -76,9 +76,8 @@ class RelGold:
     ends: set[str] = field(default_factory=set)
 
 
-def read_finre(path: Path, limit: int | None = None) -> list[RelGold]:
-    """FinRE lines grouped by sentence (``<N>`` number placeholders become ``0``)."""
-    by_text: dict[str, RelGold] = {}
+def finre_rows(path: Path) -> Iterator[tuple[str, str, str, str]]:
+    """FinRE lines as (head, tail, relation, sentence); ``<N>`` number placeholders become ``0``."""
     with path.open(encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
             if not line.strip():
@@ -87,16 +86,23 @@ def read_finre(path: Path, limit: int | None = None) -> list[RelGold]:
             if len(parts) != 4:
                 raise InputError(f"{path}:{n}: expected head, tail, relation, sentence separated by tabs")
             head, tail, rel, text = (p.replace("<N>", "0") for p in parts)
-            if text not in by_text:
-                if limit is not None and len(by_text) >= limit:
-                    break
-                by_text[text] = RelGold(text)
-            g = by_text[text]
-            g.pairs.add((head, tail))
-            g.names.update((head, tail))
-            if rel in FINRE_RELATIONS:
-                g.relations.add((head, FINRE_RELATIONS[rel], tail))
-                g.ends.update((head, tail))
+            yield head, tail, rel, text
+
+
+def read_finre(path: Path, limit: int | None = None) -> list[RelGold]:
+    """FinRE lines grouped by sentence."""
+    by_text: dict[str, RelGold] = {}
+    for head, tail, rel, text in finre_rows(path):
+        if text not in by_text:
+            if limit is not None and len(by_text) >= limit:
+                break
+            by_text[text] = RelGold(text)
+        g = by_text[text]
+        g.pairs.add((head, tail))
+        g.names.update((head, tail))
+        if rel in FINRE_RELATIONS:
+            g.relations.add((head, FINRE_RELATIONS[rel], tail))
+            g.ends.update((head, tail))
     return list(by_text.values())
 
 

@@ -6,8 +6,9 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from kg.lexicon import Lexicon
+from kg.ontology import RELATIONS, fits, is_a
 from kg.segment import Segmenter
-from kg.types import Document, Mention, Token
+from kg.types import Document, Mention, Relation, Token
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 NAME_CHAR = re.compile(f"[{CJK}A-Za-z0-9]")
@@ -144,3 +145,20 @@ def stops_name(word: str, segmenter=None, lexicon=None) -> bool:
     """True when a name being grown leftwards must stop before ``word`` (a bad start that cannot
     stand inside a name either: 离不开, 时任, 2025; not 服务 or 投资, see :data:`SOFT_LEAD`)."""
     return word not in SOFT_LEAD and bad_name_start(word, segmenter, lexicon)
+
+
+def is_org(m: Mention) -> bool:
+    """True for a mention of an organization (a bank, company, agency, unit, ...)."""
+    return is_a(m.cls, "Organization")
+
+
+def fitting_relation(doc: Document, s: Mention | None, p: str, o: Mention | None, pos: int, conf: float,
+                     extractor: str) -> Relation | None:
+    """The relation (s, p, o) in the sentence at ``pos``, or None when an end is missing, both ends
+    name the same thing, or the property's domain and range do not allow their classes."""
+    if s is None or o is None or s.span == o.span:
+        return None
+    dom, rng = RELATIONS[p]
+    if not fits(s.cls, dom) or not fits(o.cls, rng) or (s.canonical or s.text) == (o.canonical or o.text):
+        return None
+    return Relation(s, p, o, doc.sentence_of(pos), extractor, conf)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from kg.extractors.base import CLAUSE_END, Resources, mentions_between
+from kg.extractors.base import CLAUSE_END, Resources, fitting_relation, mentions_between
 from kg.extractors.discourse import Subjects, clause_start, subjects_of
 from kg.extractors.relations_deals import propose_deals
 from kg.extractors.relations_people import works_for
@@ -82,17 +82,14 @@ def _clause_end(text: str, pos: int) -> int:
 
 
 def _relation(doc, s, p, o, pos, confidence) -> Relation | None:
-    dom, rng = RELATIONS[p]
-    if s is None or o is None or s.span == o.span or not fits(s.cls, dom) or not fits(o.cls, rng):
-        return None
-    if (s.canonical or s.text) == (o.canonical or o.text):
+    rel = fitting_relation(doc, s, p, o, pos, confidence, NAME)
+    if rel is None:
         return None
     if p == "usesTechnology" and _QUALITY.search(o.canonical or o.text):
         return None  # 服务可用性, 网络接入性能: qualities measured, not technologies used
-    sentence = doc.sentence_of(pos)
-    if min(s.start, o.start) < sentence.start and _is_heading(doc, sentence):
+    if min(s.start, o.start) < rel.sentence.start and _is_heading(doc, rel.sentence):
         return None  # a heading has no subject of its own: nothing carries over into it
-    return Relation(s, p, o, sentence, NAME, confidence)
+    return rel
 
 
 def _is_heading(doc: Document, sentence: Span) -> bool:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
-from kg.extractors.base import mentions_between
+from kg.extractors.base import fitting_relation, is_org, mentions_between
 from kg.extractors.discourse import Subjects, clause_start
-from kg.ontology import RELATIONS, fits, is_a
+from kg.ontology import is_a
 from kg.types import Document, Mention, Relation
 
 NAME = "relations@1"
@@ -30,22 +30,13 @@ _STRENGTH = re.compile(rf"在(?P<body>{_STOP}{{2,40}}?)(?:等)?(?:方面|领域)
 _NAMED_PRODUCT = re.compile(r"(?:手机银行|网上银行|App|APP|app|客户端|小程序|平台|系统|银行|商城|钱包)")
 
 
-def _org(m: Mention) -> bool:
-    return is_a(m.cls, "Organization")
-
-
 def _rel(doc: Document, s: Mention | None, p: str, o: Mention | None, pos: int, conf: float) -> Relation | None:
-    dom, rng = RELATIONS[p]
-    if s is None or o is None or s.span == o.span or not fits(s.cls, dom) or not fits(o.cls, rng):
-        return None
-    if (s.canonical or s.text) == (o.canonical or o.text):
-        return None
-    return Relation(s, p, o, doc.sentence_of(pos), NAME, conf)
+    return fitting_relation(doc, s, p, o, pos, conf, NAME)
 
 
 def listed_before(doc: Document, cs: int, pos: int) -> list[Mention]:
     """The organizations that form a list just before ``pos`` in its clause (A、B和C等三家银行)."""
-    found = [m for m in mentions_between(doc, cs, pos) if _org(m)]
+    found = [m for m in mentions_between(doc, cs, pos) if is_org(m)]
     out: list[Mention] = []
     end = pos
     for m in reversed(found):
@@ -65,7 +56,7 @@ def _cooperation(doc: Document) -> list[Relation]:
         subjects = listed_before(doc, clause_start(doc.norm, m.start()), m.start())
         if len(subjects) < 2:
             continue  # one subject: the rule of relations@1 reads it (and the carried-over subject)
-        partners = [x for x in mentions_between(doc, m.start("body"), m.end("body")) if _org(x)]
+        partners = [x for x in mentions_between(doc, m.start("body"), m.end("body")) if is_org(x)]
         for s in subjects:
             for o in partners:
                 rel = _rel(doc, s, "cooperatesWith", o, m.start(), 0.75)
@@ -79,17 +70,17 @@ def _investments(doc: Document, subjects: Subjects) -> list[Relation]:
         group = "body" if m.group("body") is not None else "body2"
         before = listed_before(doc, clause_start(doc.norm, m.start()), m.start())
         investors = before or [subjects.explicit(doc, m.start())[0]]
-        targets = [x for x in mentions_between(doc, m.start(group), m.end(group)) if _org(x)]
+        targets = [x for x in mentions_between(doc, m.start(group), m.end(group)) if is_org(x)]
         for s in investors:
             for o in targets[:1]:
                 rel = _rel(doc, s, "invests", o, m.start(), 0.75)
                 out += [rel] if rel else []
     for m in _HOLDERS.finditer(doc.norm):
         sentence = doc.sentence_of(m.start())
-        owned = [x for x in mentions_between(doc, sentence.start, m.start()) if _org(x)]
+        owned = [x for x in mentions_between(doc, sentence.start, m.start()) if is_org(x)]
         if not owned:
             continue
-        for holder in (x for x in mentions_between(doc, m.start("body"), m.end("body")) if _org(x)):
+        for holder in (x for x in mentions_between(doc, m.start("body"), m.end("body")) if is_org(x)):
             rel = _rel(doc, holder, "invests", owned[-1], m.start(), 0.7)
             out += [rel] if rel else []
     return out
@@ -111,7 +102,7 @@ def _clients(doc: Document, subjects: Subjects) -> list[Relation]:
 def _strengths(doc: Document) -> list[Relation]:
     out = []
     for m in _STRENGTH.finditer(doc.norm):
-        orgs = [x for x in mentions_between(doc, clause_start(doc.norm, m.start()), m.start()) if _org(x)]
+        orgs = [x for x in mentions_between(doc, clause_start(doc.norm, m.start()), m.start()) if is_org(x)]
         if not orgs or m.start() - orgs[-1].end > 2:
             continue
         for tech in (x for x in mentions_between(doc, m.start("body"), m.end("body")) if x.cls == "Technology"):
@@ -124,7 +115,7 @@ def _named_products(doc: Document) -> list[Relation]:
     """某银行手机银行 / 某银行App: a product whose name starts with an organization of the text."""
     surfaces: dict[str, Mention] = {}
     for m in doc.mentions:
-        if _org(m):
+        if is_org(m):
             for name in (doc.norm[m.start:m.end], m.canonical or m.text):
                 surfaces.setdefault(name, m)
     out = []

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 
-from kg.extractors.base import Resources, mentions_between
+from kg.extractors.base import Resources, is_org, mentions_between
 from kg.extractors.discourse import Subjects, clause_start
-from kg.ontology import is_a
 from kg.types import Document, Mention, Relation
 
 NAME = "relations@1"
@@ -41,10 +40,6 @@ def _title_regex(res: Resources) -> re.Pattern:
     return cached
 
 
-def _org(m: Mention) -> bool:
-    return is_a(m.cls, "Organization")
-
-
 def _rel(doc: Document, person: Mention, org: Mention | None, conf: float) -> Relation | None:
     if org is None or org.span == person.span:
         return None
@@ -55,7 +50,7 @@ def _before_title(doc: Document, person: Mention, chain_start: int, subjects: Su
     """The organization(s) a title chain that ends at the person belongs to."""
     text = doc.norm
     cs = clause_start(text, chain_start)
-    orgs = [m for m in mentions_between(doc, cs, chain_start) if _org(m)]
+    orgs = [m for m in mentions_between(doc, cs, chain_start) if is_org(m)]
     orgs = [m for m in orgs if not _NOT_ORG_END.match(text[m.end:chain_start])]
     if orgs:
         near = orgs[-1]
@@ -82,7 +77,7 @@ def _after_verb(doc: Document, person: Mention) -> Relation | None:
     for stop in ",;:。!?\n":
         i = text.find(stop, m.end(), end)
         end = i if i >= 0 else end
-    orgs = [x for x in mentions_between(doc, m.end(), end) if _org(x)]
+    orgs = [x for x in mentions_between(doc, m.end(), end) if is_org(x)]
     if not orgs or orgs[0].start - m.end() > 6:
         return None
     org = orgs[0]

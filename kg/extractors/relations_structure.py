@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extractors.base import mentions_between
+from kg.extractors.base import is_org, mentions_between
 from kg.extractors.discourse import Subjects, clause_start
 from kg.ontology import is_a
 from kg.types import Document, Mention, Relation
@@ -31,17 +31,13 @@ _BARE_BRANCH = re.compile(r"^(?:其|该行|该公司)?[\u4e00-\u9fff]{2,6}?(?:�
 _BRANCH = re.compile(r"(?:分行|支行|分公司|支公司|营业部|分部|分中心|中心|研究院|研究所|实验室|事业部|[^分]部)$")
 
 
-def _org(m: Mention) -> bool:
-    return is_a(m.cls, "Organization")
-
-
 def _rel(doc: Document, s: Mention | None, p: str, o: Mention | None, pos: int, conf: float) -> Relation | None:
     if s is None or o is None or s.span == o.span or (s.canonical or s.text) == (o.canonical or o.text):
         return None
-    if p == "subsidiaryOf" and is_a(s.cls, "Product") and _org(o):
+    if p == "subsidiaryOf" and is_a(s.cls, "Product") and is_org(o):
         s, p, o = o, "develops", s  # 蚂蚁集团旗下的支付宝: the group runs the product
     elif p == "subsidiaryOf" and not (is_a(s.cls, "Company") and is_a(o.cls, "Company")):
-        p = "subOrganizationOf" if _org(s) and _org(o) else ""
+        p = "subOrganizationOf" if is_org(s) and is_org(o) else ""
     return Relation(s, p, o, doc.sentence_of(pos), NAME, conf) if p else None
 
 
@@ -50,7 +46,7 @@ def subsidiaries(doc: Document, subjects: Subjects) -> list[Relation]:
     text, out = doc.norm, []
     for m in _CHILD_MARK.finditer(text):
         cs = clause_start(text, m.start())
-        before = [x for x in mentions_between(doc, cs, m.start()) if _org(x)]
+        before = [x for x in mentions_between(doc, cs, m.start()) if is_org(x)]
         if before and m.start() - before[-1].end <= 4 and \
                 _GAP_PARENT.fullmatch(text[before[-1].end:m.start()]):
             parent = before[-1]
@@ -62,14 +58,14 @@ def subsidiaries(doc: Document, subjects: Subjects) -> list[Relation]:
                 continue  # Y是X的子公司: read by _is_child
         gap = _GAP_CHILD.match(text, m.end())
         after = [x for x in mentions_between(doc, m.end(), min(len(text), m.end() + 24))
-                 if _org(x) or is_a(x.cls, "Product")]  # 旗下的人工智能平台“优图”: not the technology
+                 if is_org(x) or is_a(x.cls, "Product")]  # 旗下的人工智能平台“优图”: not the technology
         child = after[0] if after and after[0].start <= gap.end() else None
         rel = _rel(doc, child, "subsidiaryOf", parent, m.start(), 0.75)
         out += [rel] if rel else []
     for m in _IS_CHILD.finditer(text):
         cs = clause_start(text, m.start())
-        kids = [x for x in mentions_between(doc, cs, m.start()) if _org(x)]
-        parents = [x for x in mentions_between(doc, m.start("parent"), m.end("parent")) if _org(x)]
+        kids = [x for x in mentions_between(doc, cs, m.start()) if is_org(x)]
+        parents = [x for x in mentions_between(doc, m.start("parent"), m.end("parent")) if is_org(x)]
         if kids and parents:
             rel = _rel(doc, kids[-1], "subsidiaryOf", parents[-1], m.start(), 0.75)
             out += [rel] if rel else []
@@ -92,7 +88,7 @@ def _bare_branches(doc: Document, orgs: list[Mention], done: set) -> list[Relati
 
 def branches(doc: Document) -> list[Relation]:
     """A branch or unit named after an organization of the text is part of it."""
-    orgs = [m for m in doc.mentions if _org(m)]
+    orgs = [m for m in doc.mentions if is_org(m)]
     surfaces: dict[str, Mention] = {}
     for m in orgs:
         for name in {m.text, doc.norm[m.start:m.end], m.canonical or m.text}:

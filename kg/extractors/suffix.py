@@ -241,6 +241,8 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
                 and tokens[j - 3].text in ("(", "（") and _place_word(tokens[j - 2].text, res):
             j -= 3  # 甲乙投资(北京)有限公司: the place in brackets belongs to the name
         while (j > 0 and i - j < MAX_TOKENS and tok.end - tokens[j - 1].start <= MAX_CHARS
+               # the word right before a company suffix is its line of business (支付, 保险): only the
+               # fixed lists stop it there, not jieba's common-verb test
                and not stops_name(tokens[j - 1].text, seg if j < i or cls not in COMPANY_CLASSES else None, lex)
                and not (tokens[j - 1].text in SOFT_VERBS and j >= 2 and _suffix_of(tokens[j - 2].text))
                and not (tokens[j - 1].text in CATEGORY_HEADS and j < i)

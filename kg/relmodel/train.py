@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from kg.errors import InputError
+from kg.evaluate.datasets import finre_rows
 from kg.relmodel.features import FEATURE_VERSION, candidates, pair_features
 from kg.relmodel.model import NONE, fits_pair, weights_hash
 from kg.types import Document, Mention
@@ -36,15 +37,8 @@ SETTINGS = {"C": 0.5, "max_iter": 300, "solver": "lbfgs", "random_state": 0, "mi
 def read_finre_groups(path: Path) -> list[tuple[str, list[tuple[str, str, str]]]]:
     """FinRE sentences in file order, each with its (head, tail, label) lines."""
     groups: dict[str, list] = {}
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) != 4:
-                raise InputError(f"{path}:{n}: expected head, tail, relation, sentence separated by tabs")
-            head, tail, rel, text = (p.replace("<N>", "0") for p in parts)
-            groups.setdefault(text, []).append((head, tail, rel))
+    for head, tail, rel, text in finre_rows(path):
+        groups.setdefault(text, []).append((head, tail, rel))
     return list(groups.items())
 
 
