@@ -35,6 +35,7 @@ from kg import api
 from kg.errors import KGError, StoreError
 from kg.io import Skipped, read_documents
 from kg.parallel import Runner, batched
+from kg.rdfio import StoreSpec
 from kg.types import Document
 
 STATE_FILE = "zhkg-corpus.sqlite"
@@ -374,8 +375,8 @@ def _graph_of(store, doc_id: str, base: str) -> str:
 
 def is_corpus(store_spec: str) -> bool:
     """True when ``oxigraph:DIR`` holds a corpus built by ``kg build --store``."""
-    return store_spec.startswith("oxigraph:") and \
-        (Path(store_spec[len("oxigraph:"):]).expanduser() / STATE_FILE).is_file()
+    directory = StoreSpec.parse(store_spec).directory if store_spec.startswith("oxigraph:") else None
+    return directory is not None and (directory / STATE_FILE).is_file()
 
 
 def remove_documents(store_spec: str, doc_ids: Iterable[str], base: str | None = None) -> list[str]:
@@ -386,7 +387,7 @@ def remove_documents(store_spec: str, doc_ids: Iterable[str], base: str | None =
     from kg.ids import DEFAULT_BASE
     from kg.store import open_store
 
-    state = CorpusState(Path(store_spec[len("oxigraph:"):]).expanduser() / STATE_FILE)
+    state = CorpusState(StoreSpec.parse(store_spec).directory / STATE_FILE)
     row = state.db.execute("SELECT value FROM meta WHERE key = 'options'").fetchone()
     state.close()
     options = api.BuildOptions(**json.loads(row[0])) if row else api.BuildOptions(base or DEFAULT_BASE)

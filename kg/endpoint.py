@@ -30,7 +30,8 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
 from kg.ontology import PREFIXES
-from kg.query import QueryResult, bind_params, check_query, prefix_header
+from kg.results import QueryResult
+from kg.sparql import bind_params, check_query, prefix_header
 from kg.store import Store, unmerge_update
 
 __all__ = ["MERGED", "EndpointStore"]

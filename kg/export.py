@@ -13,33 +13,21 @@ from typing import Iterable, Mapping
 
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
-from kg.errors import OutputError
+from kg import rdfio
 from kg.ontology import PREFIXES
 
-FORMATS: dict[str, RdfFormat] = {
-    "ttl": RdfFormat.TURTLE, "turtle": RdfFormat.TURTLE, "trig": RdfFormat.TRIG,
-    "nt": RdfFormat.N_TRIPLES, "ntriples": RdfFormat.N_TRIPLES, "nq": RdfFormat.N_QUADS,
-    "nquads": RdfFormat.N_QUADS, "jsonld": RdfFormat.JSON_LD, "json-ld": RdfFormat.JSON_LD,
-}
-SUFFIXES = {".ttl": "ttl", ".trig": "trig", ".nt": "nt", ".nq": "nq", ".jsonld": "jsonld",
-            ".json": "jsonld"}
+#: format name or alias -> pyoxigraph format, for the formats kg writes (the table: :mod:`kg.rdfio`)
+FORMATS: dict[str, RdfFormat] = {name: f.oxigraph for f in rdfio.FORMATS if f.writable
+                                 for name in (f.name, *f.aliases)}
+#: output extension -> format name
+SUFFIXES = {ext: f.name for f in rdfio.FORMATS if f.writable for ext in f.extensions}
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def format_for(path: str | Path | None, fmt: str | None) -> str:
     """The format name for an output: ``fmt`` if given, else from the file extension."""
-    if fmt:
-        if fmt.lower() not in FORMATS:
-            raise OutputError(f"unknown format {fmt!r}", hint=f"use one of {', '.join(sorted(set(SUFFIXES.values())))}")
-        return fmt.lower()
-    if path is None or str(path) == "-":
-        return "ttl"
-    suffix = Path(path).suffix.lower()
-    if suffix not in SUFFIXES:
-        raise OutputError(f"{path}: cannot tell the format from the extension {suffix or '(none)'}",
-                          hint="use .ttl, .trig, .nt, .nq or .jsonld, or pass --format")
-    return SUFFIXES[suffix]
+    return rdfio.output_format(path, fmt).name
 
 
 def _key(q: Quad) -> tuple[str, str, str, str]:

@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from kg import rdfio
 from kg.errors import OutputError
 from kg.ontology import PREFIXES
 
@@ -31,13 +32,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 #: SELECT/ASK output formats
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
 #: CONSTRUCT/DESCRIBE output formats -> pyoxigraph format
-RDF_FORMATS: dict[str, ox.RdfFormat] = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "trig": ox.RdfFormat.TRIG,
-    "nq": ox.RdfFormat.N_QUADS,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
+RDF_FORMATS: dict[str, ox.RdfFormat] = {f.name: f.oxigraph for f in rdfio.FORMATS if f.writable}  # kg.rdfio
 #: output extension -> format (``.json`` is SPARQL JSON for results and JSON-LD for graphs)
 SUFFIXES = {".txt": "table", ".csv": "csv", ".tsv": "tsv", ".json": "json", ".srj": "json", ".xml": "xml",
             ".srx": "xml", ".ttl": "ttl", ".nt": "nt", ".trig": "trig", ".nq": "nq", ".jsonld": "jsonld"}

@@ -33,20 +33,15 @@ import pyoxigraph as ox
 from kg import ids
 from kg.errors import EXIT_ERROR, InputError, QueryError, RegistryError, StoreError
 from kg.ontology import PREFIXES, ZKG_IRI
-from kg.query import QueryResult, bind_params, check_query
+from kg.rdfio import StoreSpec, format_of, read_into
+from kg.results import QueryResult
+from kg.sparql import bind_params, check_query
 
 __all__ = [
     "EndpointStore", "LoadReport", "OxigraphStore", "Store", "UNASSIGNED", "UnknownStoreError",
     "open_files", "open_store", "read_rdf",
 ]
 
-#: file extension -> pyoxigraph format
-EXTENSIONS: dict[str, ox.RdfFormat] = {
-    ".ttl": ox.RdfFormat.TURTLE, ".turtle": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES,
-    ".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS, ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD, ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML, ".n3": ox.RdfFormat.N3,
-}
 _ARTICLE = ox.NamedNode(ZKG_IRI + "Article")
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _LOADING = ox.NamedNode("urn:zhkg:loading")
@@ -74,12 +69,8 @@ class LoadReport:
 
 
 def rdf_format(path: Path) -> ox.RdfFormat:
-    """The RDF format of ``path`` from its extension."""
-    fmt = EXTENSIONS.get(path.suffix.lower())
-    if fmt is None:
-        known = ", ".join(sorted(EXTENSIONS))
-        raise InputError(f"{path}: unknown RDF file extension {path.suffix or '(none)'!r}; expected one of {known}")
-    return fmt
+    """The pyoxigraph format of ``path`` from its extension (:func:`kg.rdfio.format_of`)."""
+    return format_of(path).oxigraph
 
 
 def read_rdf(path: str | Path) -> tuple[ox.Store, list[ox.NamedNode], list[str]]:
@@ -91,9 +82,9 @@ def read_rdf(path: str | Path) -> tuple[ox.Store, list[ox.NamedNode], list[str]]
     Returns the scratch store, its graph names and the notes.
     """
     path = Path(path)
-    fmt = rdf_format(path)
+    fmt = format_of(path).oxigraph
     scratch = ox.Store()
-    _load_file(scratch, path, fmt, to_graph=None if fmt.supports_datasets else _LOADING)
+    read_into(scratch, path, to_graph=None if fmt.supports_datasets else _LOADING)
     notes: list[str] = []
     source = ox.DefaultGraph()
     if not fmt.supports_datasets:
@@ -128,20 +119,6 @@ def unmerge_update(graphs: Sequence[str], merged: str | None = None) -> str:
     delete = (f"DELETE {{ {target} }} WHERE {{ VALUES ?g {{ {' '.join(names)} }} GRAPH ?g {{ ?s ?p ?o }} "
               f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other NOT IN ({outside})) }} }}")
     return " ;\n".join([delete] + [f"DROP SILENT GRAPH {g}" for g in names])
-
-
-def _load_file(store: ox.Store, path: Path, fmt: ox.RdfFormat, to_graph=None) -> None:
-    if not path.is_file():
-        raise InputError(f"file not found: {path}")
-    try:
-        if to_graph is None:
-            store.load(path=str(path), format=fmt)
-        else:
-            store.load(path=str(path), format=fmt, to_graph=to_graph)
-    except SyntaxError as exc:
-        raise InputError(f"{path}: cannot parse {fmt.name}: {exc}") from None
-    except (OSError, ValueError) as exc:
-        raise InputError(f"{path}: cannot read: {exc}") from None
 
 
 def _nquads(graph_iri: str, quads: Iterable) -> bytes:
@@ -294,8 +271,7 @@ class OxigraphStore(Store):
         straight into the default graph.
         """
         for path in paths:
-            path = Path(path)
-            _load_file(self._store, path, rdf_format(path))
+            read_into(self._store, path)
         self._store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
         return len(self._store)
 
@@ -353,20 +329,21 @@ def open_store(spec: str, *, create: bool = False, update_url: str | None = None
 
     ``create`` allows making a new ``oxigraph:DIR`` (loading and building do; querying does not).
     """
-    if spec in ("memory", "memory:"):
+    try:
+        where = StoreSpec.parse(spec)
+    except ValueError:
+        scheme = spec.split(":", 1)[0] if ":" in spec else spec
+        raise UnknownStoreError(f"unknown store {scheme!r}; use memory, oxigraph:DIR or an http(s):// "
+                                "SPARQL endpoint URL") from None
+    if where.kind == "memory":
         return OxigraphStore()
-    if spec.startswith("oxigraph:"):
-        directory = spec[len("oxigraph:"):]
-        if not directory:
+    if where.kind == "oxigraph":
+        if where.directory is None:
             raise StoreError("oxigraph: needs a directory, e.g. --store oxigraph:corpus.db")
-        return OxigraphStore(Path(directory).expanduser(), create=create)
-    if spec.startswith(("http://", "https://")):
-        from kg.endpoint import EndpointStore
+        return OxigraphStore(where.directory, create=create)
+    from kg.endpoint import EndpointStore
 
-        return EndpointStore(spec, update_url=update_url, graph_store_url=graph_store_url,
-                             merged_graph=merged_graph)
-    scheme = spec.split(":", 1)[0] if ":" in spec else spec
-    raise UnknownStoreError(f"unknown store {scheme!r}; use memory, oxigraph:DIR or an http(s):// SPARQL endpoint URL")
+    return EndpointStore(spec, update_url=update_url, graph_store_url=graph_store_url, merged_graph=merged_graph)
 
 
 def open_files(paths: Sequence[str | Path]) -> OxigraphStore:

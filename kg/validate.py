@@ -19,17 +19,12 @@ from urllib.parse import unquote
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, NamespaceManager
 
+from kg import rdfio
 from kg.errors import InputError
 from kg.ontology import ONTOLOGY_DIR, PREFIXES
 
 __all__ = ["ValidationReport", "Violation", "format_json", "format_report", "load_union", "validate"]
 
-#: file extension -> pyoxigraph.RdfFormat name
-FORMATS: dict[str, str] = {
-    ".jsonld": "JSON_LD", ".n3": "N3", ".nq": "N_QUADS", ".nquads": "N_QUADS", ".nt": "N_TRIPLES",
-    ".ntriples": "N_TRIPLES", ".owl": "RDF_XML", ".rdf": "RDF_XML", ".trig": "TRIG", ".ttl": "TURTLE",
-    ".turtle": "TURTLE",
-}
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _SEVERITIES = ("Violation", "Warning", "Info")
 _MAX_LITERAL = 80
@@ -137,43 +132,21 @@ def load_union(data, *, into: Graph | None = None) -> Graph:
         elif isinstance(item, Graph):
             union += item
         else:
-            for path in _rdf_files(Path(item)):
+            for path in rdfio.rdf_files(item):
                 _read_file(path, into=union)
     return union
-
-
-def _rdf_files(path: Path) -> list[Path]:
-    """A file as itself; a directory as the RDF files under it (by extension), sorted."""
-    if not path.is_dir():
-        return [path]
-    found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FORMATS)
-    if not found:
-        raise InputError(f"no RDF files in {path}", hint="looked for " + ", ".join(sorted(FORMATS)))
-    return found
 
 
 def _read_file(path: Path, into: Graph | None = None) -> Graph:
     """Parse one RDF file (all its graphs) into ``into`` or a new Graph, or raise InputError.
 
-    pyoxigraph parses about ten times faster than rdflib; its terms are turned into rdflib's.
+    pyoxigraph parses about ten times faster than rdflib (:func:`kg.rdfio.parse_file`); its terms
+    are turned into rdflib's.
     """
-    import pyoxigraph
-
-    if not path.is_file():
-        raise InputError(f"cannot read {path}: " + ("not a file" if path.exists() else "no such file"))
-    fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise InputError(f"cannot tell the RDF format of {path}",
-                         hint="use one of " + ", ".join(sorted(FORMATS)))
     graph = Graph() if into is None else into
     convert = _TermConverter()
-    try:
-        for quad in pyoxigraph.parse(path=path, format=getattr(pyoxigraph.RdfFormat, fmt),
-                                     base_iri=path.resolve().as_uri()):
-            graph.add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
-    except Exception as exc:  # parse errors (SyntaxError), bad encodings, OS errors
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"cannot read {path} as {fmt.lower().replace('_', '-')}: {first}") from None
+    for quad in rdfio.parse_file(path):
+        graph.add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
     return graph
 
 

@@ -246,7 +246,7 @@ def test_construct_writes_each_rdf_format(store, fmt, rdflib_format):
 def test_wrong_format_for_the_query_form(store):
     with pytest.raises(OutputError, match="use one of table, csv, tsv, json, xml"):
         run_query(store, "ASK {}").serialize("ttl")
-    with pytest.raises(OutputError, match="use one of ttl, nt, trig, nq, jsonld"):
+    with pytest.raises(OutputError, match="use one of ttl, trig, nt, nq, jsonld"):
         run_query(store, "CONSTRUCT WHERE { ?s a zkg:Person }").serialize("csv")
 
 
@@ -284,7 +284,7 @@ def test_cli_writes_output_file_only_with_force(tmp_path):
 
 @pytest.mark.parametrize("args, code, message", [
     (["query", str(SAMPLE), "SELECT ?x WHERE {\n ?x a }"], EXIT_ERROR, "line 2, column"),
-    (["query", "missing.ttl", "ASK {}"], EXIT_ERROR, "file not found: missing.ttl"),
+    (["query", "missing.ttl", "ASK {}"], EXIT_ERROR, "missing.ttl: no such file"),
     (["query", str(SAMPLE), "missing.rq"], EXIT_ERROR, "query file not found"),
     (["query", "--store", "nosuch:thing", "ASK {}"], EXIT_ERROR, "unknown store 'nosuch'"),
     (["query", "--store", "oxigraph:/nonexistent/db", "ASK {}"], EXIT_UNREACHABLE, "no Oxigraph store"),

@@ -185,7 +185,7 @@ def test_allow_update_on_a_persistent_store(tmp_path):
 
 def test_serving_an_unknown_store_or_missing_file_fails_cleanly(tmp_path):
     for args, message in [(["oxigraph:" + str(tmp_path / "none")], "no Oxigraph store"),
-                          ([str(tmp_path / "none.ttl")], "file not found")]:
+                          ([str(tmp_path / "none.ttl")], "none.ttl: no such file")]:
         r = CliRunner().invoke(cli, ["serve", *args])
         assert r.exit_code != 0 and message in r.output and "Traceback" not in r.output
 

@@ -132,7 +132,7 @@ def test_default_graph_triples_of_a_trig_file_go_into_the_unassigned_graph(tmp_p
 @pytest.mark.parametrize("name, content, message", [
     ("bad.ttl", "<a> <b> .", "cannot parse"),
     ("x.csv", "a,b", "unknown RDF file extension"),
-    ("missing.trig", None, "file not found"),
+    ("missing.trig", None, "no such file"),
 ])
 def test_unreadable_files_are_input_errors(tmp_path, name, content, message):
     path = tmp_path / name
@@ -243,7 +243,7 @@ def test_kg_remove_unknown_document_changes_nothing(db):
 @pytest.mark.parametrize("args, code, message", [
     (["load", "x.ttl"], 2, "--store oxigraph:DIR or --endpoint"),
     (["load", "x.ttl", "--store", "bogus:1"], EXIT_ERROR, "unknown store 'bogus'"),
-    (["load", "missing.ttl", "--store", "memory"], EXIT_ERROR, "file not found: missing.ttl"),
+    (["load", "missing.ttl", "--store", "memory"], EXIT_ERROR, "missing.ttl: no such file"),
     (["remove", "a1", "--store", "oxigraph:/nonexistent/x"], EXIT_UNREACHABLE, "no Oxigraph store"),
     (["remove", "a1", "--endpoint", "http://127.0.0.1:9/query"], EXIT_UNREACHABLE, "cannot reach"),
     (["load", "x.ttl", "--store", "memory", "--endpoint", "http://h/q"], 2, "not both"),

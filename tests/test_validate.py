@@ -277,9 +277,9 @@ def test_custom_shapes_replace_the_default(tmp_path):
 
 @pytest.mark.parametrize("name, content, message", [
     ("missing.ttl", None, "no such file"),
-    ("bad.ttl", "<a> <b> .", "cannot read"),
-    ("bad.trig", "<g> { <a> <b> <c> ", "cannot read"),
-    ("data.csv", "a,b\n", "RDF format"),
+    ("bad.ttl", "<a> <b> .", "cannot parse ttl"),
+    ("bad.trig", "<g> { <a> <b> <c> ", "cannot parse trig"),
+    ("data.csv", "a,b\n", "unknown RDF file extension"),
     ("empty", "DIR", "no RDF files"),
 ])
 def test_unreadable_input_raises_input_error(tmp_path, name, content, message):

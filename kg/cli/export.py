@@ -10,16 +10,17 @@ FORMAT_HELP = "graphml, gexf, neo4j-csv or cytoscape-json; default: from -o's ex
 
 def graph_source(graphs, store_spec):
     """What to read: the GRAPH files, or the ``--store oxigraph:DIR`` opened read-only."""
+    from kg.rdfio import StoreSpec
     from kg.viz.sources import open_store_dir
 
     if bool(graphs) == bool(store_spec):
         raise click.UsageError("give GRAPH files or --store, not both and not neither")
     if not store_spec:
         return list(graphs)
-    kind, _, where = store_spec.partition(":")
-    if kind != "oxigraph" or not where:
+    where = StoreSpec.parse(store_spec) if store_spec.startswith("oxigraph:") else None
+    if where is None or where.directory is None:
         raise click.BadParameter("use oxigraph:DIR", param_hint="--store")
-    return open_store_dir(where)
+    return open_store_dir(where.directory)
 
 
 def filter_options(func):

@@ -7,8 +7,7 @@ from pathlib import Path
 import click
 
 FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "trig", "nq", "jsonld")
-#: extensions of graph files: a last argument ending so is a graph, not the query
-RDF_SUFFIXES = (".ttl", ".trig", ".nt", ".nq", ".jsonld", ".json", ".rdf", ".owl", ".xml", ".n3")
+from kg.rdfio import READ_SUFFIXES as RDF_SUFFIXES  # a last argument ending so is a graph, not the query
 
 
 @click.command()

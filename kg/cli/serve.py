@@ -24,12 +24,13 @@ def serve(sources, host, port, allow_update, verbose):
       kg serve oxigraph:corpus.db --port 8000
       curl -H 'Accept: text/csv' 'http://127.0.0.1:7878/query' --data-urlencode 'query=SELECT * {?s ?p ?o} LIMIT 5'
     """
+    from kg.rdfio import StoreSpec
     from kg.server import is_loopback, make_server
     from kg.store import open_files, open_store
 
     if len(sources) == 1 and sources[0].startswith(("oxigraph:", "memory")):
         store = open_store(sources[0])
-    elif any(s.startswith(("oxigraph:", "http://", "https://")) for s in sources):
+    elif any(StoreSpec.recognizes(s) for s in sources):
         raise click.UsageError("give one oxigraph:DIR store, or RDF files (kg serve cannot proxy an endpoint)")
     else:
         store = open_files(sources)

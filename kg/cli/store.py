@@ -36,7 +36,7 @@ def open_from_options(store_spec: str | None, endpoint: str | None, update_endpo
             raise click.UsageError("name a store: --store oxigraph:DIR or --endpoint URL")
         return None
     if endpoint:
-        if not endpoint.startswith(("http://", "https://")):
+        if not endpoint.startswith(("http://", "https://")):  # kg.rdfio.StoreSpec kind "endpoint"
             raise click.UsageError(f"--endpoint needs an http(s):// URL, not {endpoint!r}")
         return open_store(endpoint, update_url=update_endpoint, graph_store_url=graph_store)
     return open_store(store_spec, create=create)

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Callable, Sequence
 
-from kg.errors import InputError
+from kg import rdfio
 from kg.ontology import ENTITY_CLASSES, specificity
 
 @dataclass
@@ -120,19 +120,8 @@ def graph_predictor(path: str | Path) -> Predictor:
     """Predictions read from an RDF file built earlier (documents matched by identifier)."""
     import pyoxigraph
 
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"no such graph file: {path}")
-    fmt = {".ttl": pyoxigraph.RdfFormat.TURTLE, ".trig": pyoxigraph.RdfFormat.TRIG,
-           ".nt": pyoxigraph.RdfFormat.N_TRIPLES, ".nq": pyoxigraph.RdfFormat.N_QUADS,
-           ".jsonld": pyoxigraph.RdfFormat.JSON_LD}.get(path.suffix.lower())
-    if fmt is None:
-        raise InputError(f"cannot read graph {path}", hint="use .ttl, .trig, .nt, .nq or .jsonld")
     store = pyoxigraph.Store()
-    try:
-        store.load(path=str(path), format=fmt)
-    except (SyntaxError, ValueError, OSError) as exc:
-        raise InputError(f"cannot parse {path}: {exc}") from None
+    rdfio.read_into(store, path)  # kg.rdfio: the one RDF reader
     docs = read_graph(store)
     return lambda items, paths=None: {doc_id: docs.get(doc_id, PredDoc()) for doc_id, _ in items}
 

@@ -5,13 +5,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg import rdfio
 from kg.errors import InputError
 
-_FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE, ".turtle": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG,
-    ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS, ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-}
+_FORMATS = {ext: f.oxigraph for f in rdfio.FORMATS for ext in f.extensions}  # the table: kg.rdfio
 RDF_SUFFIXES = frozenset(_FORMATS)
 
 
@@ -45,17 +42,7 @@ def open_store(source) -> ox.Store:
 
 def load_file(store: ox.Store, path: Path) -> None:
     """Parse one RDF file into ``store``, raising InputError with a one-line reason."""
-    fmt = _FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise InputError(f"{path}: unknown RDF format",
-                         hint="use .ttl, .trig, .nt, .nq or .jsonld")
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    try:
-        store.bulk_load(path=str(path), format=fmt)
-    except (SyntaxError, ValueError, OSError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"{path}: cannot parse {path.suffix[1:]}: {first}") from None
+    rdfio.read_into(store, path, bulk=True)
 
 
 def open_store_dir(directory: str | Path) -> ox.Store:
