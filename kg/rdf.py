@@ -19,7 +19,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from kg import ids
-from kg.ontology import ITSRDF_IRI, NIF_IRI, PROV_IRI, RELATIONS, ZKG_IRI, fits
+from kg.ontology import ITSRDF_IRI, NIF_IRI, PROV_IRI, RELATIONS, ZKG, fits
 from kg.resolve import key_of
 from kg.types import Document, Entity, Span
 
@@ -78,10 +78,20 @@ PHRASE, SENTENCE, STATEMENT = iri(NIF_IRI + "Phrase"), iri(NIF_IRI + "Sentence")
 _INT = XSD + "nonNegativeInteger"
 
 
+class UnknownTermError(KeyError):
+    """A class or property the closed vocabulary :class:`kg.ontology.ZKG` does not define."""
+
+
 @lru_cache(maxsize=4096)
 def zkg(name: str) -> str:
-    """A term of the zhkg ontology."""
-    return iri(ZKG_IRI + name)
+    """A term of the zhkg ontology as N-Quads text. Every ``zkg:`` class and property written goes
+    through here, checked against the closed vocabulary: a misspelt name raises UnknownTermError
+    instead of minting a new term."""
+    try:
+        return iri(str(ZKG[name]))
+    except AttributeError:
+        raise UnknownTermError(f"zkg:{name} is not a term of the zhkg ontology (kg.ontology.ZKG, "
+                               "ontology/zhkg.ttl)") from None
 
 
 @lru_cache(maxsize=65536)
@@ -229,11 +239,11 @@ class DocumentGraph:
         domain, range_ = RELATIONS[rel.predicate]
         if s == o or not fits(se.cls, domain) or not fits(oe.cls, range_):
             return
-        p = ZKG_IRI + rel.predicate
-        self.add(s, f"<{p}>", o)
-        st = iri(ids.statement_iri(self.iri, s[1:-1], p, o[1:-1], str(rel.sentence.start)))
+        p = zkg(rel.predicate)
+        self.add(s, p, o)
+        st = iri(ids.statement_iri(self.iri, s[1:-1], p[1:-1], o[1:-1], str(rel.sentence.start)))
         self.subjects.setdefault(st, []).extend((
-            (_TYPE_KEY, STATEMENT), (SUBJECT, s), (PREDICATE, f"<{p}>"), (OBJECT, o),
+            (_TYPE_KEY, STATEMENT), (SUBJECT, s), (PREDICATE, p), (OBJECT, o),
             *self.evidence(rel.sentence, rel.extractor, rel.confidence)))
 
     def metric(self, m) -> None:

@@ -45,3 +45,31 @@ def test_written_nquads_are_oxigraphs_canonical_sorted_form(path):
     lines = data.decode().splitlines()
     article = [line for line in lines if line.startswith(f"<{api.ids.document_iri(path.name)}> ")]
     assert article[0].split()[1] == "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+
+
+@pytest.mark.parametrize("name", ["Artcle", "cooperateWith", "organization", "jobtitle", "hasMetrics", ""])
+def test_a_misspelt_term_raises_instead_of_minting_one(name):
+    from kg.rdf import UnknownTermError, zkg
+
+    with pytest.raises(UnknownTermError, match="is not a term of the zhkg ontology"):
+        zkg(name)
+
+
+@pytest.mark.parametrize("name", ["Article", "Company", "cooperatesWith", "jobTitle", "hasMetric", "evidence"])
+def test_known_terms_are_written(name):
+    from kg.ontology import ZKG_IRI
+    from kg.rdf import zkg
+
+    assert zkg(name) == f"<{ZKG_IRI}{name}>"
+
+
+def test_every_zkg_term_in_the_examples_is_in_the_vocabulary():
+    from kg.ontology import ZKG, ZKG_IRI
+
+    used = set()
+    for path in sorted((EXAMPLES.parent / "graphs").glob("*.trig")):
+        for q in ox.parse(path=path, format=ox.RdfFormat.TRIG):
+            for term in (q.predicate, q.object):
+                if isinstance(term, ox.NamedNode) and term.value.startswith(ZKG_IRI):
+                    used.add(term.value[len(ZKG_IRI):])
+    assert len(used) > 20 and all(hasattr(ZKG, name) for name in used)
