@@ -2,7 +2,8 @@
 
 Stages, in order, for one Document:
 1. normalize (one-to-one) and segment the text, split it into sentences;
-2. the ``mentions`` extractors propose mentions; the runner checks every offset;
+2. the ``mentions`` extractors propose mentions (and aliases, metadata, links, which
+   :func:`kg.resolve.apply_facts` records); the runner checks every offset;
 3. overlapping mentions are resolved (longest, then most confident, then most specific);
 4. names found with confidence (quoted, listed, defined aliases, ...) are looked for again
    everywhere else in the document, and in the corpus through ``known``;
@@ -25,7 +26,8 @@ from kg.io import clean_text
 from kg.normalize import normalize
 from kg.segment import Segmenter
 from kg.spans import filter_spans, merge_statistical
-from kg.types import Document, Mention, Metric, Penalty, Relation, Span
+from kg.resolve import apply_facts
+from kg.types import Alias, Document, Link, Mention, MetaField, Metric, Penalty, Relation, Span
 
 PROPAGATE = "propagate@1"
 #: Extractors whose names are trusted enough to be looked for again everywhere.
@@ -47,10 +49,14 @@ def split_sentences(text: str) -> list[Span]:
     return spans
 
 
-def check_mentions(doc: Document, proposed: Iterable, extractor: str) -> list[Mention]:
-    """Every proposal must be a Mention whose offsets slice the text exactly."""
+def check_mentions(doc: Document, proposed: Iterable, extractor: str, facts: list | None = None) -> list[Mention]:
+    """Every proposal must be a Mention whose offsets slice the text exactly, or (when ``facts``
+    collects them) an alias, metadata field or link for the resolve step."""
     out = []
     for m in proposed:
+        if facts is not None and isinstance(m, (Alias, MetaField, Link)):
+            facts.append(m)
+            continue
         if not isinstance(m, Mention) or not 0 <= m.start < m.end <= len(doc.text) \
                 or doc.text[m.start:m.end] != m.text:
             raise KGError(f"extractor {extractor} proposed a bad mention {m!r} in {doc.id}")
@@ -92,9 +98,12 @@ class Pipeline:
         doc.norm = normalize(doc.text)
         doc.tokens = self.res.segmenter.tokenize(doc.norm)
         doc.sentences = split_sentences(doc.norm)
+        doc.reindex()  # the one index of tokens and sentences every extractor reads
         proposed: list[Mention] = []
+        facts: list = []
         for name, func in self.stages["mentions"]:
-            proposed += check_mentions(doc, func(doc, self.res), name)
+            proposed += check_mentions(doc, func(doc, self.res), name, facts)
+        apply_facts(doc, facts)  # extractors only propose: aliases, metadata and links land here
         doc.mentions = filter_spans(proposed)
         if self.ner is not None:
             from kg.extractors import crf

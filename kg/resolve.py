@@ -14,7 +14,7 @@ from typing import Iterable
 
 from kg.lexicon import Lexicon
 from kg.ontology import specificity
-from kg.types import Document, Entity, Mention
+from kg.types import Alias, Document, Entity, Fact, Link, Mention, MetaField
 
 _APP = re.compile(r"(?<=[\u4e00-\u9fff])\s*(?:App|APP|app|客户端)$")
 _LEGAL_FORM = re.compile(r"(?:\(集团\))?(?:股份有限公司|有限责任公司|有限公司|股份公司)$")
@@ -75,3 +75,18 @@ def resolve(docs: Iterable[Document], lexicon: Lexicon) -> dict[str, Entity]:
         entities[key] = Entity(key, key, cls, aliases, entry.en or None if entry else None,
                                entry.wikidata or None if entry else None, titles.get(key, set()))
     return entities
+
+
+def apply_facts(doc: Document, facts: Iterable[Fact]) -> None:
+    """The resolve step for what extractors propose besides mentions, in the order proposed:
+    aliases are recorded, the first value of each metadata field is kept unless the user gave it
+    (JSONL fields win), and the last link of each name is the article's."""
+    for fact in facts:
+        if isinstance(fact, Alias):
+            doc.aliases.append(fact)
+        elif isinstance(fact, MetaField):
+            doc.meta.setdefault(fact.name, fact.value)
+        elif isinstance(fact, Link):
+            doc.links[fact.name] = fact.span
+        else:
+            raise TypeError(f"not a fact: {fact!r}")

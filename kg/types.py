@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 from array import array
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, Sequence
 from decimal import Decimal
 
 
@@ -133,6 +133,90 @@ class Alias:
     extractor: str
 
 
+@dataclass(frozen=True)
+class MetaField:
+    """A proposed article metadata value (``title``, ``author``, ``date``, ``source``); the
+    resolve step keeps the first one of each name, and fields the user gave (JSONL) win."""
+
+    name: str
+    value: str
+    extractor: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """A proposed link from the article (``author``, ``publishedIn``) to the mention at ``span``."""
+
+    name: str
+    span: Span
+    extractor: str
+
+
+#: what an extractor proposes besides mentions, relations, metrics and penalties
+Fact = Alias | MetaField | Link
+
+
+class TokenView(Sequence):
+    """The tokens of a document that crossed processes, made from their offsets when read (a
+    relate stage reads a few of them; making them all would cost more than the stage)."""
+
+    __slots__ = ("norm", "starts", "ends")
+
+    def __init__(self, norm: str, starts: list[int], ends: array) -> None:
+        self.norm, self.starts, self.ends = norm, starts, ends
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self.ends)))]
+        start, end = self.starts[i], self.ends[i]
+        return Token(self.norm[start:end], start, end)
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other)
+
+
+class TextIndex:
+    """The per-document index the extractors share: token offsets, the token at an offset, the
+    sentence of an offset. Built once per document (:meth:`Document.indexed`), from the token
+    ends alone, so a document that crossed processes needs no Token objects."""
+
+    __slots__ = ("norm", "ends", "starts", "start_set", "end_set", "sentences", "sentence_starts")
+
+    def __init__(self, norm: str, ends: array, sentences: list[Span]) -> None:
+        self.norm, self.ends = norm, ends
+        self.starts = [0, *ends[:-1]] if len(ends) else []
+        self.start_set, self.end_set = set(self.starts), set(ends)
+        self.sentences, self.sentence_starts = sentences, [s.start for s in sentences]
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def token(self, i: int) -> Token:
+        start, end = self.starts[i], self.ends[i]
+        return Token(self.norm[start:end], start, end)
+
+    def aligned(self, start: int, end: int) -> bool:
+        """True when ``[start, end)`` starts and ends on token boundaries."""
+        return start in self.start_set and end in self.end_set
+
+    def at(self, pos: int) -> int:
+        """Index of the token that starts at or covers ``pos``."""
+        i = bisect.bisect_left(self.starts, pos)
+        if i == len(self.starts) or self.starts[i] != pos:
+            i -= 1
+        return max(i, 0)
+
+    def sentence(self, pos: int) -> Span | None:
+        """The sentence containing character ``pos``, or None."""
+        i = bisect.bisect_right(self.sentence_starts, pos) - 1
+        if 0 <= i < len(self.sentences) and self.sentences[i].start <= pos < self.sentences[i].end:
+            return self.sentences[i]
+        return None
+
+
 @dataclass
 class Document:
     """One input document and everything found in it.
@@ -162,20 +246,35 @@ class Document:
         if not self.norm:
             self.norm = self.text
 
+    #: the token and sentence index (:meth:`indexed`); not pickled, not compared
+    index: TextIndex | None = field(default=None, repr=False, compare=False)
+
+    def indexed(self) -> TextIndex:
+        """The document's :class:`TextIndex`, built the first time (the pipeline builds it once
+        its tokens and sentences are set; :meth:`reindex` after changing them)."""
+        if self.index is None:
+            self.index = TextIndex(self.norm, self.token_ends(), self.sentences)
+        return self.index
+
+    def reindex(self) -> TextIndex:
+        """Build the index again from the current tokens and sentences."""
+        self.index = None
+        return self.indexed()
+
     def release(self) -> None:
-        """Drop the tokens and the extractors' caches (a kept document holds what the graph needs)."""
-        self.tokens = []
+        """Drop the tokens, the index and the extractors' caches (a kept document holds what the graph needs)."""
+        self.tokens, self.index = [], None
         for key in [k for k in self.__dict__ if k.startswith("_")]:
             del self.__dict__[key]
 
     def token_ends(self) -> array:
-        """Where each token ends (without making the tokens of an unpickled document)."""
-        tokens = self.__dict__.get("tokens")
-        return self.__dict__["_ends"] if tokens is None else array("l", [t.end for t in tokens])
+        """Where each token ends."""
+        tokens = self.tokens
+        return tokens.ends if isinstance(tokens, TokenView) else array("l", [t.end for t in tokens])
 
     def __getstate__(self) -> dict:
-        """Pickled without caches, tokens as their end offsets (documents cross processes)."""
-        state = {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+        """Pickled without index and caches, tokens as their end offsets (documents cross processes)."""
+        state = {k: v for k, v in self.__dict__.items() if not k.startswith("_") and k != "index"}
         state["tokens"] = self.token_ends()
         if state["norm"] == state["text"]:
             state["norm"] = None
@@ -184,33 +283,19 @@ class Document:
     def __setstate__(self, state: dict) -> None:
         ends = state.pop("tokens")
         self.__dict__.update(state)
+        self.index = None
         if self.norm is None:
             self.norm = self.text
-        if isinstance(ends, array):  # tokens are made again when first used (see __getattr__)
-            self.__dict__["_ends"] = ends
+        if isinstance(ends, array):  # the index from the offsets; tokens a view over them
+            index = self.index = TextIndex(self.norm, ends, self.sentences)
+            self.tokens = TokenView(self.norm, index.starts, index.ends)
         else:
             self.tokens = ends
 
-    def __getattr__(self, name: str):
-        # only called for a missing attribute: the tokens of an unpickled document
-        if name == "tokens" and "_ends" in self.__dict__:
-            norm, start, tokens = self.norm, 0, []
-            for end in self.__dict__.pop("_ends"):
-                tokens.append(Token(norm[start:end], start, end))
-                start = end
-            self.tokens = tokens
-            return tokens
-        raise AttributeError(name)
-
     def sentence_of(self, pos: int) -> Span:
         """The sentence containing character ``pos`` (the whole text if none does)."""
-        starts = self.__dict__.get("_starts")
-        if starts is None or len(starts) != len(self.sentences):
-            starts = self.__dict__["_starts"] = [s.start for s in self.sentences]
-        i = bisect.bisect_right(starts, pos) - 1
-        if 0 <= i < len(self.sentences) and self.sentences[i].start <= pos < self.sentences[i].end:
-            return self.sentences[i]
-        return Span(0, len(self.text))
+        found = self.indexed().sentence(pos)
+        return found if found is not None else Span(0, len(self.text))
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Short names the text defines: 中国人民银行（以下简称“人民银行”）, 华为技术有限公司(简称华为).
 
-Each definition becomes an :class:`kg.types.Alias` on the document; the pipeline gives the
+Each definition is proposed as an :class:`kg.types.Alias` (the resolve step records it on the
+document, :func:`kg.resolve.apply_facts`); the pipeline gives the
 short name the class and canonical name of the mention just before the parenthesis, and then
 finds the short name everywhere else (in this document and across a corpus).
 """
@@ -17,8 +18,6 @@ DEFINE = re.compile(
     f"[“\"「]?([{CJK}A-Za-z0-9]{{2,12}})[”\"」]?\\s*\\)")
 
 
-def propose(doc: Document, res: Resources) -> list:
-    """Record alias definitions in ``doc.aliases``; no mentions are proposed here."""
-    for m in DEFINE.finditer(doc.norm):
-        doc.aliases.append(Alias(m.start(), m.start(1), m.end(1), m.group(1), NAME))
-    return []
+def propose(doc: Document, res: Resources) -> list[Alias]:
+    """The alias definitions of the text (proposals: the document is not changed)."""
+    return [Alias(m.start(), m.start(1), m.end(1), m.group(1), NAME) for m in DEFINE.finditer(doc.norm)]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from kg.lexicon import Lexicon
 from kg.ontology import RELATIONS, fits, is_a
 from kg.segment import Segmenter
-from kg.types import Document, Mention, Relation, Token
+from kg.types import Document, Mention, Relation, TextIndex, Token  # noqa: F401 (Token: public here)
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 NAME_CHAR = re.compile(f"[{CJK}A-Za-z0-9]")
@@ -32,47 +32,13 @@ class Resources:
     memo: dict = field(default_factory=dict)
 
 
-class TokenIndex:
-    """Token boundaries of one document for quick lookups (made from the token ends alone, so a
-    document that crossed processes does not need its Token objects)."""
-
-    def __init__(self, doc: Document) -> None:
-        self.source = _token_source(doc)
-        self.norm, self.ends = doc.norm, doc.token_ends()
-        self.starts = [0, *self.ends[:-1]] if len(self.ends) else []
-        self.start_set = set(self.starts)
-        self.end_set = set(self.ends)
-
-    def __len__(self) -> int:
-        return len(self.ends)
-
-    def token(self, i: int) -> Token:
-        start, end = self.starts[i], self.ends[i]
-        return Token(self.norm[start:end], start, end)
-
-    def aligned(self, start: int, end: int) -> bool:
-        """True when ``[start, end)`` starts and ends on token boundaries."""
-        return start in self.start_set and end in self.end_set
-
-    def at(self, pos: int) -> int:
-        """Index of the token that starts at or covers ``pos``."""
-        i = bisect_left(self.starts, pos)
-        if i == len(self.starts) or self.starts[i] != pos:
-            i -= 1
-        return max(i, 0)
+#: the per-document index (kept under its old name: it is :class:`kg.types.TextIndex`)
+TokenIndex = TextIndex
 
 
-def _token_source(doc: Document):
-    tokens = doc.__dict__.get("tokens")
-    return doc.__dict__.get("_ends") if tokens is None else tokens
-
-
-def token_index(doc: Document) -> TokenIndex:
-    """The document's TokenIndex, built once and cached on the document."""
-    cached = doc.__dict__.get("_token_index")
-    if cached is None or cached.source is not _token_source(doc):
-        cached = doc.__dict__["_token_index"] = TokenIndex(doc)
-    return cached
+def token_index(doc: Document) -> TextIndex:
+    """The document's index of tokens and sentences (:meth:`kg.types.Document.indexed`)."""
+    return doc.indexed()
 
 
 def mentions_between(doc: Document, start: int, end: int) -> list[Mention]:

@@ -1,8 +1,10 @@
 """Article metadata and the media a text names: 作者, 本文来源:《…》, the date and the title;
 the sources of reports (据X报道, X记者NAME, 来源:X, X网讯, 《X》 of a newspaper or magazine).
 
-Findings go into ``doc.meta`` (author, publication, date, title as text) and mentions for
-the author (Person) and the publication (Publication); JSONL fields given by the user win.
+The extractor is pure: it reads the document and proposes mentions for the author (Person) and
+the publication (Publication), :class:`~kg.types.MetaField` values (author, publication, date,
+title as text) and :class:`~kg.types.Link` s from the article to those mentions; the resolve
+step (:func:`kg.resolve.apply_facts`) records them, and JSONL fields given by the user win.
 A publication or reporter named at the top of the text (a byline) is the article's
 ``publishedIn`` / ``author``; one named further down is only a mention.
 """
@@ -12,7 +14,7 @@ import re
 
 from kg.extractors.base import CJK, Resources, is_cjk, mention
 from kg.extractors.people import looks_like_name
-from kg.types import Document, Mention, Span
+from kg.types import Document, Link, Mention, MetaField, Span
 
 NAME = "metadata@1"
 AUTHOR = re.compile(f"(?:作者|文|撰文|记者)[ \\t]*[:|/][ \\t]*([{CJK}A-Za-z· \\t]{{2,40}})")
@@ -57,7 +59,20 @@ def _title(text: str) -> str | None:
     return None
 
 
-def _author(doc: Document, res: Resources) -> list[Mention]:
+class _Found:
+    """What the extractor has found so far in one document: the first value of each metadata
+    field, and the article's links (proposed at the end, never written into the document)."""
+
+    def __init__(self) -> None:
+        self.meta: dict[str, str] = {}
+        self.links: dict[str, Span] = {}
+
+    def facts(self) -> list:
+        return [MetaField(k, v, NAME) for k, v in self.meta.items()] + \
+            [Link(k, span, NAME) for k, span in self.links.items()]
+
+
+def _author(doc: Document, res: Resources, state: _Found) -> list[Mention]:
     m = AUTHOR.search(doc.norm[:HEAD])
     if not m:
         return []
@@ -71,9 +86,9 @@ def _author(doc: Document, res: Resources) -> list[Mention]:
     for length in (3, 2, 4):
         name = value[-length:]
         if len(name) == length and looks_like_name(name):
-            doc.meta.setdefault("author", name)
+            state.meta.setdefault("author", name)
             end = start + len(value)
-            doc.links["author"] = Span(end - length, end)
+            state.links["author"] = Span(end - length, end)
             return [mention(doc, end - length, end, "Person", NAME, 0.9)]
     return []
 
@@ -86,25 +101,25 @@ def _trim_known(text: str, start: int, end: int, res: Resources) -> int:
     return start
 
 
-def _publication(doc: Document, found: list, start: int, end: int, res: Resources, byline: bool) -> bool:
+def _publication(doc: Document, found: list, start: int, end: int, state: _Found, byline: bool) -> bool:
     """Add a Publication mention over ``[start, end)``; at the top of the text it is the article's."""
     name = doc.norm[start:end]
     if name in NOT_MEDIA or len(name) < 2 or name.isdigit():
         return False
     found.append(mention(doc, start, end, "Publication", NAME, 0.8))
-    if byline and "publishedIn" not in doc.links and start < BYLINE:
-        doc.links["publishedIn"] = Span(start, end)
-        doc.meta.setdefault("source", name)
+    if byline and "publishedIn" not in state.links and start < BYLINE:
+        state.links["publishedIn"] = Span(start, end)
+        state.meta.setdefault("source", name)
     return True
 
 
-def _media(doc: Document, res: Resources) -> list[Mention]:
+def _media(doc: Document, res: Resources, state: _Found) -> list[Mention]:
     """Publications named as the source of a report, and reporters named after them."""
     text, found = doc.norm, []
     names = []
     for m in REPORTER.finditer(text):
         start = _trim_known(text, m.start(1), m.end(1), res)
-        _publication(doc, found, start, m.end(1), res, True)
+        _publication(doc, found, start, m.end(1), state, True)
         if m.group(2):
             names.append(m.start(2))
     names += [m.start(1) for m in REPORTER_ONLY.finditer(text)]
@@ -113,9 +128,9 @@ def _media(doc: Document, res: Resources) -> list[Mention]:
             name = text[name_start:name_start + length]
             if len(name) == length and looks_like_name(name) and is_cjk(name[-1]):
                 found.append(mention(doc, name_start, name_start + length, "Person", NAME, 0.8))
-                if "author" not in doc.links and name_start < BYLINE:
-                    doc.links["author"] = Span(name_start, name_start + length)
-                    doc.meta.setdefault("author", name)
+                if "author" not in state.links and name_start < BYLINE:
+                    state.links["author"] = Span(name_start, name_start + length)
+                    state.meta.setdefault("author", name)
                 break
     for pattern, byline in ((REPORTED, False), (FROM, True), (WIRE, True)):
         for m in pattern.finditer(text):
@@ -123,26 +138,27 @@ def _media(doc: Document, res: Resources) -> list[Mention]:
             if pattern is FROM and not re.search(MEDIA_END + "$", m.group(1)) \
                     and res.lexicon.by_surface.get(m.group(1)) is None and len(m.group(1)) > 8:
                 continue
-            _publication(doc, found, start, m.end(1), res, byline)
+            _publication(doc, found, start, m.end(1), state, byline)
     for m in TITLED.finditer(text):
         if m.group(2) or re.search(MEDIA_END + "$", m.group(1)):
-            _publication(doc, found, m.start(1), m.end(1), res, False)
+            _publication(doc, found, m.start(1), m.end(1), state, False)
     return found
 
 
-def propose(doc: Document, res: Resources) -> list[Mention]:
-    """Author and publication mentions; date, title and names recorded in ``doc.meta``."""
-    found = _author(doc, res)
+def propose(doc: Document, res: Resources) -> list:
+    """Author and publication mentions, and the metadata and links they give (proposals only)."""
+    state = _Found()
+    found = _author(doc, res, state)
     src = SOURCE.search(doc.norm)
     if src:
-        doc.meta.setdefault("source", src.group(1))
-        doc.links["publishedIn"] = Span(src.start(1), src.end(1))
+        state.meta.setdefault("source", src.group(1))
+        state.links["publishedIn"] = Span(src.start(1), src.end(1))
         found.append(mention(doc, src.start(1), src.end(1), "Publication", NAME, 0.9))
-    found += _media(doc, res)
+    found += _media(doc, res, state)
     date = _date(doc.norm)
     if date:
-        doc.meta.setdefault("date", date[0])
+        state.meta.setdefault("date", date[0])
     title = _title(doc.text)
     if title:
-        doc.meta.setdefault("title", title)
-    return found
+        state.meta.setdefault("title", title)
+    return found + state.facts()
