@@ -25,7 +25,7 @@ from pyoxigraph import Quad, RdfFormat, parse, serialize
 
 from kg import ids
 from kg.config import PipelineConfig, config_json, effective_config  # noqa: F401 - public here too
-from kg.engine import _collector_tuned, progress_bar, run_stages, unique_ids  # noqa: F401
+from kg.engine import collector_tuned, progress_bar, run_stages, unique_ids  # noqa: F401
 from kg.errors import KGError
 from kg.export import FORMATS, format_for, serialize_quads
 from kg.io import Skipped, atomic_write, clean_text, read_documents
@@ -132,7 +132,7 @@ def build_documents(documents: Iterable[Document], *, base: str = ids.DEFAULT_BA
     docs = list(unique_ids(documents))
     for doc in docs:  # lone surrogates (JSON escapes, Python strings) cannot be hashed or written
         doc.text = clean_text(doc.text)
-    with _collector_tuned(), open_runner(workers, dask) as runner:
+    with collector_tuned(), open_runner(workers, dask) as runner:
         documents, entities, graph, relations = run_stages(docs, runner, options, progress=progress,
                                                            keep_documents=keep_documents)
     from kg.counts import graph_counts  # what kg viz and kg stats count too

@@ -14,16 +14,16 @@ __all__ = ["clean_text", "decode"]
 
 #: how many characters the encoding and binary sniffers look at
 SAMPLE = 1 << 16
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
          (codecs.BOM_UTF16_BE, "utf-16"))
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
-_CONVERT = "convert it to UTF-8, e.g. iconv -f BIG5 -t UTF-8 FILE > NEW.txt, and build again"
+CONVERT = "convert it to UTF-8, e.g. iconv -f BIG5 -t UTF-8 FILE > NEW.txt, and build again"
 
 
-class _Bad(Exception):
+class BadInput(Exception):
     """Why one input cannot be read (without its file name) and what to do about it."""
 
     def __init__(self, reason: str, hint: str) -> None:
@@ -37,7 +37,7 @@ class _Bad(Exception):
 
 # -- decoding --------------------------------------------------------------------------------------
 
-def _plausible(text: str) -> float:
+def plausible(text: str) -> float:
     """The share of characters in a sample that ordinary Chinese or Latin text is made of."""
     sample = text[:SAMPLE]
     if not sample:
@@ -69,7 +69,7 @@ def _sniff_utf16(data: bytes) -> str | None:
             text = data.decode(enc)
         except UnicodeDecodeError:
             continue
-        score = _plausible(text)
+        score = plausible(text)
         if score >= 0.9 and (best is None or score > best[0]):
             best = (score, text)
     return best[1] if best else None
@@ -98,8 +98,8 @@ def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def _binary(data: bytes, offset: int) -> _Bad:
-    return _Bad(f"looks like a binary file (byte 0x{data[offset]:02X} at byte offset {offset})",
+def _binary(data: bytes, offset: int) -> BadInput:
+    return BadInput(f"looks like a binary file (byte 0x{data[offset]:02X} at byte offset {offset})",
                 "give a UTF-8 .txt, .md or .jsonl text file instead")
 
 
@@ -113,11 +113,11 @@ def _check_controls(text: str, data: bytes, encoding: str) -> str:
     return text
 
 
-def _decode(data: bytes) -> str:
-    """Decode ``data`` or raise _Bad; see the module docstring for the encodings tried."""
+def decode_bytes(data: bytes) -> str:
+    """Decode ``data`` or raise BadInput; see the module docstring for the encodings tried."""
     if not data:
-        raise _Bad("empty file (0 bytes)", "add text to it or leave it out")
-    for bom, enc in _BOMS:
+        raise BadInput("empty file (0 bytes)", "add text to it or leave it out")
+    for bom, enc in BOMS:
         if data.startswith(bom):
             try:
                 return data.decode(enc)
@@ -125,7 +125,7 @@ def _decode(data: bytes) -> str:
                 if bom == codecs.BOM_UTF32_LE:  # FF FE 00 00 may be UTF-16 LE text starting with NUL
                     continue
                 name = enc.replace("-sig", "").upper()
-                raise _Bad(f"invalid {name} at byte offset {exc.start} (line {_line_of(data, exc.start)})",
+                raise BadInput(f"invalid {name} at byte offset {exc.start} (line {_line_of(data, exc.start)})",
                            "re-save the file as UTF-8") from None
     nul = data.find(b"\0")
     if nul < 0:
@@ -146,10 +146,10 @@ def _decode(data: bytes) -> str:
             text = data.decode("gb18030")
         except UnicodeDecodeError:
             text = None
-        if text is not None and _plausible(text) >= 0.8 and _common_han(text) >= 0.4:
+        if text is not None and plausible(text) >= 0.8 and _common_han(text) >= 0.4:
             return _check_controls(text, data, "gb18030")
-    raise _Bad(f"not valid UTF-8 (byte 0x{data[start]:02X} at byte offset {start}, line "
-               f"{_line_of(data, start)}), nor UTF-16 or GB18030", _CONVERT)
+    raise BadInput(f"not valid UTF-8 (byte 0x{data[start]:02X} at byte offset {start}, line "
+               f"{_line_of(data, start)}), nor UTF-16 or GB18030", CONVERT)
 
 
 def decode(data: bytes, source: str) -> str:
@@ -158,8 +158,8 @@ def decode(data: bytes, source: str) -> str:
     The error names ``source``, the byte offset and what to do.
     """
     try:
-        return _decode(data)
-    except _Bad as bad:
+        return decode_bytes(data)
+    except BadInput as bad:
         raise bad.error(source) from None
 
 

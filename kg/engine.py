@@ -170,7 +170,7 @@ def _landed(items: list[Document | bytes]) -> list[Document]:
 
 
 @contextmanager
-def _collector_tuned() -> Iterator[None]:
+def collector_tuned() -> Iterator[None]:
     """The cyclic garbage collector set for a build, and reset after. A build keeps most of what it
     makes, so the collector skips what finished stages made (``gc.freeze`` in :func:`run_stages`
     and in the runners: it took ~7% of a build) and looks at new objects in larger groups (fewer

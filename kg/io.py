@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 
-from kg.decode import _BOMS, _CONVERT, _Bad, _decode, _plausible, clean_text, decode  # noqa: F401
+from kg.decode import BOMS, CONVERT, BadInput, clean_text, decode, decode_bytes, plausible  # noqa: F401
 from kg.errors import InputError, OutputError
 from kg.types import Document
 
@@ -48,22 +48,22 @@ class Skipped:
 
 
 def _text_document(data: bytes, doc_id: str, source: str) -> Document:
-    text = _decode(data)
+    text = decode_bytes(data)
     if not text.strip():
-        raise _Bad(f"holds only whitespace ({len(data)} bytes)", "add text to it or leave it out")
+        raise BadInput(f"holds only whitespace ({len(data)} bytes)", "add text to it or leave it out")
     return Document(id=doc_id, text=text, source=source)
 
 
 # -- JSONL -----------------------------------------------------------------------------------------
 
-def _jsonl_lines(data: bytes) -> Iterator[tuple[int, str | _Bad]]:
+def _jsonl_lines(data: bytes) -> Iterator[tuple[int, str | BadInput]]:
     """(line number, text or the reason it cannot be decoded) for each non-blank line.
 
     JSONL is UTF-8 (UTF-16/32 with a BOM, or a whole GB18030 file, are accepted too), and each
     line is decoded on its own so that one bad byte loses one line only.
     """
-    if any(data.startswith(bom) for bom, enc in _BOMS if enc != "utf-8-sig"):
-        lines = [line.encode("utf-8") for line in _decode(data).split("\n")]
+    if any(data.startswith(bom) for bom, enc in BOMS if enc != "utf-8-sig"):
+        lines = [line.encode("utf-8") for line in decode_bytes(data).split("\n")]
     else:
         lines = data.removeprefix(codecs.BOM_UTF8).split(b"\n")
         try:
@@ -78,7 +78,7 @@ def _jsonl_lines(data: bytes) -> Iterator[tuple[int, str | _Bad]]:
         try:
             yield lineno, raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            yield lineno, _Bad(f"invalid UTF-8 (byte 0x{raw[exc.start]:02X} at byte {exc.start + 1} "
+            yield lineno, BadInput(f"invalid UTF-8 (byte 0x{raw[exc.start]:02X} at byte {exc.start + 1} "
                                f"of the line)", "fix the line; JSONL must be UTF-8")
 
 
@@ -95,27 +95,27 @@ def _gb18030_jsonl(data: bytes) -> str | None:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
         return None
-    return text if _plausible(text) >= 0.8 else None
+    return text if plausible(text) >= 0.8 else None
 
 
 def _record(line: str, default_id: str) -> tuple[str, str, dict[str, str]]:
-    """(id, text, meta) of one JSONL line, or _Bad."""
+    """(id, text, meta) of one JSONL line, or BadInput."""
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise _Bad(f"bad JSON at column {exc.colno} ({exc.msg})", "fix the line") from None
+        raise BadInput(f"bad JSON at column {exc.colno} ({exc.msg})", "fix the line") from None
     except RecursionError:
-        raise _Bad("bad JSON (nested too deeply)", "fix the line") from None
+        raise BadInput("bad JSON (nested too deeply)", "fix the line") from None
     if not isinstance(record, dict):
-        raise _Bad(f"a line must be a JSON object, not {type(record).__name__}", "fix the line")
+        raise BadInput(f"a line must be a JSON object, not {type(record).__name__}", "fix the line")
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
-        raise _Bad('the record needs a non-empty "text" string', "fix the line")
+        raise BadInput('the record needs a non-empty "text" string', "fix the line")
     doc_id = record.get("id")
     if doc_id is None or doc_id == "":
         doc_id = default_id
     elif isinstance(doc_id, bool) or not isinstance(doc_id, (str, int)):
-        raise _Bad(f'"id" must be a string or an integer, not {json.dumps(doc_id)[:40]}', "fix the line")
+        raise BadInput(f'"id" must be a string or an integer, not {json.dumps(doc_id)[:40]}', "fix the line")
     meta = {k: clean_text(str(record[k])) for k in META_FIELDS if record.get(k) not in (None, "")}
     return clean_text(str(doc_id)), clean_text(text), meta
 
@@ -126,10 +126,10 @@ def _jsonl_documents(data: bytes, source: str, strict: bool,
     for lineno, line in _jsonl_lines(data):
         where = f"{source}:{lineno}"
         try:
-            if isinstance(line, _Bad):
+            if isinstance(line, BadInput):
                 raise line
             doc_id, text, meta = _record(line, f"{Path(source).name}:{lineno}")
-        except _Bad as bad:
+        except BadInput as bad:
             if strict:
                 raise bad.error(where, strict=True) from None
             skipped.append(Skipped(where, f"{bad.reason}; {bad.hint}; the other lines were read"))
@@ -137,7 +137,7 @@ def _jsonl_documents(data: bytes, source: str, strict: bool,
         found = True
         yield Document(id=doc_id, text=text, source=where, meta=meta)
     if not found and not any(s.source.startswith(f"{source}:") for s in skipped):
-        raise _Bad("holds no JSON record", 'give one {"id": ..., "text": ...} object per line')
+        raise BadInput("holds no JSON record", 'give one {"id": ..., "text": ...} object per line')
 
 
 # -- inputs ----------------------------------------------------------------------------------------
@@ -146,13 +146,13 @@ def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise _Bad("no such file (a broken link?)", "check the path") from None
+        raise BadInput("no such file (a broken link?)", "check the path") from None
     except PermissionError:
-        raise _Bad("permission denied", "make it readable (chmod +r) or leave it out") from None
+        raise BadInput("permission denied", "make it readable (chmod +r) or leave it out") from None
     except IsADirectoryError:
-        raise _Bad("is a folder", "give the folder itself, not a file inside it") from None
+        raise BadInput("is a folder", "give the folder itself, not a file inside it") from None
     except OSError as exc:
-        raise _Bad(f"cannot be read ({exc.strerror or exc})", "check the file") from None
+        raise BadInput(f"cannot be read ({exc.strerror or exc})", "check the file") from None
 
 
 def _folder_files(folder: Path, skipped: list[Skipped]) -> list[Path]:
@@ -292,7 +292,7 @@ def _read_all(paths, strict: bool, skipped: list[Skipped], stdin: bytes | None,
                 yield from _jsonl_documents(data, source, strict, skipped)
             else:
                 yield _text_document(data, doc_id, source)
-        except _Bad as bad:
+        except BadInput as bad:
             if strict:
                 raise bad.error(source, strict=True) from None
             skipped.append(Skipped(source, f"{bad.reason}; {bad.hint}"))

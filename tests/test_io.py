@@ -58,14 +58,14 @@ UNDECODABLE = [
     ("controls", bytes(range(1, 9)) * 50, "a.txt: looks like a binary file (byte 0x01 at byte offset 0); "
                                           "give a UTF-8 .txt, .md or .jsonl text file instead"),
     ("invalid utf-8", b"abc\xff\xfe\x80def", "a.txt: not valid UTF-8 (byte 0xFF at byte offset 3, line 1), "
-                                             "nor UTF-16 or GB18030; " + io._CONVERT),
+                                             "nor UTF-16 or GB18030; " + io.CONVERT),
     # a UTF-8 file with one bad byte is reported, not decoded as GB18030 mojibake
     ("bad byte deep in utf-8", ("工行" * 10 + "\n第二行").encode() + b"\xc3(",
-     "a.txt: not valid UTF-8 (byte 0xC3 at byte offset 70, line 2), nor UTF-16 or GB18030; " + io._CONVERT),
+     "a.txt: not valid UTF-8 (byte 0xC3 at byte offset 70, line 2), nor UTF-16 or GB18030; " + io.CONVERT),
     ("latin-1", "café crème brûlée".encode("latin-1"),
-     "a.txt: not valid UTF-8 (byte 0xE9 at byte offset 3, line 1), nor UTF-16 or GB18030; " + io._CONVERT),
+     "a.txt: not valid UTF-8 (byte 0xE9 at byte offset 3, line 1), nor UTF-16 or GB18030; " + io.CONVERT),
     ("latin-1 that is valid GB18030", "Müller Straße Größe Übung".encode("latin-1"),
-     "a.txt: not valid UTF-8 (byte 0xFC at byte offset 1, line 1), nor UTF-16 or GB18030; " + io._CONVERT),
+     "a.txt: not valid UTF-8 (byte 0xFC at byte offset 1, line 1), nor UTF-16 or GB18030; " + io.CONVERT),
     ("lone surrogate utf-16 BOM", codecs.BOM_UTF16_LE + b"A\x00\x00\xd8B\x00",
      "a.txt: invalid UTF-16 at byte offset 4 (line 1); re-save the file as UTF-8"),
 ]

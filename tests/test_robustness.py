@@ -32,7 +32,7 @@ RDFLIB = {"ttl": "turtle", "trig": "trig", "nt": "nt", "nq": "nquads", "jsonld":
 OXI = {"ttl": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nt": ox.RdfFormat.N_TRIPLES,
        "nq": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD}
 NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
-CONVERT = io._CONVERT
+CONVERT = io.CONVERT
 KEEP = "; fix the line; the other lines were read"
 
 #: name, file name, bytes, the warning after "kg: warning: skipped <path>" (None: builds fine)

@@ -88,9 +88,9 @@ def _build_file(inputs, output, fmt, force, options, workers, dask, strict, prog
         raise OutputError(f"{output}: already exists", hint="pass --force to overwrite it")
     skipped, notes = [], []
     docs = list(read_documents(inputs, strict=strict, skipped=skipped, notes=notes))
-    _report_inputs(skipped, notes)
+    report_inputs(skipped, notes)
     if not docs:  # before any worker starts or the pipeline loads
-        _nothing_read()
+        nothing_read()
     result = build_documents(docs, skipped=skipped, base=options.base, ner_model=options.ner_model,
                              include_text=options.include_text, config=_config_of(options),
                              workers=workers, dask=dask,
@@ -126,9 +126,9 @@ def _build_store(inputs, store_spec, options, workers, dask, strict, progress, q
     with open_runner(workers, dask) as runner:
         report = update(store_spec, inputs, runner=runner, options=options, strict=strict,
                         progress=progress)
-    _report_inputs(report.skipped, report.notes)
+    report_inputs(report.skipped, report.notes)
     if not report.read:
-        _nothing_read()
+        nothing_read()
     if not quiet:
         click.echo(f"kg: {store_spec}: {report.added} added, {report.changed} changed, "
                    f"{report.unchanged} unchanged, {report.removed} removed documents "
@@ -146,14 +146,14 @@ def _config_of(options):
     return from_json(options.config) if options.config else None
 
 
-def _report_inputs(skipped, notes) -> None:
+def report_inputs(skipped, notes) -> None:
     for skip in skipped:
         click.echo(f"kg: warning: skipped {skip}", err=True)
     for note in notes:
         click.echo(f"kg: warning: {note}", err=True)
 
 
-def _nothing_read() -> None:
+def nothing_read() -> None:
     click.echo("kg: error: no input could be read; nothing was written", err=True)
     sys.exit(EXIT_ERROR)
 

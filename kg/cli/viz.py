@@ -99,16 +99,16 @@ def _is_rdf(path: Path) -> bool:
 def _built(texts, rdf_files, workers, ner_model, base, strict):
     """A store with the graph of the ``texts`` built by :func:`kg.build`, and the ``rdf_files``."""
     from kg.api import build_documents
-    from kg.cli.build import _nothing_read, _report_inputs
+    from kg.cli.build import nothing_read, report_inputs
     from kg.ids import DEFAULT_BASE
     from kg.io import read_documents
     from kg.viz.sources import load_file, open_store
 
     skipped, notes = [], []
     docs = list(read_documents([str(t) for t in texts], strict=strict, skipped=skipped, notes=notes))
-    _report_inputs(skipped, notes)
+    report_inputs(skipped, notes)
     if not docs:
-        _nothing_read()
+        nothing_read()
     result = build_documents(docs, skipped=skipped, base=base or DEFAULT_BASE, ner_model=ner_model,
                              workers=workers, keep_documents=False)
     store = open_store(result)
