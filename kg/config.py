@@ -14,14 +14,16 @@ A configuration is a TOML file (``kg build --config FILE``) in the shape of spaC
 
 Every name is looked up in the registry (:mod:`kg.extractors`); an unknown name, section or
 setting is a one-line :class:`kg.errors.ConfigError`. The defaults (every rule-based extractor,
-the packaged relation model at its own threshold, no CRF) are :data:`DEFAULT`. A configuration
-other than the default is recorded, with its hash, in each document's provenance.
+the packaged relation model at its own threshold, no CRF) are :data:`DEFAULT` (``kg pipeline --toml``
+prints them as a file). Every document's provenance records the configuration it was built with
+(:meth:`PipelineConfig.describe`: extractors, settings, model file hashes, configuration hash).
 """
 from __future__ import annotations
 
 import hashlib
 import json
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 from kg import extractors
@@ -99,13 +101,65 @@ class PipelineConfig:
         """``sha256:<hex>`` of the canonical configuration: what a graph's provenance records."""
         return "sha256:" + hashlib.sha256(self.to_json().encode("utf-8")).hexdigest()
 
+    def model_files(self) -> list[tuple[str, Path]]:
+        """(extractor, model file) for every extractor of this configuration that reads a model:
+        the file its ``model`` setting names, else the packaged default."""
+        out = []
+        for name in self.extractors:
+            if "model" in SETTINGS.get(name, {}):
+                path = self.setting(name, "model") or default_model(name)
+                if path is not None:
+                    out.append((name, Path(path)))
+        return out
+
     def describe(self) -> str:
-        """One line naming the components and the hash (recorded in provenance)."""
+        """One line recorded in the provenance of every document built with this configuration:
+        the extractors (name@version) in order, their settings, the content hash of each model
+        file, and the hash of the configuration."""
+        models = {name: file_digest(path) for name, path in self.model_files()}
         parts = []
         for name in self.extractors:
-            sets = [f"{k}={v}" for n, k, v in self.settings if n == name]
+            sets = [f"{k}={v}" for n, k, v in self.settings if n == name and k != "model"]
+            if name in models:
+                sets.append(f"model={models[name]}")
             parts.append(name + (f"({', '.join(sets)})" if sets else ""))
         return " ".join(parts) + f"; {self.digest()}"
+
+    def to_toml(self) -> str:
+        """The configuration as a TOML file ``kg build --config`` reads (``kg pipeline --toml``)."""
+        lines = []
+        for section, body in self.to_dict().items():
+            names = body.pop("extractors")
+            lines += [f"[{section}]", "extractors = [" + ", ".join(json.dumps(n) for n in names) + "]"]
+            for name, sets in body.items():
+                lines.append(f"[{section}.{json.dumps(name)}]")
+                lines += [f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in sorted(sets.items())]
+            lines.append("")
+        return "\n".join(lines)
+
+
+def default_model(name: str) -> Path | None:
+    """The packaged model file an extractor reads when its configuration names none."""
+    if name == "relation-model@1":
+        from kg.relmodel.model import DEFAULT_MODEL
+
+        return DEFAULT_MODEL
+    return None
+
+
+@lru_cache(maxsize=16)
+def _file_digest(path: str, size: int, mtime: int) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return "sha256:" + digest.hexdigest()
+
+
+def file_digest(path: str | Path) -> str:
+    """``sha256:<hex>`` of a model file's bytes (read once per process while it is unchanged)."""
+    stat = Path(path).stat()
+    return _file_digest(str(path), stat.st_size, stat.st_mtime_ns)
 
 
 def from_dict(data: dict, source: str = "<config>") -> PipelineConfig:
@@ -233,3 +287,10 @@ def plan_text(config: PipelineConfig = DEFAULT) -> str:
             lines.append(f"      - {name}" + (f" ({sets})" if sets else ""))
     lines.append(f"configuration {config.digest()}")
     return "\n".join(lines)
+
+
+def show_text(config: PipelineConfig = DEFAULT) -> str:
+    """What ``kg pipeline`` and ``kg build --show-plan`` print: the plan, the provenance line every
+    document records, and the configuration as the TOML file ``--config`` reads."""
+    return (f"{plan_text(config)}\nprovenance: {config.describe()}\n\n# the configuration "
+            f"(kg pipeline --toml > pipeline.toml; kg build --config pipeline.toml)\n{config.to_toml()}")

@@ -186,7 +186,7 @@ class DocumentGraph:
         add(g, END, integer(len(d.text)))
         if self.version:
             add(g, iri(HAS_VERSION), literal(self.version))
-        if self.configuration:  # a configuration other than the default: its components and hash
+        if self.configuration:  # the configuration: its components, model hashes and hash
             add(g, zkg("configuration"), literal(self.configuration))
         if d.meta.get("title"):
             add(g, iri(DCT + "title"), zh(d.meta["title"]))

@@ -206,10 +206,10 @@ def document_graphs(items: Iterable[tuple[Document, str]], entities: dict[str, E
             version=digest, configuration=described).encode("utf-8")
 
 
-def configuration_of(options: BuildOptions) -> str | None:
-    """What a graph's provenance records of a configuration other than the default (None for it)."""
-    if options.config is None:
-        return None
+@lru_cache(maxsize=8)
+def configuration_of(options: BuildOptions) -> str:
+    """What every graph's provenance records of the configuration (its extractors, settings,
+    model file hashes and hash; :meth:`kg.config.PipelineConfig.describe`), once per process."""
     return effective_config(options.ner_model, options.config).describe()
 
 

@@ -105,10 +105,42 @@ def test_show_plan_lists_stages_and_components(tmp_path):
     assert config.load(path).digest() in out
 
 
-def test_the_default_configuration_changes_nothing():
-    plain = api.build_text(TEXT).nquads
-    assert api.build_text(TEXT, config=DEFAULT).nquads == plain
-    assert b"#configuration>" not in plain
+def test_the_default_configuration_is_recorded_too():
+    plain = api.build_text(TEXT)
+    assert api.build_text(TEXT, config=DEFAULT).nquads == plain.nquads
+    recorded = [q.object.value for q in plain.quads if q.predicate.value.endswith("#configuration")]
+    assert recorded == [DEFAULT.describe()]
+    assert recorded[0].startswith(" ".join(DEFAULT.propose)) and recorded[0].endswith("; " + DEFAULT.digest())
+
+
+def test_provenance_names_each_model_file_by_its_content(tmp_path):
+    from kg.relmodel.model import DEFAULT_MODEL
+
+    copy = tmp_path / "rel.json"
+    copy.write_bytes(DEFAULT_MODEL.read_bytes())
+    packaged = DEFAULT.describe()
+    assert f"relation-model@1(model={config.file_digest(DEFAULT_MODEL)})" in packaged
+    same = config.from_dict({"relate": {"relation-model": {"model": str(copy)}}})
+    assert f"model={config.file_digest(DEFAULT_MODEL)}" in same.describe() and str(copy) not in same.describe()
+    copy.write_bytes(DEFAULT_MODEL.read_bytes() + b" ")
+    assert config.file_digest(copy) != config.file_digest(DEFAULT_MODEL)
+
+
+@pytest.mark.parametrize("cfg", [DEFAULT, PipelineConfig(("quoted@1",), ("metrics@1",)),
+                                 PipelineConfig(DEFAULT.propose, DEFAULT.relate,
+                                                (("relation-model@1", "threshold", 0.75),))])
+def test_the_toml_it_prints_reads_back_the_same(tmp_path, cfg):
+    path = tmp_path / "pipeline.toml"
+    path.write_text(cfg.to_toml(), encoding="utf-8")
+    assert config.load(path) == cfg
+
+
+def test_kg_pipeline_prints_the_defaults_as_toml(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "kg", "pipeline", "--toml"], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0 and proc.stdout == DEFAULT.to_toml()
+    full = subprocess.run([sys.executable, "-m", "kg", "pipeline"], capture_output=True, text=True, timeout=120)
+    assert full.stdout.endswith(DEFAULT.to_toml()) and f"provenance: {DEFAULT.describe()}" in full.stdout
 
 
 def test_another_configuration_runs_and_is_recorded():
@@ -168,7 +200,8 @@ def test_show_plan_without_a_configuration_lists_the_default_extractors():
     assert proc.returncode == 0, proc.stderr
     listed = [line.split("- ")[1] for line in proc.stdout.splitlines() if line.startswith("      - ")]
     assert listed == list(DEFAULT.extractors)
-    assert proc.stdout.rstrip().endswith(DEFAULT.digest())
+    assert f"configuration {DEFAULT.digest()}\nprovenance: " in proc.stdout
+    assert proc.stdout.endswith(DEFAULT.to_toml())
 
 
 def test_kg_pipeline_prints_the_plan_of_kg_build(tmp_path):

@@ -65,7 +65,11 @@ def serial(request):
 
 def test_the_configuration_shows_in_the_graph(serial):
     cfg, nquads = serial
-    assert (b"#configuration>" in nquads) == (cfg is not None)
+    from kg.config import effective_config
+
+    described = effective_config(None, cfg.to_json() if cfg is not None else None).describe()
+    assert nquads.count(b"#configuration>") == nquads.count(b"#Article>")
+    assert f'"{described}"'.encode() in nquads
 
 
 def test_worker_processes(serial):

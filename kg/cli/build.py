@@ -59,9 +59,9 @@ def build(inputs, output, fmt, force, store_spec, workers, dask, base, ner_model
         raise click.UsageError("give either --workers or --dask, not both")
     config = config_json(config_file) if config_file else None
     if show_plan:
-        from kg.config import plan_text
+        from kg.config import show_text
 
-        click.echo(plan_text(effective_config(ner_model, config)))
+        click.echo(show_text(effective_config(ner_model, config)), nl=False)
         return
     if not inputs:
         raise click.UsageError("give at least one input (a file, a folder, a JSONL corpus or -)")
@@ -166,15 +166,22 @@ def _skipped(skipped) -> str:
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="A pipeline configuration (TOML); default: the built-in one.")
 @click.option("--ner-model", type=click.Path(exists=True, dir_okay=False), help="Add this CRF model.")
-def pipeline(config_file, ner_model):
-    """Print the plan every build runs: its stages and the extractors a configuration chooses.
+@click.option("--toml", "as_toml", is_flag=True,
+              help="Print only the configuration, as a TOML file that --config takes.")
+def pipeline(config_file, ner_model, as_toml):
+    """Print the plan every build runs, and the configuration (the defaults, or --config's) as TOML.
+
+    The configuration printed is what each document's provenance records (zkg:configuration:
+    the extractors, their settings, the hash of each model file and of the configuration).
 
     \b
     Examples:
       kg pipeline
       kg pipeline --config pipeline.toml
+      kg pipeline --toml > pipeline.toml
     """
     from kg.api import config_json, effective_config
-    from kg.config import plan_text
+    from kg.config import show_text
 
-    click.echo(plan_text(effective_config(ner_model, config_json(config_file) if config_file else None)))
+    config = effective_config(ner_model, config_json(config_file) if config_file else None)
+    click.echo(config.to_toml() if as_toml else show_text(config), nl=False)
