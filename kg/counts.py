@@ -83,23 +83,38 @@ def count_relations(source: "ox.Store | bytes | Iterable") -> int:
 
 
 _ZKG = ZKG_IRI.encode()
-#: one pass for both counts: an N-Quads line whose predicate is a zkg: term or rdf:type
-_NQ_COUNTED = re.compile(rb"^(<[^>]*>|_:\S+) <(?:" + re.escape(_ZKG) + rb"(\w+)|" + re.escape(_RDF_TYPE.encode())
-                         + rb")> (<[^>]*>|_:\S+) ", re.M)
+
+
+def _alternatives(names) -> bytes:
+    return b"|".join(re.escape(n.encode()) for n in sorted(names, key=len, reverse=True))
+
+
+#: the predicate and object of a relation line, and of a line typing an entity: literal-led
+#: patterns, which the regex engine finds by a fast scan (the article text makes lines long)
+_NQ_RELATION = re.compile(rb" <" + re.escape(_ZKG) + rb"(" + _alternatives(RELATIONS) + rb")> (<[^>]*>|_:\S+) ")
+_NQ_ENTITY = re.compile(rb" <" + re.escape(_RDF_TYPE.encode()) + rb"> <" + re.escape(_ZKG)
+                        + rb"(?:" + _alternatives(ENTITY_CLASSES) + rb")> ")
+_NQ_SUBJECT = re.compile(rb"<[^>]*>|_:\S+")
 
 
 def graph_counts(chunks: Iterable[bytes]) -> tuple[int, int]:
-    """(entities, relations) of N-Quads chunks in one pass: :func:`count_entities` and
-    :func:`count_relations` of the same bytes, about twice as fast as both."""
+    """(entities, relations) of N-Quads chunks (whole lines each) in one pass: :func:`count_entities`
+    and :func:`count_relations` of the same bytes, several times faster than both.
+
+    A match is counted only when everything before it on its line is one subject term, so text
+    inside a literal that looks like a predicate is never counted."""
     entities, relations = set(), set()
-    prefix, start = b"<" + _ZKG, len(_ZKG) + 1
+    subject = _NQ_SUBJECT.fullmatch
     for chunk in chunks:
-        for m in _NQ_COUNTED.finditer(chunk):
-            name = m.group(2)
-            if name is None:  # rdf:type
-                o, s = m.group(3), m.group(1)
-                if s[:1] == b"<" and o.startswith(prefix) and o[start:-1] in _ENTITY_CLASS_NAMES:
-                    entities.add(s)
-            elif name in _RELATION_NAMES:
-                relations.add(m.group(1, 2, 3))
+        line_start = chunk.rfind
+        for m in _NQ_ENTITY.finditer(chunk):
+            at = m.start()
+            s = chunk[line_start(b"\n", 0, at) + 1:at]
+            if s[:1] == b"<" and subject(s):
+                entities.add(s)
+        for m in _NQ_RELATION.finditer(chunk):
+            at = m.start()
+            s = chunk[line_start(b"\n", 0, at) + 1:at]
+            if subject(s):
+                relations.add((s, m.group(1), m.group(2)))
     return len(entities), len(relations)

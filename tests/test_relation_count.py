@@ -66,3 +66,19 @@ def test_a_fact_stated_twice_counts_once(tmp_path):
     data = (tmp_path / "a.nq").read_bytes()
     assert relations_in(out) == count_relations(data)
     assert relations_in(out) == relations_in(run("viz", "a.nq", "-o", "a.html", cwd=tmp_path))
+
+
+def test_graph_counts_ignores_lookalikes_inside_literals():
+    zkg = "https://w3id.org/zhkg/ontology#"
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    trap = f' <{zkg}develops> <urn:x> . <urn:y> <{rdf_type}> <{zkg}Company> '
+    nquads = (f'<urn:a> <{rdf_type}> <{zkg}Company> <urn:g> .\n'
+              f'<urn:p> <{rdf_type}> <{zkg}Product> <urn:g> .\n'
+              f'<urn:a> <{zkg}develops> <urn:p> <urn:g> .\n'
+              f'<urn:a> <{zkg}develops> <urn:p> <urn:h> .\n'
+              f'<urn:a> <{zkg}extractor> "{trap}" <urn:g> .\n'
+              f'_:b <{rdf_type}> <{zkg}Company> <urn:g> .\n'
+              f'<urn:m> <{rdf_type}> <{zkg}Metric> <urn:g> .\n').encode()
+    assert graph_counts([nquads]) == (count_entities(nquads), count_relations(nquads)) == (2, 1)
+    lines = nquads.splitlines(keepends=True)
+    assert graph_counts([b"".join(lines[:3]), b"".join(lines[3:])]) == (2, 1)
