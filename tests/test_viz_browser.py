@@ -167,13 +167,52 @@ def test_physics_toggle(page):
 def test_big_graph_says_what_was_left_out(browser, tmp_path):
     (tmp_path / "g.nt").write_text(synthetic_ntriples(300, seed=5), encoding="utf-8")
     out = tmp_path / "g.html"
-    out.write_text(render_html([tmp_path / "g.nt"], max_nodes=100), encoding="utf-8")
+    out.write_text(render_html([tmp_path / "g.nt"], max_nodes=100, cut=True), encoding="utf-8")
     loaded = Loaded(browser, out)
     try:
         assert loaded.errors == []
         assert loaded.js("window.zhkgViz.network.body.data.nodes.length") == 100
         notice = loaded.page.locator("#notice")
         assert notice.is_visible() and "省略了 200 个实体" in notice.text_content()
+    finally:
+        loaded.page.close()
+
+
+def test_big_graph_keeps_every_entity_in_groups_that_open(browser, tmp_path):
+    """Above --max-nodes nothing is lost: the others wait in one group node per class; a click
+    opens a group where it stands, and search finds a grouped entity and opens its group."""
+    (tmp_path / "g.nt").write_text(synthetic_ntriples(300, seed=5), encoding="utf-8")
+    out = tmp_path / "g.html"
+    out.write_text(render_html([tmp_path / "g.nt"], max_nodes=100), encoding="utf-8")
+    loaded = Loaded(browser, out)
+    try:
+        v = "window.zhkgViz"
+        assert loaded.errors == []
+        assert loaded.js(f"{v}.data.nodes.length") == 300
+        groups = loaded.js(f"{v}.moreGroups()")
+        counts = loaded.js(f"{v}.data.groups.map(g => g.count)")
+        assert len(groups) == len(counts) > 3 and sum(counts) == 200
+        assert loaded.js(f"{v}.nodes.length") == 100 + len(groups)
+        assert "其余 200 个按类别归入" in loaded.page.locator("#notice").text_content()
+        # a click on a group opens it, its members in rows under it
+        first = groups[0]
+        loaded.js(f"id => {v}.network.focus(id, {{scale: 1}})", first)
+        at = loaded.js(f"id => {v}.network.getPositions([id])[id]", first)
+        xy = loaded.js(f"id => {{ var n = {v}.network; return n.canvasToDOM(n.getPositions([id])[id]); }}", first)
+        loaded.click_canvas(xy["x"], xy["y"])
+        assert loaded.js(f"{v}.moreGroups()") == groups[1:]
+        members = loaded.js(f"c => {v}.data.nodes.filter(n => n.more === c).map(n => n.id)", first[5:])
+        pos = loaded.js(f"ids => {v}.network.getPositions(ids)", members)
+        assert len(pos) == len(members) == counts[0]
+        assert all(p["y"] > at["y"] for p in pos.values())
+        assert len({(round(p["x"]), round(p["y"])) for p in pos.values()}) == len(members)  # no pile
+        # search finds an entity of a closed group: its group opens and the panel shows it
+        last = loaded.js(f"c => {v}.data.nodes.find(n => n.more === c)", groups[-1][5:])
+        loaded.page.fill("#search-input", last["label"])
+        loaded.page.click("#search button")
+        assert groups[-1] not in loaded.js(f"{v}.moreGroups()")
+        assert loaded.page.get_attribute("#panel", "data-node") == str(last["id"])
+        assert loaded.errors == []
     finally:
         loaded.page.close()
 

@@ -92,6 +92,7 @@ class EntityGraph:
     edges: list[Edge]
     labels: dict[str, str]
     articles: dict[str, Article] = field(default_factory=dict)
+    simple_cache: object = field(default=None, repr=False, compare=False)
 
     def network(self):
         """This graph as a ``networkx.MultiDiGraph`` (:func:`kg.network.from_entity_graph`)."""
@@ -100,10 +101,13 @@ class EntityGraph:
         return from_entity_graph(self)
 
     def simple(self):
-        """The undirected simple graph of :meth:`network` (:func:`kg.network.undirected`)."""
-        from kg.network import undirected
+        """The undirected simple graph of :meth:`network` (:func:`kg.network.undirected`),
+        built once per graph (degrees, selection and layout all need it)."""
+        if self.simple_cache is None:
+            from kg.network import undirected
 
-        return undirected(self.network())
+            self.simple_cache = undirected(self.network())
+        return self.simple_cache
 
     def degrees(self) -> dict[str, int]:
         """Number of distinct neighbours of every node (direction ignored)."""

@@ -17,16 +17,53 @@
   data.classes.forEach(function (c) { classStyle[c.name] = c; });
   var relLabel = {};
   data.relations.forEach(function (r) { relLabel[r.name] = r.zh; });
+  var edgesOf = {};  // node id -> ids of its edges, in order
+  data.edges.forEach(function (e) {
+    (edgesOf[e.from] = edgesOf[e.from] || []).push(e.id);
+    if (e.to !== e.from) (edgesOf[e.to] = edgesOf[e.to] || []).push(e.id);
+  });
   var baseColor = {};
   data.nodes.forEach(function (n) { baseColor[n.id] = n.color; });
 
-  var nodes = new vis.DataSet(data.nodes);
-  var edges = new vis.DataSet(data.edges);
+  var more = window.zhkgMoreGroups(data);
+  var nodes = new vis.DataSet(more.nodes);
+  var edges = new vis.DataSet(more.edges);
   var container = byId("graph");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
   var physicsOn = true;
   var api = window.zhkgViz = { network: network, nodes: nodes, edges: edges, data: data,
     ready: false, readyAt: null };
+
+  /* ---------- groups: class clusters and the entities beyond --max-nodes (groups.js) ---------- */
+  function openGroup(id) {  // a class cluster: its members go back where they were
+    if (more.isGroup(id)) { more.open(id); return; }
+    network.openCluster(id, { releaseFunction: function (at, kids) { return kids; } });
+  }
+  function revealCluster(id) {  // open the clusters holding a node, outermost first
+    var path = network.findNode(id);
+    while (path.length > 1) {
+      openGroup(path[0]);
+      path = network.findNode(id);
+    }
+  }
+  function reveal(id) {
+    if (more.isClosed(id)) {
+      var g = more.groupOf(id);
+      revealCluster(g);
+      more.open(g);
+    }
+    revealCluster(id);
+  }
+  more.attach(network, nodes, edges, function (n) {
+    n.hidden = !!hiddenClass[n.cls];
+    return n;
+  }, function (e) {
+    e.hidden = !!hiddenRel[e.rel];
+    return e;
+  });
+  api.moreGroups = more.closedGroups;
+  api.reveal = reveal;
+  function shown(list, set) { return list.filter(function (x) { return set.get(x.id) !== null; }); }
 
   api.visibleNodeCount = function () {
     return nodes.get({ filter: function (n) { return !n.hidden; } }).length;
@@ -54,6 +91,16 @@
     byId("notice").textContent = "图中没有实体：输入里没有 zkg 实体类的实例。" +
       " No entities: nothing in the input is an instance of a zkg entity class.";
     byId("notice").hidden = false;
+  }
+  if (data.groups && data.groups.length) {
+    var drawnCount = data.nodes.length, groupedCount = 0;
+    data.groups.forEach(function (g) { groupedCount += g.count; });
+    var gnotice = byId("notice");
+    gnotice.textContent = "图较大：显示连接最多的 " + (drawnCount - groupedCount) + " 个实体；其余 " +
+      groupedCount + " 个按类别归入“更多…”分组节点，点击展开，搜索也能找到。" +
+      " Showing the " + (drawnCount - groupedCount) + " best-connected entities; the other " +
+      groupedCount + " are in one group per class (click to open; search finds them).";
+    gnotice.hidden = false;
   }
   if (data.omitted) {
     var t = data.totals, o = data.omitted;
@@ -100,29 +147,32 @@
     box.title = r.name;
   });
   function applyFilters() {
-    nodes.update(data.nodes.map(function (n) {
+    nodes.update(shown(data.nodes, nodes).map(function (n) {
       return { id: n.id, hidden: !!hiddenClass[n.cls] };
     }));
-    edges.update(data.edges.map(function (e) {
+    edges.update(shown(data.edges, edges).map(function (e) {
       return { id: e.id, hidden: !!hiddenRel[e.rel] };
     }));
     document.body.setAttribute("data-visible-nodes", String(api.visibleNodeCount()));
   }
-  document.body.setAttribute("data-visible-nodes", String(data.nodes.length));
+  document.body.setAttribute("data-visible-nodes", String(api.visibleNodeCount()));
 
   /* ---------- neighbourhood highlight ---------- */
   var highlighted = false;
   function highlight(id) {
     var keep = {};
     keep[id] = true;
-    network.getConnectedNodes(id).forEach(function (n) { keep[n] = true; });
     var near = {};
-    network.getConnectedEdges(id).forEach(function (e) { near[e] = true; });
-    nodes.update(data.nodes.map(function (n) {
+    (edgesOf[id] || []).forEach(function (eid) {
+      var e = data.edges[eid];
+      near[eid] = true;
+      keep[e.from] = keep[e.to] = true;
+    });
+    nodes.update(shown(data.nodes, nodes).map(function (n) {
       return { id: n.id, color: keep[n.id] ? baseColor[n.id] : "rgba(200,205,212,0.35)",
         font: { color: keep[n.id] ? "#1d2733" : "rgba(120,130,140,0.35)" } };
     }));
-    edges.update(data.edges.map(function (e) {
+    edges.update(shown(data.edges, edges).map(function (e) {
       return { id: e.id, color: { opacity: near[e.id] ? 1 : 0.12 },
         font: { color: near[e.id] ? "#1d2733" : "rgba(0,0,0,0)" } };
     }));
@@ -130,10 +180,10 @@
   }
   function clearHighlight() {
     if (!highlighted) return;
-    nodes.update(data.nodes.map(function (n) {
+    nodes.update(shown(data.nodes, nodes).map(function (n) {
       return { id: n.id, color: baseColor[n.id], font: { color: "#1d2733" } };
     }));
-    edges.update(data.edges.map(function (e) {
+    edges.update(shown(data.edges, edges).map(function (e) {
       return { id: e.id, color: { opacity: 1 }, font: { color: "#4a5968" } };
     }));
     highlighted = false;
@@ -223,7 +273,7 @@
     panel.appendChild(dl);
     panel.appendChild(el("div", "iri", d.iri));
     var out = [], inc = [];
-    network.getConnectedEdges(id).sort(function (a, b) { return a - b; }).forEach(function (eid) {
+    (edgesOf[id] || []).forEach(function (eid) {  // the data's edges: a group's stand-ins are not
       (data.edges[eid].from === id ? out : inc).push(eid);
     });
     if (out.length) {
@@ -276,6 +326,7 @@
     evidenceList(panel, info.edges[eid].evidence);
   }
   function selectNode(id, focus) {
+    reveal(id);
     network.selectNodes([id]);
     highlight(id);
     showNode(id);
@@ -287,8 +338,12 @@
   api.selectNode = selectNode;
 
   network.on("click", function (p) {
+    if (p.nodes.length && more.isGroup(p.nodes[0])) {  // the entities beyond --max-nodes
+      more.open(p.nodes[0]);
+      return;
+    }
     if (p.nodes.length && network.isCluster(p.nodes[0])) {  // a class group opens on click
-      network.openCluster(p.nodes[0]);
+      openGroup(p.nodes[0]);
       if (!data.classes.some(function (c) { return network.isCluster(groupId(c.name)); })) setGroupButton(false);
       return;
     }
@@ -332,7 +387,7 @@
     ev.preventDefault();
     var id = findNode(byId("search-input").value), status = byId("search-status");
     if (id === null) { status.textContent = "未找到 not found"; return; }
-    status.textContent = nodes.get(id).hidden ? "已被过滤 filtered out" : "";
+    status.textContent = hiddenClass[data.nodes[id].cls] ? "已被过滤 filtered out" : "";
     selectNode(id, true);
   });
 
@@ -367,20 +422,22 @@
       if (network.isCluster(groupId(c.name))) return;
       var members = nodes.get({ filter: function (n) { return n.cls === c.name && !n.hidden; } });
       if (members.length < 2) return;  // a lone entity is its own group
+      var count = members.reduce(function (k, n) { return k + (n.members || 1); }, 0);
       network.cluster({
         joinCondition: function (n) { return n.cls === c.name && !n.hidden; },
         clusterNodeProperties: {
-          id: groupId(c.name), label: c.zh + "（" + members.length + "）", shape: c.shape,
-          color: c.color, size: Math.round(18 + Math.min(40, 3 * Math.sqrt(members.length))),
-          cls: c.name, title: c.name + ": " + members.length + "，点击展开 click to open"
+          id: groupId(c.name), label: c.zh + "（" + count + "）", shape: c.shape,
+          color: c.color, size: Math.round(18 + Math.min(40, 3 * Math.sqrt(count))),
+          cls: c.name, title: c.name + ": " + count + "，点击展开 click to open"
         }
-      });
+      }, false);  // one refresh below, not one per class: each walks every node and edge
     });
+    network.body.emitter.emit("_dataChanged");
     setGroupButton(true);
   }
   function ungroup() {
     data.classes.forEach(function (c) {
-      if (network.isCluster(groupId(c.name))) network.openCluster(groupId(c.name));
+      if (network.isCluster(groupId(c.name))) openGroup(groupId(c.name));
     });
     setGroupButton(false);
   }
@@ -394,7 +451,12 @@
     if (api.groups().length) ungroup(); else groupByClass();
   });
   setGroupButton(false);
-  if (data.nodes.length > GROUP_ABOVE) network.once("stabilizationIterationsDone", groupByClass);
+  if (data.nodes.length > GROUP_ABOVE) {
+    network.once("stabilizationIterationsDone", function () {
+      groupByClass();
+      network.fit();
+    });
+  }
 
   if (data.focus !== null && data.focus !== undefined) {
     network.once("stabilizationIterationsDone", function () { selectNode(data.focus, false); });
