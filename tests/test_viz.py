@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from click.testing import CliRunner
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from kg.cli import cli
 from kg.errors import InputError, QueryError
@@ -457,6 +457,7 @@ def test_labels_do_not_collide(name):
     assert clashes == []
 
 
+@settings(deadline=None)  # 400 rounds of numpy on a shared 2-core machine: no per-example deadline
 @given(st.lists(st.tuples(st.integers(-50, 50), st.integers(-50, 50), st.integers(10, 200)),
                 min_size=2, max_size=25))
 def test_separate_labels_leaves_no_overlap(items):
