@@ -230,6 +230,35 @@ def test_above_max_nodes_every_entity_is_in_the_page_in_its_class_group(tmp_path
     assert "60 entities" in result.output and "50 less-connected ones in a group per class" in result.output
 
 
+@pytest.mark.parametrize("name", ["icbc_fintech", "corpus", "cmb_digital", "pboc_regulation"])
+def test_authors_and_publications_are_linked_to_what_their_article_states(name):
+    """They stood alone: each now hangs, through its article's node, off the entities the article
+    mentions most; those nodes and links are no entities or relations (the counts stay)."""
+    from kg.viz.articles import MAIN_ENTITIES
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "graphs" / f"{name}.trig"
+    graph = extract(open_store([path]))
+    html, counts = render([path])
+    data = payload(html)
+    assert (counts["nodes"], counts["edges"]) == (len(graph.nodes), len(graph.edges))
+    assert data["counts"] == {"entities": len(graph.nodes), "relations": len(graph.edges)}
+    iri = {n["id"]: data["info"]["nodes"][n["id"]]["iri"] for n in data["nodes"]}
+    meta_ids = {n["id"] for n in data["nodes"] if n.get("article")}
+    linked = {(e["from"], e["rel"], e["to"]) for e in data["edges"] if e.get("meta")}
+    named = {a for art in graph.articles.values() for a in (*art.authors, *art.publications) if a in graph.nodes}
+    assert named, "the example names no author or publication"
+    for art in graph.articles.values():
+        people = [a for a in (*art.authors, *art.publications) if a in graph.nodes]
+        if not people:
+            continue
+        [node] = [i for i in meta_ids if iri[i] == art.iri]
+        assert {iri[t] for f, r, t in linked if f == node and r in ("author", "publishedIn")} == set(people)
+        main = sorted((e for e in art.counts if e not in people), key=lambda e: (-art.counts[e], e))[:MAIN_ENTITIES]
+        assert main and {iri[t] for f, r, t in linked if f == node and r == "mentions"} == set(main)
+    assert {c["name"] for c in data["classes"] if c.get("meta")} == {"Article"}  # in the legend as 文章
+    assert all(e["dashes"] and e["arrows"] == "to" for e in data["edges"] if e.get("meta"))
+
+
 @pytest.mark.parametrize("widths", [[40.0], [40.0] * 7, [14.0 * 12] * 30, [300.0, 20.0, 90.0] * 50])
 def test_group_members_open_in_rows_without_overlap(widths):
     from kg.viz.groups import grid_offsets
@@ -374,7 +403,9 @@ def test_seed_article_graph(seed_result):
                 who = edge.source if role == "subject" else edge.target
                 assert ev.text[b:e] in names[who], (ev.text, ev.text[b:e], names[who])
     data = payload(render_html(store))
-    assert len(data["nodes"]) == len(graph.nodes) and len(data["edges"]) == len(graph.edges)
+    assert data["counts"] == {"entities": len(graph.nodes), "relations": len(graph.edges)}
+    entities = [n for n in data["nodes"] if not n.get("article")]
+    assert len(entities) == len(graph.nodes) and len([e for e in data["edges"] if not e.get("meta")]) == len(graph.edges)
 
 
 @pytest.mark.parametrize("suffix, fmt", [

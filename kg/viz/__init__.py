@@ -20,6 +20,7 @@ from pathlib import Path
 
 from kg.errors import OutputError
 from kg.ontology import PREFIXES
+from kg.viz.articles import ARTICLE_CLASS, ARTICLE_STYLE, LINKS, article_label, article_links
 from kg.viz.groups import group_rows
 from kg.viz.layout import components, separate_labels, spring_positions
 from kg.viz.model import EntityGraph, extract
@@ -133,7 +134,8 @@ def _payload(graph: EntityGraph, title: str, omitted: dict | None, centre: str |
     index = {iri: i for i, iri in enumerate(iris)}
     simple = graph.simple()  # the same conversion as kg.to_networkx: degrees and components
     degree = dict(simple.degree())
-    pos, groups = _positions(graph, iris, index, simple, degree, grouped)
+    links = article_links(graph, set(iris) - set(grouped))
+    pos, groups, art_pos = _positions(graph, iris, index, simple, degree, grouped, links)
     net = Network(directed=True)
     net.nodes = [_vis_node(graph.nodes[iri], i, degree[iri], pos[i]) for i, iri in enumerate(iris)]
     for node in net.nodes:
@@ -143,31 +145,52 @@ def _payload(graph: EntityGraph, title: str, omitted: dict | None, centre: str |
     net.edges = [{"id": k, "from": index[e.source], "to": index[e.target], "arrows": "to",
                   "label": graph.labels.get(e.prop, e.prop), "rel": e.prop}
                  for k, e in enumerate(graph.edges)]
+    for k, (art, pairs) in enumerate(links):  # not entities or relations: see kg.viz.articles
+        node_id = len(iris) + k
+        colour, shape = ARTICLE_STYLE
+        net.nodes.append({"id": node_id, "label": article_label(art), "x": art_pos[k][0], "y": art_pos[k][1],
+                          "shape": shape, "size": 12.0, "cls": ARTICLE_CLASS, "article": True,
+                          "color": {"background": colour, "border": "#ffffff",
+                                    "highlight": {"background": colour, "border": "#222222"}}})
+        net.edges.extend({"id": len(net.edges), "from": node_id, "to": index[ent], "arrows": "to",
+                          "label": LINKS[link], "rel": link, "meta": True, "dashes": True}
+                         for link, ent in pairs)
     net.options = _vis_options(len(iris))
     nodes, edges, *_rest, options = net.get_network_data()
     info_nodes = [{"iri": n.iri, "cls": n.cls, "aliases": n.aliases, "en": n.english,
                    "wikidata": n.wikidata, "job": n.job_title, "metrics": n.metrics,
                    "penalties": n.penalties, "degree": degree[n.iri]} for n in (graph.nodes[i] for i in iris)]
+    info_nodes += [{"iri": art.iri, "cls": ARTICLE_CLASS, "aliases": [], "en": None, "wikidata": None,
+                    "job": None, "metrics": [], "penalties": [], "degree": len(pairs), "title": art.title}
+                   for art, pairs in links]
     info_edges = [{"evidence": [ev.to_json() for ev in e.evidence]} for e in graph.edges]
+    info_edges += [{"evidence": []} for _ in range(len(edges) - len(graph.edges))]
     classes = sorted({n.cls for n in graph.nodes.values() if n.cls}, key=_class_order)
     rels = sorted({e.prop for e in graph.edges})
+    meta = sorted({link for _, pairs in links for link, _ in pairs}, key=list(LINKS).index)
     return {
         "title": title, "nodes": nodes, "edges": edges, "options": json.loads(options),
         "info": {"nodes": info_nodes, "edges": info_edges},
+        "counts": {"entities": len(iris), "relations": len(graph.edges)},
         "classes": [{"name": c, "zh": graph.labels.get(c, c), "color": _style(c)[0],
                      "shape": _style(c)[1],
-                     "count": sum(1 for n in graph.nodes.values() if n.cls == c)} for c in classes],
+                     "count": sum(1 for n in graph.nodes.values() if n.cls == c)} for c in classes]
+        + ([{"name": ARTICLE_CLASS, "zh": "文章", "color": ARTICLE_STYLE[0], "shape": ARTICLE_STYLE[1],
+             "count": len(links), "meta": True}] if links else []),
         "relations": [{"name": r, "zh": graph.labels.get(r, r),
-                       "count": sum(1 for e in graph.edges if e.prop == r)} for r in rels],
+                       "count": sum(1 for e in graph.edges if e.prop == r)} for r in rels]
+        + [{"name": m, "zh": LINKS[m] + "（文章）", "meta": True,
+            "count": sum(1 for _, pairs in links for link, _ in pairs if link == m)} for m in meta],
         "omitted": omitted, "focus": index.get(centre) if centre else None,
         "groups": [dict(g, zh=graph.labels.get(g["cls"], g["cls"]), color=_style(g["cls"])[0],
                         shape=_style(g["cls"])[1]) for g in groups],
     }
 
 
-def _positions(graph, iris, index, simple, degree, grouped):
-    """Positions of the drawn nodes (a force layout, labels kept apart) and of the grouped ones
-    (``(x, y, dx, dy)``, :func:`kg.viz.groups.group_rows`), and the groups."""
+def _positions(graph, iris, index, simple, degree, grouped, links):
+    """Positions of the drawn nodes (a force layout, labels kept apart), of the grouped ones
+    (``(x, y, dx, dy)``, :func:`kg.viz.groups.group_rows`), the groups, and the positions of
+    the article nodes of ``links`` (laid out with the entities they link)."""
     import networkx as nx
 
     drawn = [i for i, iri in enumerate(iris) if iri not in grouped]
@@ -176,10 +199,15 @@ def _positions(graph, iris, index, simple, degree, grouped):
     edges = [(local[index[e.source]], local[index[e.target]]) for e in graph.edges
              if index[e.source] in local and index[e.target] in local]
     widths = [_label_px(graph.nodes[iris[i]].label) for i in drawn]
-    pos = spring_positions(len(drawn), edges, widths=widths, comps=components(sub))
+    sizes = [_node_size(degree[iris[i]]) for i in drawn]
+    for k, (art, pairs) in enumerate(links):  # an article node sits among what it links
+        sub.add_edges_from((len(drawn) + k, local[index[ent]]) for _, ent in pairs)
+        edges += [(len(drawn) + k, local[index[ent]]) for _, ent in pairs]
+        widths.append(_label_px(article_label(art)))
+        sizes.append(12.0)
+    pos = spring_positions(len(widths), edges, widths=widths, comps=components(sub))
     # labels must not collide (上海浦东发展银行 over 国家金融监督管理总局上海监管局): a node's footprint is
     # its label's width and its dot with the label under it
-    sizes = [_node_size(degree[iris[i]]) for i in drawn]
     pos = separate_labels(pos, [max(w, 2 * sz) for w, sz in zip(widths, sizes)],
                           [2 * sz + _LABEL_H for sz in sizes])
     out = {i: pos[local[i]] for i in drawn}
@@ -190,7 +218,7 @@ def _positions(graph, iris, index, simple, degree, grouped):
     groups, placed = group_rows(classes, members, out,
                                 {i: _label_px(graph.nodes[iris[i]].label) for g in members.values() for i in g})
     out.update(placed)
-    return [out[i] for i in range(len(iris))], groups
+    return [out[i] for i in range(len(iris))], groups, pos[len(drawn):]
 
 
 _LABEL_H = 18.0  # pixels of a 14 px label line

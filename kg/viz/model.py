@@ -82,6 +82,7 @@ class Article:
     publications: list[str] = field(default_factory=list)
     mentions: int = 0
     entities: int = 0
+    counts: dict[str, int] = field(default_factory=dict)  #: entity IRI -> its mentions here
 
 
 @dataclass
@@ -218,6 +219,10 @@ def _mentions(store: ox.Store, nodes: dict[str, Node], articles: dict[str, Artic
         if doc not in articles:  # mentioned in a context that is not typed zkg:Article
             articles[doc] = Article(doc, _local_name(doc))
         articles[doc].mentions, articles[doc].entities = doc_mentions[doc]
+    for ent, docs in per_entity.items():
+        for doc, n in docs.items():
+            if doc in articles:
+                articles[doc].counts[ent] = n
 
 
 def extract(store: ox.Store, query: str | None = None, *, evidence: bool = True) -> EntityGraph:

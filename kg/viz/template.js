@@ -83,10 +83,11 @@
   if (!data.nodes.length) setTimeout(markReady, 0);
 
   /* ---------- header, notice ---------- */
-  var stats = data.nodes.length + " 个实体 · " + data.edges.length + " 条关系";
+  var counts = data.counts || { entities: data.nodes.length, relations: data.edges.length };
+  var stats = counts.entities + " 个实体 · " + counts.relations + " 条关系";  // article nodes left out
   byId("stats").textContent = stats;
-  document.body.setAttribute("data-nodes", String(data.nodes.length));
-  document.body.setAttribute("data-edges", String(data.edges.length));
+  document.body.setAttribute("data-nodes", String(counts.entities));
+  document.body.setAttribute("data-edges", String(counts.relations));
   if (!data.nodes.length) {
     byId("notice").textContent = "图中没有实体：输入里没有 zkg 实体类的实例。" +
       " No entities: nothing in the input is an instance of a zkg entity class.";
