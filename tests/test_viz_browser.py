@@ -243,3 +243,49 @@ def test_focus_page_opens_on_the_entity(browser, tmp_path):
         assert loaded.js("window.zhkgViz.network.body.data.nodes.length") == 6
     finally:
         loaded.page.close()
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "graphs"
+_LABEL_BOXES = """() => { var v = window.zhkgViz, n = v.network, out = [];
+  v.edges.get().forEach(function (e) {
+    var s = n.body.edges[e.id].labelModule.size;
+    if (!e.label || !e.label.trim() || e.hidden) return;
+    var a = n.getPositions([e.from])[e.from], b = n.getPositions([e.to])[e.to];
+    out.push({ id: e.id, label: e.label, left: s.left, top: s.top, right: s.left + s.width,
+               bottom: s.top + s.height, mx: (a.x + b.x) / 2, my: (a.y + b.y) / 2 });
+  });
+  var nodes = Object.keys(n.getPositions()).map(function (id) { return n.getBoundingBox(Number(id)); });
+  return { edges: out, nodes: nodes, blanked: v.blankedLabels() }; }"""
+
+
+def _overlap(a, b) -> bool:
+    return a["left"] < b["right"] - 1 and b["left"] < a["right"] - 1 and a["top"] < b["bottom"] - 1 \
+        and b["top"] < a["bottom"] - 1
+
+
+@pytest.mark.parametrize("name", ["icbc_fintech", "pboc_regulation", "corpus", "cmb_digital"])
+def test_edge_labels_sit_on_their_edge_and_do_not_collide(browser, tmp_path, name):
+    """监管 floated away from its edge, and labels piled up around a hub: every label shown is at
+    its edge's middle and covers no node, node label or other edge label; the others come back
+    when an end of their edge is selected."""
+    out = tmp_path / f"{name}.html"
+    out.write_text(render_html([EXAMPLES / f"{name}.trig"]), encoding="utf-8")
+    loaded = Loaded(browser, out)
+    try:
+        got = loaded.js(_LABEL_BOXES)
+        shown = got["edges"]
+        assert len(shown) >= 0.4 * (len(shown) + len(got["blanked"])) and shown
+        for e in shown:
+            assert abs((e["left"] + e["right"]) / 2 - e["mx"]) < 1.5 and abs((e["top"] + e["bottom"]) / 2 - e["my"]) < 1.5, e
+        clashes = [(a["label"], b["label"]) for i, a in enumerate(shown) for b in shown[i + 1:] if _overlap(a, b)]
+        clashes += [(a["label"], "node") for a in shown for b in got["nodes"] if _overlap(a, b)]
+        assert clashes == []
+        if got["blanked"]:
+            edge = loaded.js("id => window.zhkgViz.data.edges[id]", got["blanked"][0])
+            loaded.js("id => window.zhkgViz.selectNode(id, false)", edge["from"])
+            assert loaded.js("id => window.zhkgViz.edges.get(id).label", edge["id"]) == edge["label"]
+            loaded.click_canvas(3, 3)  # empty corner: blank again
+            assert loaded.js("id => window.zhkgViz.edges.get(id).label", edge["id"]).strip() == ""
+        assert loaded.errors == []
+    finally:
+        loaded.page.close()

@@ -73,12 +73,41 @@
     network.setOptions({ physics: { enabled: false } });
     setPhysicsButton(false);
     network.once("afterDrawing", function () {
+      declutter();
       api.ready = true;
       api.readyAt = performance.now();
       document.body.setAttribute("data-ready", "1");
     });
     network.redraw();
   }
+  /* Edge labels that would cover a node, its label or an earlier edge label are left blank
+     (the relation still shows in the panel, and its label comes back when an end is selected):
+     around a hub, labels at the middle of short edges otherwise pile up unreadably. */
+  var labelOf = {}, blanked = {};
+  data.edges.forEach(function (e) { labelOf[e.id] = e.label; });
+  function overlaps(a, b) {
+    return a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  }
+  function declutter() {
+    var shownEdges = edges.get({ filter: function (e) { return !e.hidden && !!e.label; } });
+    if (shownEdges.length > 2000) return;  // too many to check; hideEdgesOnZoom copes there
+    var taken = Object.keys(network.getPositions()).map(function (id) {
+      return network.getBoundingBox(isNaN(id) ? id : Number(id));
+    });
+    var blank = [];
+    shownEdges.sort(function (a, b) { return (a.meta ? 1 : 0) - (b.meta ? 1 : 0) || a.id - b.id; })
+      .forEach(function (e) {
+        var body = network.body.edges[e.id], s = body && body.labelModule.size;
+        if (!s || !s.width) return;
+        var box = { left: s.left, top: s.top, right: s.left + s.width, bottom: s.top + s.height };
+        if (taken.some(function (t) { return overlaps(box, t); })) {
+          blanked[e.id] = true;
+          blank.push({ id: e.id, label: " " });
+        } else taken.push(box);
+      });
+    if (blank.length) edges.update(blank);
+  }
+  api.blankedLabels = function () { return Object.keys(blanked).map(Number); };
   network.once("stabilizationIterationsDone", markReady);
   if (!data.nodes.length) setTimeout(markReady, 0);
 
@@ -175,6 +204,7 @@
     }));
     edges.update(shown(data.edges, edges).map(function (e) {
       return { id: e.id, color: { opacity: near[e.id] ? 1 : 0.12 },
+        label: near[e.id] || !blanked[e.id] ? labelOf[e.id] : " ",
         font: { color: near[e.id] ? "#1d2733" : "rgba(0,0,0,0)" } };
     }));
     highlighted = true;
@@ -185,7 +215,8 @@
       return { id: n.id, color: baseColor[n.id], font: { color: "#1d2733" } };
     }));
     edges.update(shown(data.edges, edges).map(function (e) {
-      return { id: e.id, color: { opacity: 1 }, font: { color: "#4a5968" } };
+      return { id: e.id, color: { opacity: 1 }, font: { color: "#4a5968" },
+        label: blanked[e.id] ? " " : labelOf[e.id] };
     }));
     highlighted = false;
   }
@@ -244,11 +275,11 @@
   function relationBlock(edgeId, fromSide) {
     var e = data.edges[edgeId], box = el("div", "rel"), head = el("div", "head");
     if (fromSide) {
-      head.appendChild(el("span", "pred", "→ " + e.label));
+      head.appendChild(el("span", "pred", "→ " + labelOf[e.id]));
       head.appendChild(nodeLink(e.to));
     } else {
       head.appendChild(nodeLink(e.from));
-      head.appendChild(el("span", "pred", e.label + " →"));
+      head.appendChild(el("span", "pred", labelOf[e.id] + " →"));
     }
     box.appendChild(head);
     evidenceList(box, info.edges[edgeId].evidence);
@@ -319,7 +350,7 @@
     panel.replaceChildren();
     var h = el("h3");
     h.appendChild(nodeLink(e.from));
-    h.appendChild(el("span", "pred", " " + e.label + " → "));
+    h.appendChild(el("span", "pred", " " + labelOf[e.id] + " → "));
     h.appendChild(nodeLink(e.to));
     panel.appendChild(h);
     panel.appendChild(el("div", "iri", "zkg:" + e.rel));
