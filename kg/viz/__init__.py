@@ -41,7 +41,7 @@ CLASS_STYLE: dict[str, tuple[str, str]] = {
 }
 _DEFAULT_STYLE = ("#95a5a6", "dot")
 _FONT = '"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif'
-_PLACEHOLDER = re.compile(r"/\*\{\{(CSS|VIS_CSS|VIS_JS|GROUPS_JS|APP_JS)\}\}\*/|\{\{(TITLE|DATA)\}\}")
+_PLACEHOLDER = re.compile(r"/\*\{\{([A-Z_]+)\}\}\*/|\{\{(TITLE|DATA)\}\}")
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
                  "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
@@ -297,6 +297,7 @@ def _fill_template(payload: dict) -> str:
     parts = {
         "CSS": _asset("template.css"), "VIS_CSS": _vis_asset("vis-network.css"),
         "VIS_JS": _vis_asset("vis-network.min.js"), "GROUPS_JS": _asset("groups.js"),
+        "LABELS_JS": _asset("labels.js"), "PANEL_JS": _asset("panel.js"),
         "APP_JS": _asset("template.js"),
         "TITLE": html.escape(payload["title"]), "DATA": _json_for_script(payload),
     }
