@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kg.viz import render  # noqa: E402
-from kg.viz.model import extract, open_store  # noqa: E402
+from kg.viz.model import extract  # noqa: E402
+from kg.viz.sources import open_store  # noqa: E402
 from kg.viz.synthetic import synthetic_ntriples  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"

@@ -65,3 +65,26 @@ def test_jsonld_terms_round_trip(term):
         assert isinstance(back[0].object, ox.BlankNode)
     else:
         assert back == quads
+
+
+def _kg(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, timeout=300)
+
+
+def test_jsonld_on_stdout_ends_with_a_newline(tmp_path):
+    """`kg build … --format jsonld` and a CONSTRUCT as -f jsonld on stdout ended without one."""
+    built = _kg("build", str(ARTICLES[0]), "--format", "jsonld", "-q")
+    assert built.returncode == 0, built.stderr
+    assert built.stdout.endswith(b"}\n") and not built.stdout.endswith(b"\n\n")
+    graph = tmp_path / "a.ttl"
+    graph.write_bytes(_kg("build", str(ARTICLES[0]), "--format", "ttl", "-q").stdout)
+    query = _kg("query", str(graph), "CONSTRUCT {?s zkg:develops ?o} WHERE {?s zkg:develops ?o}", "-f", "jsonld")
+    assert query.returncode == 0, query.stderr
+    assert query.stdout.endswith(b"\n") and json.loads(query.stdout)
+
+
+def test_load_help_says_where_a_turtle_file_of_several_articles_goes():
+    """`kg load -h` said the default graph; such triples go to graph/unassigned (tests/test_store.py)."""
+    text = " ".join(_kg("load", "-h").stdout.decode().split())
+    assert "<https://w3id.org/zhkg/id/graph/unassigned>" in text
+    assert "Turtle file with several articles" in text

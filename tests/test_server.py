@@ -67,6 +67,7 @@ def start_kg_serve(*args: str) -> tuple[subprocess.Popen, str]:
                 break
             continue
         if " at http://" in line:
+            proc.announcement = line  # type: ignore[attr-defined]
             return proc, line.split(" at ", 1)[1].split()[0]
     stop(proc)
     raise RuntimeError("kg serve did not start")
@@ -312,6 +313,19 @@ def test_query_page_works_offline_and_lists_the_examples(served):
     assert "<textarea" in page and "products-of-organization" in page
     assert "http://" not in page.split("const PREFIXES")[0].replace('xmlns="http://', "")  # nothing fetched
     assert "<script src" not in page and "<link" not in page
+
+
+def test_the_start_line_names_the_files_and_the_query_page():
+    """`kg serve a.ttl` said "serving memory": it names what it serves and where the page is."""
+    proc, url = start_kg_serve(str(SAMPLE))
+    try:
+        line = proc.announcement
+        page = url.rsplit("/", 1)[0] + "/"
+        assert f"serving {SAMPLE} (in memory) at {url} (read-only)" in line
+        assert f"a query page at {page};" in line
+        assert http(page)[0] == 200
+    finally:
+        stop(proc)
 
 
 def test_syntax_error_response_is_short(served):

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from click.testing import CliRunner
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from kg.cli import cli
 from kg.errors import InputError, QueryError
@@ -193,7 +193,7 @@ def test_max_nodes_keeps_the_best_connected(tmp_path):
     path.write_text(synthetic_ntriples(60, seed=3), encoding="utf-8")
     full = extract(open_store([path]))
     deg = full.degrees()
-    html, counts = render([path], max_nodes=10)
+    html, counts = render([path], max_nodes=10, cut=True)
     data = payload(html)
     kept = {full.nodes[n["iri"]].iri for n in data["info"]["nodes"]}
     assert len(kept) == 10 and counts["nodes"] == 10
@@ -201,6 +201,75 @@ def test_max_nodes_keeps_the_best_connected(tmp_path):
     assert data["omitted"]["nodes"] == 50
     assert data["omitted"]["edges"] == len(full.edges) - len(data["edges"])
     assert sum(data["omitted"]["byClass"].values()) == 50
+
+
+def test_above_max_nodes_every_entity_is_in_the_page_in_its_class_group(tmp_path):
+    """The default above --max-nodes: the best connected drawn, every other entity in the page's
+    data, in its class's group node (kg.viz.groups), and nothing left out."""
+    path = tmp_path / "g.nt"
+    path.write_text(synthetic_ntriples(60, seed=3), encoding="utf-8")
+    full = extract(open_store([path]))
+    deg = full.degrees()
+    html, counts = render([path], max_nodes=10)
+    data = payload(html)
+    assert {n["iri"] for n in data["info"]["nodes"]} == set(full.nodes) and data["omitted"] is None
+    assert len(data["edges"]) == len(full.edges) and counts["grouped"] == 50
+    iri = {n["id"]: data["info"]["nodes"][n["id"]]["iri"] for n in data["nodes"]}
+    grouped = {iri[n["id"]] for n in data["nodes"] if "more" in n}
+    drawn = set(full.nodes) - grouped
+    assert len(drawn) == 10 and min(deg[i] for i in drawn) >= max(deg[i] for i in grouped)
+    assert all(n["more"] == full.nodes[iri[n["id"]]].cls for n in data["nodes"] if "more" in n)
+    by_class = {g["cls"]: g["count"] for g in data["groups"]}
+    assert sum(by_class.values()) == 50
+    assert by_class == {c: sum(1 for i in grouped if full.nodes[i].cls == c) for c in by_class}
+    lowest = max(n["y"] for n in data["nodes"] if "more" not in n)
+    assert all(g["y"] > lowest for g in data["groups"])  # a row under the drawn graph
+    out = tmp_path / "g.html"
+    result = CliRunner().invoke(cli, ["viz", str(path), "-o", str(out), "--max-nodes", "10"])
+    assert result.exit_code == 0, result.output
+    assert "60 entities" in result.output and "50 less-connected ones in a group per class" in result.output
+
+
+@pytest.mark.parametrize("name", ["icbc_fintech", "corpus", "cmb_digital", "pboc_regulation"])
+def test_authors_and_publications_are_linked_to_what_their_article_states(name):
+    """They stood alone: each now hangs, through its article's node, off the entities the article
+    mentions most; those nodes and links are no entities or relations (the counts stay)."""
+    from kg.viz.articles import MAIN_ENTITIES
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "graphs" / f"{name}.trig"
+    graph = extract(open_store([path]))
+    html, counts = render([path])
+    data = payload(html)
+    assert (counts["nodes"], counts["edges"]) == (len(graph.nodes), len(graph.edges))
+    assert data["counts"] == {"entities": len(graph.nodes), "relations": len(graph.edges)}
+    iri = {n["id"]: data["info"]["nodes"][n["id"]]["iri"] for n in data["nodes"]}
+    meta_ids = {n["id"] for n in data["nodes"] if n.get("article")}
+    linked = {(e["from"], e["rel"], e["to"]) for e in data["edges"] if e.get("meta")}
+    named = {a for art in graph.articles.values() for a in (*art.authors, *art.publications) if a in graph.nodes}
+    assert named, "the example names no author or publication"
+    for art in graph.articles.values():
+        people = [a for a in (*art.authors, *art.publications) if a in graph.nodes]
+        if not people:
+            continue
+        [node] = [i for i in meta_ids if iri[i] == art.iri]
+        assert {iri[t] for f, r, t in linked if f == node and r in ("author", "publishedIn")} == set(people)
+        main = sorted((e for e in art.counts if e not in people), key=lambda e: (-art.counts[e], e))[:MAIN_ENTITIES]
+        assert main and {iri[t] for f, r, t in linked if f == node and r == "mentions"} == set(main)
+    assert {c["name"] for c in data["classes"] if c.get("meta")} == {"Article"}  # in the legend as 文章
+    assert all(e["dashes"] and e["arrows"] == "to" for e in data["edges"] if e.get("meta"))
+
+
+@pytest.mark.parametrize("widths", [[40.0], [40.0] * 7, [14.0 * 12] * 30, [300.0, 20.0, 90.0] * 50])
+def test_group_members_open_in_rows_without_overlap(widths):
+    from kg.viz.groups import grid_offsets
+
+    cells = grid_offsets(widths)
+    assert len(cells) == len(set(cells)) == len(widths)
+    assert all(dy >= 80 for _, dy in cells)  # under the group node
+    xs = sorted({dx for dx, _ in cells})
+    assert all(b - a >= min(max(widths), 260) for a, b in zip(xs, xs[1:]))
+    width, height = xs[-1] - xs[0], max(dy for _, dy in cells) - 80
+    assert len(widths) < 10 or 0.3 < (width + 1) / (height + 1) < 3.5  # about square
 
 
 def test_construct_query_selects_the_subgraph(trig_path):
@@ -334,7 +403,9 @@ def test_seed_article_graph(seed_result):
                 who = edge.source if role == "subject" else edge.target
                 assert ev.text[b:e] in names[who], (ev.text, ev.text[b:e], names[who])
     data = payload(render_html(store))
-    assert len(data["nodes"]) == len(graph.nodes) and len(data["edges"]) == len(graph.edges)
+    assert data["counts"] == {"entities": len(graph.nodes), "relations": len(graph.edges)}
+    entities = [n for n in data["nodes"] if not n.get("article")]
+    assert len(entities) == len(graph.nodes) and len([e for e in data["edges"] if not e.get("meta")]) == len(graph.edges)
 
 
 @pytest.mark.parametrize("suffix, fmt", [
@@ -417,6 +488,7 @@ def test_labels_do_not_collide(name):
     assert clashes == []
 
 
+@settings(deadline=None)  # 400 rounds of numpy on a shared 2-core machine: no per-example deadline
 @given(st.lists(st.tuples(st.integers(-50, 50), st.integers(-50, 50), st.integers(10, 200)),
                 min_size=2, max_size=25))
 def test_separate_labels_leaves_no_overlap(items):

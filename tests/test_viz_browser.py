@@ -167,13 +167,52 @@ def test_physics_toggle(page):
 def test_big_graph_says_what_was_left_out(browser, tmp_path):
     (tmp_path / "g.nt").write_text(synthetic_ntriples(300, seed=5), encoding="utf-8")
     out = tmp_path / "g.html"
-    out.write_text(render_html([tmp_path / "g.nt"], max_nodes=100), encoding="utf-8")
+    out.write_text(render_html([tmp_path / "g.nt"], max_nodes=100, cut=True), encoding="utf-8")
     loaded = Loaded(browser, out)
     try:
         assert loaded.errors == []
         assert loaded.js("window.zhkgViz.network.body.data.nodes.length") == 100
         notice = loaded.page.locator("#notice")
         assert notice.is_visible() and "省略了 200 个实体" in notice.text_content()
+    finally:
+        loaded.page.close()
+
+
+def test_big_graph_keeps_every_entity_in_groups_that_open(browser, tmp_path):
+    """Above --max-nodes nothing is lost: the others wait in one group node per class; a click
+    opens a group where it stands, and search finds a grouped entity and opens its group."""
+    (tmp_path / "g.nt").write_text(synthetic_ntriples(300, seed=5), encoding="utf-8")
+    out = tmp_path / "g.html"
+    out.write_text(render_html([tmp_path / "g.nt"], max_nodes=100), encoding="utf-8")
+    loaded = Loaded(browser, out)
+    try:
+        v = "window.zhkgViz"
+        assert loaded.errors == []
+        assert loaded.js(f"{v}.data.nodes.length") == 300
+        groups = loaded.js(f"{v}.moreGroups()")
+        counts = loaded.js(f"{v}.data.groups.map(g => g.count)")
+        assert len(groups) == len(counts) > 3 and sum(counts) == 200
+        assert loaded.js(f"{v}.nodes.length") == 100 + len(groups)
+        assert "其余 200 个按类别归入" in loaded.page.locator("#notice").text_content()
+        # a click on a group opens it, its members in rows under it
+        first = groups[0]
+        loaded.js(f"id => {v}.network.focus(id, {{scale: 1}})", first)
+        at = loaded.js(f"id => {v}.network.getPositions([id])[id]", first)
+        xy = loaded.js(f"id => {{ var n = {v}.network; return n.canvasToDOM(n.getPositions([id])[id]); }}", first)
+        loaded.click_canvas(xy["x"], xy["y"])
+        assert loaded.js(f"{v}.moreGroups()") == groups[1:]
+        members = loaded.js(f"c => {v}.data.nodes.filter(n => n.more === c).map(n => n.id)", first[5:])
+        pos = loaded.js(f"ids => {v}.network.getPositions(ids)", members)
+        assert len(pos) == len(members) == counts[0]
+        assert all(p["y"] > at["y"] for p in pos.values())
+        assert len({(round(p["x"]), round(p["y"])) for p in pos.values()}) == len(members)  # no pile
+        # search finds an entity of a closed group: its group opens and the panel shows it
+        last = loaded.js(f"c => {v}.data.nodes.find(n => n.more === c)", groups[-1][5:])
+        loaded.page.fill("#search-input", last["label"])
+        loaded.page.click("#search button")
+        assert groups[-1] not in loaded.js(f"{v}.moreGroups()")
+        assert loaded.page.get_attribute("#panel", "data-node") == str(last["id"])
+        assert loaded.errors == []
     finally:
         loaded.page.close()
 
@@ -202,5 +241,51 @@ def test_focus_page_opens_on_the_entity(browser, tmp_path):
         assert loaded.page.text_content("#panel h3") == "蚂蚁集团"
         assert loaded.js("window.zhkgViz.network.getSelectedNodes()") == [loaded.node_id("蚂蚁集团")]
         assert loaded.js("window.zhkgViz.network.body.data.nodes.length") == 6
+    finally:
+        loaded.page.close()
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "graphs"
+_LABEL_BOXES = """() => { var v = window.zhkgViz, n = v.network, out = [];
+  v.edges.get().forEach(function (e) {
+    var s = n.body.edges[e.id].labelModule.size;
+    if (!e.label || !e.label.trim() || e.hidden) return;
+    var a = n.getPositions([e.from])[e.from], b = n.getPositions([e.to])[e.to];
+    out.push({ id: e.id, label: e.label, left: s.left, top: s.top, right: s.left + s.width,
+               bottom: s.top + s.height, mx: (a.x + b.x) / 2, my: (a.y + b.y) / 2 });
+  });
+  var nodes = Object.keys(n.getPositions()).map(function (id) { return n.getBoundingBox(Number(id)); });
+  return { edges: out, nodes: nodes, blanked: v.blankedLabels() }; }"""
+
+
+def _overlap(a, b) -> bool:
+    return a["left"] < b["right"] - 1 and b["left"] < a["right"] - 1 and a["top"] < b["bottom"] - 1 \
+        and b["top"] < a["bottom"] - 1
+
+
+@pytest.mark.parametrize("name", ["icbc_fintech", "pboc_regulation", "corpus", "cmb_digital"])
+def test_edge_labels_sit_on_their_edge_and_do_not_collide(browser, tmp_path, name):
+    """监管 floated away from its edge, and labels piled up around a hub: every label shown is at
+    its edge's middle and covers no node, node label or other edge label; the others come back
+    when an end of their edge is selected."""
+    out = tmp_path / f"{name}.html"
+    out.write_text(render_html([EXAMPLES / f"{name}.trig"]), encoding="utf-8")
+    loaded = Loaded(browser, out)
+    try:
+        got = loaded.js(_LABEL_BOXES)
+        shown = got["edges"]
+        assert len(shown) >= 0.4 * (len(shown) + len(got["blanked"])) and shown
+        for e in shown:
+            assert abs((e["left"] + e["right"]) / 2 - e["mx"]) < 1.5 and abs((e["top"] + e["bottom"]) / 2 - e["my"]) < 1.5, e
+        clashes = [(a["label"], b["label"]) for i, a in enumerate(shown) for b in shown[i + 1:] if _overlap(a, b)]
+        clashes += [(a["label"], "node") for a in shown for b in got["nodes"] if _overlap(a, b)]
+        assert clashes == []
+        if got["blanked"]:
+            edge = loaded.js("id => window.zhkgViz.data.edges[id]", got["blanked"][0])
+            loaded.js("id => window.zhkgViz.selectNode(id, false)", edge["from"])
+            assert loaded.js("id => window.zhkgViz.edges.get(id).label", edge["id"]) == edge["label"]
+            loaded.click_canvas(3, 3)  # empty corner: blank again
+            assert loaded.js("id => window.zhkgViz.edges.get(id).label", edge["id"]).strip() == ""
+        assert loaded.errors == []
     finally:
         loaded.page.close()

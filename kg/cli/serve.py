@@ -40,7 +40,10 @@ def serve(sources, host, port, allow_update, verbose):
     with store:
         server = make_server(store, host, port, allow_update=allow_update, verbose=verbose)
         mode = "read-write" if allow_update else "read-only"
-        click.echo(f"kg: serving {store.spec} at {server.url} ({mode}); Ctrl-C to stop", err=True)
+        what = store.spec if store.spec != "memory" else ", ".join(sources) + " (in memory)"
+        page = server.url.rsplit("/", 1)[0] + "/"
+        click.echo(f"kg: serving {what} at {server.url} ({mode}); a query page at {page};"
+                   " Ctrl-C to stop", err=True)
         try:
             server.serve_forever()
         except KeyboardInterrupt:

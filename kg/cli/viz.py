@@ -19,7 +19,10 @@ import click
 @click.option("--depth", type=click.IntRange(0, 20), default=1, show_default=True,
               help="Hops around --focus.")
 @click.option("--max-nodes", type=click.IntRange(1), default=1500, show_default=True,
-              help="Above this, keep the best-connected entities and say what was left out.")
+              help="Above this, draw the best-connected entities and put the others in one group "
+                   "node per class, opened on click (nothing is left out).")
+@click.option("--cut", is_flag=True,
+              help="Above --max-nodes, leave the less-connected entities out instead of grouping them.")
 @click.option("--title", help="Page title (default: zhkg 知识图谱).")
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
 @click.option("-j", "--workers", type=click.IntRange(min=1), default=None,
@@ -28,7 +31,7 @@ import click
               help="Text inputs: a CRF model from `kg train-ner`, combined with the rules.")
 @click.option("--base", default=None, help="Text inputs: base IRI for entities and documents.")
 @click.option("--strict", is_flag=True, help="Text inputs: stop at the first bad one instead of skipping it.")
-def viz(graphs, output, store_spec, query_arg, focus, depth, max_nodes, title, force, workers,
+def viz(graphs, output, store_spec, query_arg, focus, depth, max_nodes, cut, title, force, workers,
         ner_model, base, strict):
     """Write an interactive HTML page of GRAPH files (ttl, trig, nt, nq, jsonld) or a --store.
 
@@ -45,6 +48,7 @@ def viz(graphs, output, store_spec, query_arg, focus, depth, max_nodes, title, f
       kg viz article.txt -o article.html --force  # built first, as kg build does
       kg viz corpus/*.trig -o corpus.html --focus 工商银行 --depth 2
       kg viz --store oxigraph:corpus.db -o store.html --max-nodes 3000
+      kg viz corpus.trig -o top.html --max-nodes 200 --cut  # leave the rest out
       kg viz a.ttl -o dev.html --query 'CONSTRUCT {?o zkg:develops ?p} WHERE {?o zkg:develops ?p}'
     """
     from kg.errors import OutputError
@@ -65,10 +69,12 @@ def viz(graphs, output, store_spec, query_arg, focus, depth, max_nodes, title, f
             raise click.BadParameter("use oxigraph:DIR", param_hint="--store")
         source = open_store_dir(where)
     text, counts = render(source, title=title, query=_read_query(query_arg), focus=focus,
-                          depth=depth, max_nodes=max_nodes)
+                          depth=depth, max_nodes=max_nodes, cut=cut)
     write_html(text, output, force=force)
     left = counts["scopeNodes"] - counts["nodes"]
     note = f" ({left} less-connected entities left out)" if left else ""
+    if counts["grouped"]:
+        note = f" ({counts['grouped']} less-connected ones in a group per class, opened on click)"
     click.echo(f"wrote {output}: {counts['nodes']} entities, {counts['edges']} relations{note}",
                err=True)
 

@@ -20,6 +20,8 @@ from pathlib import Path
 
 from kg.errors import OutputError
 from kg.ontology import PREFIXES
+from kg.viz.articles import ARTICLE_CLASS, ARTICLE_STYLE, LINKS, article_label, article_links
+from kg.viz.groups import group_rows
 from kg.viz.layout import components, separate_labels, spring_positions
 from kg.viz.model import EntityGraph, extract
 from kg.viz.select import find_entity, most_connected, neighbourhood, subgraph
@@ -39,29 +41,33 @@ CLASS_STYLE: dict[str, tuple[str, str]] = {
 }
 _DEFAULT_STYLE = ("#95a5a6", "dot")
 _FONT = '"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif'
-_PLACEHOLDER = re.compile(r"/\*\{\{(CSS|VIS_CSS|VIS_JS|APP_JS)\}\}\*/|\{\{(TITLE|DATA)\}\}")
+_PLACEHOLDER = re.compile(r"/\*\{\{([A-Z_]+)\}\}\*/|\{\{(TITLE|DATA)\}\}")
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
                  "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
 def render_html(source, *, title: str | None = None, query: str | None = None,
-                focus: str | None = None, depth: int = 1, max_nodes: int = 1500) -> str:
+                focus: str | None = None, depth: int = 1, max_nodes: int = 1500,
+                cut: bool = False) -> str:
     """Render ``source`` (rdflib graph, pyoxigraph Store or list of paths) as one HTML page.
 
     ``query`` is a SPARQL CONSTRUCT whose entities and relations are drawn (the contract
     prefixes are declared for it); ``focus`` (an IRI, name or alias) with ``depth`` draws one
-    entity's neighbourhood; above ``max_nodes`` the best-connected entities are kept and the page
-    says what was left out.
+    entity's neighbourhood. Above ``max_nodes`` the best-connected entities are drawn and the
+    others wait in one group node per class that opens on click (:mod:`kg.viz.groups`); with
+    ``cut`` they are left out instead and the page says how many.
     """
     return render(source, title=title, query=query, focus=focus, depth=depth,
-                  max_nodes=max_nodes)[0]
+                  max_nodes=max_nodes, cut=cut)[0]
 
 
-def render(source, *, title=None, query=None, focus=None, depth=1, max_nodes=1500):
+def render(source, *, title=None, query=None, focus=None, depth=1, max_nodes=1500, cut=False):
     """Like :func:`render_html`, returning ``(html, counts)``.
 
-    ``counts`` has the drawn ``nodes`` and ``edges``, the ``scopeNodes``/``scopeEdges`` after
-    ``query`` and ``focus`` but before ``max_nodes``, and the input's ``totalNodes``/``totalEdges``.
+    ``counts`` has the ``nodes`` and ``edges`` in the page, how many of those nodes are
+    ``grouped`` (beyond ``max_nodes``, in their class's group), the ``scopeNodes``/``scopeEdges``
+    after ``query`` and ``focus`` but before ``max_nodes``, and the input's
+    ``totalNodes``/``totalEdges``.
     """
     if query is not None:
         query = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in sorted(PREFIXES.items())) + query
@@ -72,15 +78,20 @@ def render(source, *, title=None, query=None, focus=None, depth=1, max_nodes=150
         centre = find_entity(graph, focus)
         graph = subgraph(graph, neighbourhood(graph, centre, depth))
     scope_nodes, scope_edges = len(graph.nodes), len(graph.edges)
-    omitted = None
+    omitted, grouped = None, set()
     if max_nodes and len(graph.nodes) > max_nodes:
-        kept = subgraph(graph, most_connected(graph, max_nodes, centre))
-        omitted = _omitted(graph, kept)
-        graph = kept
-    payload = _payload(graph, title or "zhkg 知识图谱", omitted, centre)
+        drawn_iris = most_connected(graph, max_nodes, centre)
+        if cut:
+            kept = subgraph(graph, drawn_iris)
+            omitted = _omitted(graph, kept)
+            graph = kept
+        else:
+            grouped = set(graph.nodes) - drawn_iris
+    payload = _payload(graph, title or "zhkg 知识图谱", omitted, centre, grouped)
     payload["totals"] = {"totalNodes": total_nodes, "totalEdges": total_edges,
                          "scopeNodes": scope_nodes, "scopeEdges": scope_edges}
-    drawn = {**payload["totals"], "nodes": len(graph.nodes), "edges": len(graph.edges)}
+    drawn = {**payload["totals"], "nodes": len(graph.nodes), "edges": len(graph.edges),
+             "grouped": len(grouped)}
     return _fill_template(payload), drawn
 
 
@@ -114,47 +125,100 @@ def _omitted(full: EntityGraph, kept: EntityGraph) -> dict:
             "byClass": dict(sorted(by_class.items()))}
 
 
-def _payload(graph: EntityGraph, title: str, omitted: dict | None, centre: str | None) -> dict:
+def _payload(graph: EntityGraph, title: str, omitted: dict | None, centre: str | None,
+             grouped: set[str] = frozenset()) -> dict:
     """Everything the page needs, as plain JSON-able data in a deterministic order."""
     from pyvis.network import Network
-
-    import networkx as nx
 
     iris = sorted(graph.nodes)
     index = {iri: i for i, iri in enumerate(iris)}
     simple = graph.simple()  # the same conversion as kg.to_networkx: degrees and components
     degree = dict(simple.degree())
-    pos = spring_positions(len(iris), [(index[e.source], index[e.target]) for e in graph.edges],
-                           widths=[_label_px(graph.nodes[i].label) for i in iris],
-                           comps=components(nx.relabel_nodes(simple, index)))
-    # labels must not collide (上海浦东发展银行 over 国家金融监督管理总局上海监管局): a node's footprint is
-    # its label's width and its dot with the label under it
-    sizes = [_node_size(degree[iri]) for iri in iris]
-    pos = separate_labels(pos, [max(_label_px(graph.nodes[i].label), 2 * sz) for i, sz in zip(iris, sizes)],
-                          [2 * sz + _LABEL_H for sz in sizes])
+    links = article_links(graph, set(iris) - set(grouped))
+    pos, groups, art_pos = _positions(graph, iris, index, simple, degree, grouped, links)
     net = Network(directed=True)
     net.nodes = [_vis_node(graph.nodes[iri], i, degree[iri], pos[i]) for i, iri in enumerate(iris)]
+    for node in net.nodes:
+        if len(pos[node["id"]]) == 4:  # grouped: where it opens, relative to its group node
+            node["dx"], node["dy"] = pos[node["id"]][2:]
+            node["more"] = node["cls"]
     net.edges = [{"id": k, "from": index[e.source], "to": index[e.target], "arrows": "to",
                   "label": graph.labels.get(e.prop, e.prop), "rel": e.prop}
                  for k, e in enumerate(graph.edges)]
+    for k, (art, pairs) in enumerate(links):  # not entities or relations: see kg.viz.articles
+        node_id = len(iris) + k
+        colour, shape = ARTICLE_STYLE
+        net.nodes.append({"id": node_id, "label": article_label(art), "x": art_pos[k][0], "y": art_pos[k][1],
+                          "shape": shape, "size": 12.0, "cls": ARTICLE_CLASS, "article": True,
+                          "color": {"background": colour, "border": "#ffffff",
+                                    "highlight": {"background": colour, "border": "#222222"}}})
+        net.edges.extend({"id": len(net.edges), "from": node_id, "to": index[ent], "arrows": "to",
+                          "label": LINKS[link], "rel": link, "meta": True, "dashes": True}
+                         for link, ent in pairs)
     net.options = _vis_options(len(iris))
     nodes, edges, *_rest, options = net.get_network_data()
     info_nodes = [{"iri": n.iri, "cls": n.cls, "aliases": n.aliases, "en": n.english,
                    "wikidata": n.wikidata, "job": n.job_title, "metrics": n.metrics,
                    "penalties": n.penalties, "degree": degree[n.iri]} for n in (graph.nodes[i] for i in iris)]
+    info_nodes += [{"iri": art.iri, "cls": ARTICLE_CLASS, "aliases": [], "en": None, "wikidata": None,
+                    "job": None, "metrics": [], "penalties": [], "degree": len(pairs), "title": art.title}
+                   for art, pairs in links]
     info_edges = [{"evidence": [ev.to_json() for ev in e.evidence]} for e in graph.edges]
+    info_edges += [{"evidence": []} for _ in range(len(edges) - len(graph.edges))]
     classes = sorted({n.cls for n in graph.nodes.values() if n.cls}, key=_class_order)
     rels = sorted({e.prop for e in graph.edges})
+    meta = sorted({link for _, pairs in links for link, _ in pairs}, key=list(LINKS).index)
     return {
         "title": title, "nodes": nodes, "edges": edges, "options": json.loads(options),
         "info": {"nodes": info_nodes, "edges": info_edges},
+        "counts": {"entities": len(iris), "relations": len(graph.edges)},
         "classes": [{"name": c, "zh": graph.labels.get(c, c), "color": _style(c)[0],
                      "shape": _style(c)[1],
-                     "count": sum(1 for n in graph.nodes.values() if n.cls == c)} for c in classes],
+                     "count": sum(1 for n in graph.nodes.values() if n.cls == c)} for c in classes]
+        + ([{"name": ARTICLE_CLASS, "zh": "文章", "color": ARTICLE_STYLE[0], "shape": ARTICLE_STYLE[1],
+             "count": len(links), "meta": True}] if links else []),
         "relations": [{"name": r, "zh": graph.labels.get(r, r),
-                       "count": sum(1 for e in graph.edges if e.prop == r)} for r in rels],
+                       "count": sum(1 for e in graph.edges if e.prop == r)} for r in rels]
+        + [{"name": m, "zh": LINKS[m] + "（文章）", "meta": True,
+            "count": sum(1 for _, pairs in links for link, _ in pairs if link == m)} for m in meta],
         "omitted": omitted, "focus": index.get(centre) if centre else None,
+        "groups": [dict(g, zh=graph.labels.get(g["cls"], g["cls"]), color=_style(g["cls"])[0],
+                        shape=_style(g["cls"])[1]) for g in groups],
     }
+
+
+def _positions(graph, iris, index, simple, degree, grouped, links):
+    """Positions of the drawn nodes (a force layout, labels kept apart), of the grouped ones
+    (``(x, y, dx, dy)``, :func:`kg.viz.groups.group_rows`), the groups, and the positions of
+    the article nodes of ``links`` (laid out with the entities they link)."""
+    import networkx as nx
+
+    drawn = [i for i, iri in enumerate(iris) if iri not in grouped]
+    local = {v: k for k, v in enumerate(drawn)}
+    sub = nx.relabel_nodes(simple.subgraph([iris[i] for i in drawn]), {iris[i]: local[i] for i in drawn})
+    edges = [(local[index[e.source]], local[index[e.target]]) for e in graph.edges
+             if index[e.source] in local and index[e.target] in local]
+    widths = [_label_px(graph.nodes[iris[i]].label) for i in drawn]
+    sizes = [_node_size(degree[iris[i]]) for i in drawn]
+    for k, (art, pairs) in enumerate(links):  # an article node sits among what it links
+        sub.add_edges_from((len(drawn) + k, local[index[ent]]) for _, ent in pairs)
+        edges += [(len(drawn) + k, local[index[ent]]) for _, ent in pairs]
+        widths.append(_label_px(article_label(art)))
+        sizes.append(12.0)
+    pos = spring_positions(len(widths), edges, widths=widths, comps=components(sub))
+    # labels must not collide (上海浦东发展银行 over 国家金融监督管理总局上海监管局): a node's footprint is
+    # its label's width and its dot with the label under it
+    pos = separate_labels(pos, [max(w, 2 * sz) for w, sz in zip(widths, sizes)],
+                          [2 * sz + _LABEL_H for sz in sizes])
+    out = {i: pos[local[i]] for i in drawn}
+    members: dict[str, list[int]] = {}
+    for i in sorted((index[g] for g in grouped), key=lambda i: (-degree[iris[i]], iris[i])):
+        members.setdefault(graph.nodes[iris[i]].cls or "", []).append(i)
+    classes = sorted(members, key=_class_order)
+    groups, placed = group_rows(classes, members, out,
+                                {i: _label_px(graph.nodes[iris[i]].label) for g in members.values() for i in g})
+    out.update(placed)
+    return [out[i] for i in range(len(iris))], groups, pos[len(drawn):]
 
 
 _LABEL_H = 18.0  # pixels of a 14 px label line
@@ -178,7 +242,7 @@ def _style(cls: str | None) -> tuple[str, str]:
     return CLASS_STYLE.get(cls or "", _DEFAULT_STYLE)
 
 
-def _vis_node(node, i: int, degree: int, xy: tuple[int, int]) -> dict:
+def _vis_node(node, i: int, degree: int, xy: tuple[int, ...]) -> dict:
     colour, shape = _style(node.cls)
     return {"id": i, "label": node.label, "x": xy[0], "y": xy[1], "shape": shape,
             "size": _node_size(degree), "cls": node.cls or "",
@@ -232,7 +296,9 @@ def _vis_asset(name: str) -> str:
 def _fill_template(payload: dict) -> str:
     parts = {
         "CSS": _asset("template.css"), "VIS_CSS": _vis_asset("vis-network.css"),
-        "VIS_JS": _vis_asset("vis-network.min.js"), "APP_JS": _asset("template.js"),
+        "VIS_JS": _vis_asset("vis-network.min.js"), "GROUPS_JS": _asset("groups.js"),
+        "LABELS_JS": _asset("labels.js"), "PANEL_JS": _asset("panel.js"),
+        "APP_JS": _asset("template.js"),
         "TITLE": html.escape(payload["title"]), "DATA": _json_for_script(payload),
     }
     return _PLACEHOLDER.sub(lambda m: parts[m.group(1) or m.group(2)], _asset("template.html"))

@@ -30,9 +30,13 @@ def spring_positions(n: int, edges: list[tuple[int, int]], *, seed: int = 42,
 
     comps = comps if comps is not None else _components(n, edges)
     placed = []
-    for comp in comps:
-        index = {v: i for i, v in enumerate(comp)}
-        sub = [(index[a], index[b]) for a, b in edges if a in index and b in index and a != b]
+    where = {v: (k, i) for k, comp in enumerate(comps) for i, v in enumerate(comp)}
+    by_comp: list[list[tuple[int, int]]] = [[] for _ in comps]
+    for a, b in edges:  # one pass over the edges, not one per component
+        (ka, ia), (kb, ib) = where[a], where[b]
+        if ka == kb and a != b:
+            by_comp[ka].append((ia, ib))
+    for comp, sub in zip(comps, by_comp):
         pos = _layout_component(len(comp), sub, seed, iterations)
         pad = max((widths[v] for v in comp), default=0.0) / SCALE if widths else 0.0
         placed.append((comp, pos - pos.min(axis=0), pad))

@@ -4,7 +4,8 @@ Reads any graph that follows the graph contract (``/work/shared/spec/graph-contr
 ``pyoxigraph.Store`` and returns an :class:`EntityGraph`: one node per entity (instances of the
 ``zkg:`` entity classes) and one edge per ``zkg:`` relation between two entities. Provenance
 records (``rdf:Statement``, ``nif:Sentence``, ``nif:Phrase``, articles) never become nodes: they
-are folded into each edge (and each metric) as evidence sentences with the mentions located.
+are folded into each edge (and each metric) as evidence sentences with the mentions located
+(:mod:`kg.viz.evidence`).
 """
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError
 from kg.ontology import (
-    ENTITY_CLASSES, ITSRDF_IRI, NIF_IRI, ONTOLOGY_DIR, PREFIXES, PROV_IRI, RELATIONS, ZKG_IRI,
-    specificity,
+    ENTITY_CLASSES, ITSRDF_IRI, NIF_IRI, ONTOLOGY_DIR, PREFIXES, RELATIONS, ZKG_IRI, specificity,
 )
+from kg.viz.evidence import Evidence, EvidenceIndex, attach_metrics
+from kg.viz.values import first_literal, objects
 
 RDF = PREFIXES["rdf"]
 RDFS = PREFIXES["rdfs"]
@@ -37,23 +39,6 @@ ZH_LABELS: dict[str, str] = {
     "invests": "投资", "acquires": "收购", "regulates": "监管", "locatedIn": "位于",
 }
 
-
-
-@dataclass
-class Evidence:
-    """One sentence supporting a relation or metric, with mention spans relative to ``text``."""
-
-    text: str
-    doc: str
-    begin: int | None
-    highlights: list[tuple[int, int, str]] = field(default_factory=list)
-    extractor: str | None = None
-    confidence: float | None = None
-
-    def to_json(self) -> dict:
-        return {"text": self.text, "doc": self.doc, "begin": self.begin,
-                "marks": [list(h) for h in self.highlights], "extractor": self.extractor,
-                "confidence": self.confidence}
 
 
 @dataclass
@@ -97,6 +82,7 @@ class Article:
     publications: list[str] = field(default_factory=list)
     mentions: int = 0
     entities: int = 0
+    counts: dict[str, int] = field(default_factory=dict)  #: entity IRI -> its mentions here
 
 
 @dataclass
@@ -107,6 +93,7 @@ class EntityGraph:
     edges: list[Edge]
     labels: dict[str, str]
     articles: dict[str, Article] = field(default_factory=dict)
+    simple_cache: object = field(default=None, repr=False, compare=False)
 
     def network(self):
         """This graph as a ``networkx.MultiDiGraph`` (:func:`kg.network.from_entity_graph`)."""
@@ -115,10 +102,13 @@ class EntityGraph:
         return from_entity_graph(self)
 
     def simple(self):
-        """The undirected simple graph of :meth:`network` (:func:`kg.network.undirected`)."""
-        from kg.network import undirected
+        """The undirected simple graph of :meth:`network` (:func:`kg.network.undirected`),
+        built once per graph (degrees, selection and layout all need it)."""
+        if self.simple_cache is None:
+            from kg.network import undirected
 
-        return undirected(self.network())
+            self.simple_cache = undirected(self.network())
+        return self.simple_cache
 
     def degrees(self) -> dict[str, int]:
         """Number of distinct neighbours of every node (direction ignored)."""
@@ -126,31 +116,6 @@ class EntityGraph:
 
 
 # ---------------------------------------------------------------- loading
-
-def _objects(store: ox.Store, pred: str) -> dict[str, list]:
-    """subject IRI -> sorted-free list of objects of ``pred`` over every graph."""
-    out: dict[str, list] = defaultdict(list)
-    for q in store.quads_for_pattern(None, ox.NamedNode(pred), None, None):
-        out[q.subject.value].append(q.object)
-    return out
-
-
-def _first_literal(values: list, lang: str | None = None) -> str | None:
-    """The smallest literal with language ``lang`` ("zh" also matches zh-CN, zh-Hans, ...)."""
-    def fits(tag: str) -> bool:
-        return lang is None or tag == lang or (lang != "" and tag.startswith(lang + "-"))
-    lits = sorted({v.value for v in values if isinstance(v, ox.Literal) and fits(v.language or "")})
-    return lits[0] if lits else None
-
-
-def _int(values: list) -> int | None:
-    for v in values:
-        try:
-            return int(v.value)
-        except (ValueError, AttributeError):
-            continue
-    return None
-
 
 def term_labels(store: ox.Store) -> dict[str, str]:
     """Chinese labels of zkg terms: input graph, then ontology/zhkg.ttl, then the built-in table."""
@@ -166,9 +131,9 @@ def term_labels(store: ox.Store) -> dict[str, str]:
             pass  # a half-written ontology must not break the page
     sources.append(store)
     for src in sources:
-        for iri, vals in _objects(src, RDFS + "label").items():
+        for iri, vals in objects(src, RDFS + "label").items():
             if iri.startswith(ZKG_IRI):
-                zh = _first_literal(vals, "zh")
+                zh = first_literal(vals, "zh")
                 if zh:
                     labels[iri[len(ZKG_IRI):]] = zh
     return labels
@@ -195,160 +160,47 @@ def _local_name(iri: str) -> str:
 
 
 def _make_nodes(store: ox.Store, classes: dict[str, str]) -> dict[str, Node]:
-    labels = _objects(store, RDFS + "label")
-    alts = _objects(store, SKOS + "altLabel")
-    same = _objects(store, OWL + "sameAs")
-    titles = _objects(store, ZKG_IRI + "jobTitle")
+    labels = objects(store, RDFS + "label")
+    alts = objects(store, SKOS + "altLabel")
+    same = objects(store, OWL + "sameAs")
+    titles = objects(store, ZKG_IRI + "jobTitle")
     nodes = {}
     for iri in sorted(classes):
         lab = labels.get(iri, [])
-        name = (_first_literal(lab, "zh") or _first_literal(lab, "") or _first_literal(lab, "en")
+        name = (first_literal(lab, "zh") or first_literal(lab, "") or first_literal(lab, "en")
                 or _local_name(iri))
         aliases = sorted({v.value for v in alts.get(iri, []) if isinstance(v, ox.Literal)}
                          | {v.value for v in lab if isinstance(v, ox.Literal)
                             and (v.language or "").startswith("zh")} - {name})
         wikidata = sorted(v.value for v in same.get(iri, []) if isinstance(v, ox.NamedNode)
                           and "wikidata.org/" in v.value)
-        nodes[iri] = Node(iri, name, classes[iri], aliases, _first_literal(lab, "en"),
+        nodes[iri] = Node(iri, name, classes[iri], aliases, first_literal(lab, "en"),
                           wikidata[0] if wikidata else None,
-                          _first_literal(titles.get(iri, [])))
+                          first_literal(titles.get(iri, [])))
     return nodes
-
-
-class _Evidence:
-    """Indexes statements, sentences and phrases once, then answers evidence look-ups.
-
-    With ``full=False`` only what :meth:`facts` needs is indexed (no texts, no offsets).
-    """
-
-    def __init__(self, store: ox.Store, full: bool = True) -> None:
-        def one(pred):
-            return {s: v[0] for s, v in _objects(store, pred).items()}
-        subj, pred, obj = one(RDF + "subject"), one(RDF + "predicate"), one(RDF + "object")
-        self.by_triple: dict[tuple, list[str]] = defaultdict(list)
-        for stmt in sorted(subj):
-            if stmt in pred and stmt in obj:
-                self.by_triple[(subj[stmt].value, pred[stmt].value, obj[stmt].value)].append(stmt)
-        self.sentence = _objects(store, ZKG_IRI + "evidence")
-        self.derived = one(PROV_IRI + "wasDerivedFrom")
-        self.confidence = one(ZKG_IRI + "confidence")
-        self.context = one(NIF_IRI + "referenceContext")
-        self.phrases: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
-        if not full:
-            return
-        self.extractor = one(ZKG_IRI + "extractor")
-        self.anchor = one(NIF_IRI + "anchorOf")
-        self.begin = one(NIF_IRI + "beginIndex")
-        self.end = one(NIF_IRI + "endIndex")
-        for phrase, ents in _objects(store, ITSRDF_IRI + "taIdentRef").items():
-            b, e, ctx = self.begin.get(phrase), self.end.get(phrase), self.context.get(phrase)
-            if b is None or e is None or ctx is None:
-                continue
-            for ent in ents:
-                self.phrases[(ctx.value, ent.value)].append((int(b.value), int(e.value)))
-
-    def facts(self, s: str, p: str, o: str) -> tuple[float | None, int, set[str]]:
-        """(highest confidence, number of evidence sentences, documents) of the triple's statements."""
-        conf, sentences, docs = None, set(), set()
-        for stmt in self.by_triple.get((s, p, o), []):
-            value = self.confidence.get(stmt)
-            try:
-                conf = max(conf if conf is not None else 0.0, float(value.value))
-            except (AttributeError, ValueError):
-                pass
-            sentences.update(v.value for v in self.sentence.get(stmt, [])
-                             if isinstance(v, ox.NamedNode))
-            if stmt in self.derived:
-                docs.add(self.derived[stmt].value)
-        docs.update(self._doc(None, sent) for sent in sentences)
-        return conf, len(sentences), docs
-
-    def _doc(self, stmt: str | None, sentence: str) -> str:
-        if sentence in self.context:
-            return self.context[sentence].value
-        if stmt and stmt in self.derived:
-            return self.derived[stmt].value
-        return sentence.split("#", 1)[0]
-
-    def sentences(self, stmt: str | None, sent_iris: list[str], roles: dict[str, tuple]) -> list:
-        """Evidence records for ``sent_iris``; ``roles`` maps role -> (entity IRI, label)."""
-        out = []
-        for sent in sent_iris:
-            text = self.anchor.get(sent)
-            if text is None:
-                continue
-            text = text.value
-            doc = self._doc(stmt, sent)
-            sb = _int([self.begin[sent]]) if sent in self.begin else None
-            marks = set()
-            for role, (iri, name) in roles.items():
-                spans = [(b - sb, e - sb) for b, e in self.phrases.get((doc, iri), [])
-                         if sb is not None and sb <= b and e <= sb + len(text)]
-                if not spans and name and name in text:  # no NIF phrase: fall back to the name
-                    i = text.index(name)
-                    spans = [(i, i + len(name))]
-                marks.update((b, e, role) for b, e in spans)
-            ext = self.extractor.get(stmt) if stmt else None
-            conf = self.confidence.get(stmt) if stmt else None
-            out.append(Evidence(text, doc, sb, sorted(marks), ext.value if ext else None,
-                                float(conf.value) if conf is not None else None))
-        return out
-
-    def for_triple(self, s: str, p: str, o: str, roles: dict[str, tuple]) -> list[Evidence]:
-        """Every evidence sentence recorded for the triple (s, p, o)."""
-        found = []
-        for stmt in self.by_triple.get((s, p, o), []):
-            sents = sorted(v.value for v in self.sentence.get(stmt, [])
-                           if isinstance(v, ox.NamedNode))
-            found.extend(self.sentences(stmt, sents, roles))
-        uniq = {(e.doc, e.begin or 0, e.text): e for e in found}
-        return [uniq[k] for k in sorted(uniq)]
-
-
-def _metrics(store: ox.Store, nodes: dict[str, Node], ev: _Evidence) -> None:
-    has = ZKG_IRI + "hasMetric"
-    labels = _objects(store, RDFS + "label")
-    fields = {k: _objects(store, ZKG_IRI + k) for k in ("value", "unit", "qualifier")}
-    for q in sorted(store.quads_for_pattern(None, ox.NamedNode(has), None, None), key=str):
-        ent, m = q.subject.value, q.object.value
-        node = nodes.get(ent)
-        if node is None or any(x["iri"] == m for x in node.metrics):
-            continue
-        roles = {"subject": (ent, node.label)}
-        evid = ev.for_triple(ent, has, m, roles)
-        direct = sorted(v.value for v in ev.sentence.get(m, []) if isinstance(v, ox.NamedNode))
-        seen = {x.text for x in evid}
-        evid += [e for e in ev.sentences(None, direct, roles) if e.text not in seen]
-        node.metrics.append({
-            "iri": m, "label": _first_literal(labels.get(m, []), "zh") or
-            _first_literal(labels.get(m, [])) or "",
-            **{k: _first_literal(v.get(m, [])) for k, v in fields.items()},
-            "evidence": [e.to_json() for e in evid]})
-    for node in nodes.values():
-        node.metrics.sort(key=lambda x: (x["label"], x["iri"]))
 
 
 def _articles(store: ox.Store) -> dict[str, Article]:
     """Every zkg:Article, with its identifier, title, authors and publications."""
-    ident = _objects(store, PREFIXES["dcterms"] + "identifier")
-    title = _objects(store, PREFIXES["dcterms"] + "title")
-    author, pub = _objects(store, ZKG_IRI + "author"), _objects(store, ZKG_IRI + "publishedIn")
+    ident = objects(store, PREFIXES["dcterms"] + "identifier")
+    title = objects(store, PREFIXES["dcterms"] + "title")
+    author, pub = objects(store, ZKG_IRI + "author"), objects(store, ZKG_IRI + "publishedIn")
     iris = {q.subject.value for q in store.quads_for_pattern(
         None, ox.NamedNode(RDF + "type"), ox.NamedNode(ZKG_IRI + "Article"), None)
         if isinstance(q.subject, ox.NamedNode)}
     def named(values):
         return sorted({v.value for v in values if isinstance(v, ox.NamedNode)})
-    return {iri: Article(iri, _first_literal(ident.get(iri, [])) or _local_name(iri),
-                         _first_literal(title.get(iri, []), "zh") or _first_literal(title.get(iri, [])),
+    return {iri: Article(iri, first_literal(ident.get(iri, [])) or _local_name(iri),
+                         first_literal(title.get(iri, []), "zh") or first_literal(title.get(iri, [])),
                          named(author.get(iri, [])), named(pub.get(iri, [])))
             for iri in sorted(iris)}
 
 
 def _mentions(store: ox.Store, nodes: dict[str, Node], articles: dict[str, Article]) -> None:
     """Count each entity's mentions (nif:Phrase) and the documents that mention or name it."""
-    context = {s: v[0].value for s, v in _objects(store, NIF_IRI + "referenceContext").items()}
+    context = {s: v[0].value for s, v in objects(store, NIF_IRI + "referenceContext").items()}
     per_entity: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for phrase, ents in _objects(store, ITSRDF_IRI + "taIdentRef").items():
+    for phrase, ents in objects(store, ITSRDF_IRI + "taIdentRef").items():
         doc = context.get(phrase)
         for ent in {e.value for e in ents} & nodes.keys():
             per_entity[ent][doc] += 1
@@ -367,6 +219,10 @@ def _mentions(store: ox.Store, nodes: dict[str, Node], articles: dict[str, Artic
         if doc not in articles:  # mentioned in a context that is not typed zkg:Article
             articles[doc] = Article(doc, _local_name(doc))
         articles[doc].mentions, articles[doc].entities = doc_mentions[doc]
+    for ent, docs in per_entity.items():
+        for doc, n in docs.items():
+            if doc in articles:
+                articles[doc].counts[ent] = n
 
 
 def extract(store: ox.Store, query: str | None = None, *, evidence: bool = True) -> EntityGraph:
@@ -384,7 +240,7 @@ def extract(store: ox.Store, query: str | None = None, *, evidence: bool = True)
     nodes = _make_nodes(store, classes)
     articles = _articles(store)
     _mentions(store, nodes, articles)
-    ev = _Evidence(store, full=evidence)
+    ev = EvidenceIndex(store, full=evidence)
     rel_iris = {ZKG_IRI + r: r for r in RELATIONS}
     found: dict[tuple[str, str, str], set[str]] = defaultdict(set)  # triple -> its named graphs
     if triples is None:
@@ -405,7 +261,7 @@ def extract(store: ox.Store, query: str | None = None, *, evidence: bool = True)
                 edge.evidence = ev.for_triple(s, p, o, roles)
             edges.append(edge)
     if evidence:
-        _metrics(store, nodes, ev)
+        attach_metrics(store, nodes, ev)
         from kg.viz.penalties import attach
 
         attach(store, nodes)
@@ -429,6 +285,3 @@ def _construct(store: ox.Store, query: str, classes: dict[str, str]):
         if isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode):
             triples.add((t.subject.value, t.predicate.value, t.object.value))
     return keep, triples
-
-
-# ---------------------------------------------------------------- selection
