@@ -4,6 +4,11 @@ A candidate is an ordered pair (subject, object) of mentions in one sentence, at
 ``MAX_GAP`` characters apart. Its features: the two classes, which comes first, the distance,
 the words between (other mentions replaced by their class), the words just before and after,
 trigger words between and around, punctuation and list structure between the two.
+
+``SentencePairs`` computes, in one pass over a sentence's mentions, what every pair needs (the
+words of each gap between neighbouring mentions, the words around each mention); the features of a
+pair are then put together from those pieces. ``pair_features`` gives the same features for any two
+mentions (the gold pairs of training, whose ends need not be the pipeline's mentions).
 """
 from __future__ import annotations
 
@@ -31,10 +36,11 @@ TRIGGERS = re.compile(
     r"分行|分公司|董事长|行长|总经理|总裁|首席|董事|主任|创始人|出任|担任|任职|来自|位于|总部|落户|服务|支持|提供|"
     r"为|与|和|由|被|向|对|将|拟|是|的|及|等")
 _PUNCT = re.compile(r"[,;:、()“”\"《》]")
+_BUCKETS = ["0", "1", "1"] + ["2"] * 3 + ["3"] * 5 + ["4"] * 10
 
 
 def _bucket(n: int) -> str:
-    return "0" if n == 0 else "1" if n <= 2 else "2" if n <= 5 else "3" if n <= 10 else "4" if n <= 20 else "5"
+    return _BUCKETS[n] if n <= 20 else "5"
 
 
 def _words(doc: Document, start: int, end: int) -> list[str]:
@@ -42,29 +48,51 @@ def _words(doc: Document, start: int, end: int) -> list[str]:
     if end <= start:
         return []
     idx = token_index(doc)
-    i = max(0, bisect_left(idx.ends, start + 1))
-    out = []
-    while i < len(idx.ends) and idx.starts[i] < end:
-        out.append(doc.norm[max(start, idx.starts[i]):min(end, idx.ends[i])])
+    ends, starts, norm = idx.ends, idx.starts, doc.norm
+    i, n, out = bisect_left(ends, start + 1), len(ends), []
+    while i < n and starts[i] < end:
+        out.append(norm[max(start, starts[i]):min(end, ends[i])])
         i += 1
     return out
 
 
-def _masked_between(doc: Document, a: Mention, b: Mention, inner: list[Mention]) -> list[str]:
-    """Words between two mentions, each mention in between written as its coarse class."""
-    out, pos = [], a.end
-    for m in inner:
-        out += _words(doc, pos, m.start) + [f"<{COARSE.get(m.cls, 'X')}>"]
-        pos = m.end
-    return out + _words(doc, pos, b.start)
+def _mask(m: Mention) -> str:
+    return f"<{COARSE.get(m.cls, 'X')}>"
 
 
-def _context(doc: Document, first: Mention, second: Mention, inner: list[Mention]) -> tuple:
-    """What both orders of a pair share: the words between, before and after."""
-    words = _masked_between(doc, first, second, inner)
-    before = _words(doc, max(doc.sentence_of(first.start).start, first.start - 8), first.start)[-2:]
-    after = _words(doc, second.end, min(len(doc.norm), second.end + 8))[:2]
-    return words, before, after
+def _before(doc: Document, m: Mention) -> list[str]:
+    return _words(doc, max(doc.sentence_of(m.start).start, m.start - 8), m.start)[-2:]
+
+
+def _after(doc: Document, m: Mention) -> list[str]:
+    return _words(doc, m.end, min(len(doc.norm), m.end + 8))[:2]
+
+
+def _shared(between: str, words: list[str], before: list[str], after: list[str]) -> tuple:
+    """What both orders of a pair share, strings made once."""
+    return (words, sorted(set(TRIGGERS.findall(between))), [f"b={w}" for w in before] + [f"a={w}" for w in after],
+            sorted(set(TRIGGERS.findall("".join(after)))), sorted(set(TRIGGERS.findall("".join(before)))),
+            [f"p={p}" for p in sorted(set(_PUNCT.findall(between)))],
+            ["list=" + between] if between in ("、", "和", "及", "与") else [], _bucket(len(between)))
+
+
+def _ordered(s: Mention, o: Mention, order: str, n_inner: int, shared: tuple) -> list[str]:
+    """The features of (s, o) from the pieces both orders share."""
+    words, trig, around, trig_after, trig_before, punct, lst, dist = shared
+    cs, co = COARSE.get(s.cls, "X"), COARSE.get(o.cls, "X")
+    f = [f"cls={s.cls}|{o.cls}", f"coarse={cs}|{co}|{order}", f"order={order}",
+         f"dist={dist}|{order}", f"inner={min(n_inner, 3)}"]
+    if len(words) <= 8:
+        f.append("path=" + "_".join(words) + "|" + order)
+    f += [f"w={w}|{order}" for w in words[:12]]
+    f += [f"w2={x}_{y}|{order}" for x, y in zip(words, words[1:12])]
+    if words:
+        f += [f"wf={words[0]}", f"wl={words[-1]}"]
+    f += [f"t={t}|{order}|{cs}{co}" for t in trig]
+    f += around
+    f += [f"ta={t}|{order}" for t in trig_after]
+    f += [f"tb={t}|{order}" for t in trig_before]
+    return f + punct + lst
 
 
 def pair_features(doc: Document, s: Mention, o: Mention, inner: list[Mention],
@@ -72,47 +100,82 @@ def pair_features(doc: Document, s: Mention, o: Mention, inner: list[Mention],
     """The features of the ordered candidate (s, o); ``inner`` are the mentions between them.
     ``cache`` (a dict kept over one document) lets the two orders of a pair share their words."""
     first, second = (s, o) if s.start < o.start else (o, s)
-    between = doc.norm[first.end:second.start]
-    cs, co = COARSE.get(s.cls, "X"), COARSE.get(o.cls, "X")
-    order = "so" if s is first else "os"
-    f = [f"cls={s.cls}|{o.cls}", f"coarse={cs}|{co}|{order}", f"order={order}",
-         f"dist={_bucket(len(between))}|{order}", f"inner={min(len(inner), 3)}"]
     key = (first.start, first.end, second.start, second.end)
     shared = cache.get(key) if cache is not None else None
     if shared is None:
-        shared = _context(doc, first, second, inner)
+        words, pos = [], first.end
+        for m in inner:
+            words += _words(doc, pos, m.start) + [_mask(m)]
+            pos = m.end
+        words += _words(doc, pos, second.start)
+        shared = _shared(doc.norm[first.end:second.start], words, _before(doc, first), _after(doc, second))
         if cache is not None:
             cache[key] = shared
-    words, before, after = shared
-    if len(words) <= 8:
-        f.append("path=" + "_".join(words) + "|" + order)
-    f += [f"w={w}|{order}" for w in words[:12]]
-    f += [f"w2={x}_{y}|{order}" for x, y in zip(words, words[1:12])]
-    if words:
-        f += [f"wf={words[0]}", f"wl={words[-1]}"]
-    f += [f"t={t}|{order}|{cs}{co}" for t in sorted(set(TRIGGERS.findall(between)))]
-    f += [f"b={w}" for w in before] + [f"a={w}" for w in after]
-    f += [f"ta={t}|{order}" for t in sorted(set(TRIGGERS.findall("".join(after))))]
-    f += [f"tb={t}|{order}" for t in sorted(set(TRIGGERS.findall("".join(before))))]
-    f += [f"p={p}" for p in sorted(set(_PUNCT.findall(between)))]
-    if between in ("、", "和", "及", "与"):
-        f.append("list=" + between)
-    return f
+    return _ordered(s, o, "so" if s is first else "os", len(inner), shared)
 
 
-def candidates(doc: Document, sentence: Span) -> list[tuple[Mention, Mention, list[Mention]]]:
-    """Ordered pairs of mentions of one sentence that may be related, with the mentions between."""
-    ms = [m for m in mentions_between(doc, sentence.start, sentence.end) if m.cls in END_CLASSES]
-    ms = ms[:MAX_MENTIONS * 2]
+def sentence_mentions(doc: Document, sentence: Span) -> list[Mention]:
+    """The mentions of a sentence that may be one end of a relation (at most ``2 * MAX_MENTIONS``)."""
+    return [m for m in mentions_between(doc, sentence.start, sentence.end) if m.cls in END_CLASSES][:MAX_MENTIONS * 2]
+
+
+def candidate_pairs(ms: list[Mention]) -> list[tuple[int, int]]:
+    """Index pairs i < j of mentions close enough to be a candidate (both orders are candidates)."""
     out = []
     for i, a in enumerate(ms):
+        name = a.canonical or a.text
         for j in range(i + 1, min(len(ms), i + MAX_MENTIONS)):
             b = ms[j]
             if b.start - a.end > MAX_GAP:
                 break
-            if (a.canonical or a.text) == (b.canonical or b.text):
-                continue
-            inner = ms[i + 1:j]
-            out.append((a, b, inner))
-            out.append((b, a, inner))
+            if name != (b.canonical or b.text):
+                out.append((i, j))
     return out
+
+
+def candidates(doc: Document, sentence: Span) -> list[tuple[Mention, Mention, list[Mention]]]:
+    """Ordered pairs of mentions of one sentence that may be related, with the mentions between."""
+    ms = sentence_mentions(doc, sentence)
+    out = []
+    for i, j in candidate_pairs(ms):
+        inner = ms[i + 1:j]
+        out.append((ms[i], ms[j], inner))
+        out.append((ms[j], ms[i], inner))
+    return out
+
+
+class SentencePairs:
+    """The candidates of one sentence with their features, from one pass over its mentions."""
+
+    def __init__(self, doc: Document, sentence: Span) -> None:
+        self.doc, self.ms = doc, sentence_mentions(doc, sentence)
+        self.pairs = candidate_pairs(self.ms) if len(self.ms) > 1 else []
+        self._gaps: list[list[str]] | None = None
+        self._around: dict[int, list[str]] = {}
+
+    def _gap_words(self) -> list[list[str]]:
+        if self._gaps is None:
+            ms, doc = self.ms, self.doc
+            self._gaps = [_words(doc, ms[k].end, ms[k + 1].start) for k in range(len(ms) - 1)]
+        return self._gaps
+
+    def shared(self, i: int, j: int) -> tuple:
+        """What the two orders of the pair (i, j), i < j, share."""
+        gaps, ms = self._gap_words(), self.ms
+        words = list(gaps[i])
+        for k in range(i + 1, j):
+            words.append(_mask(ms[k]))
+            words += gaps[k]
+        a, b = ms[i], ms[j]
+        before = self._around.get(2 * i)
+        if before is None:
+            before = self._around[2 * i] = _before(self.doc, a)
+        after = self._around.get(2 * j + 1)
+        if after is None:
+            after = self._around[2 * j + 1] = _after(self.doc, b)
+        return _shared(self.doc.norm[a.end:b.start], words, before, after)
+
+    def features(self, i: int, j: int, forward: bool, shared: tuple) -> list[str]:
+        """The features of (ms[i], ms[j]) when ``forward``, else of (ms[j], ms[i])."""
+        a, b = self.ms[i], self.ms[j]
+        return _ordered(a, b, "so", j - i - 1, shared) if forward else _ordered(b, a, "os", j - i - 1, shared)

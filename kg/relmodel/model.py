@@ -14,7 +14,7 @@ import numpy as np
 
 from kg.errors import InputError
 from kg.ontology import RELATIONS, fits
-from kg.relmodel.features import FEATURE_VERSION, candidates, pair_features
+from kg.relmodel.features import FEATURE_VERSION, SentencePairs
 from kg.types import Document, Relation
 
 NAME = "relation-model@1"
@@ -43,22 +43,29 @@ class RelationModel:
         self.W = np.array([data["weights"][n] for n in names] or np.zeros((0, len(self.classes))),
                           dtype=np.float64).reshape(len(names), len(self.classes))
         self.bias = np.array(data["bias"], dtype=np.float64)
-        self._fitting: dict[tuple[str, str], bool] = {}
+        self._fitting: dict[tuple[str, str], list[int]] = {}
 
     def _may_relate(self, s_cls: str, o_cls: str) -> bool:
-        key = (s_cls, o_cls)
-        known = self._fitting.get(key)
-        if known is None:
-            known = self._fitting[key] = any(c != NONE and fits_pair(c, s_cls, o_cls) for c in self.classes)
-        return known
+        return bool(self._fitting_classes(s_cls, o_cls))
+
+    def rows(self, features: list[list[str]]) -> list[list[int]]:
+        """The weight rows of lists of feature strings (features the model does not know are left out)."""
+        get = self.index.get
+        return [[i for i in map(get, feats) if i is not None] for feats in features]
 
     def probabilities(self, features: list[list[str]]) -> np.ndarray:
         """Class probabilities (rows) for lists of feature strings."""
-        logits = np.tile(self.bias, (len(features), 1))
-        for row, feats in enumerate(features):
-            idx = [self.index[f] for f in feats if f in self.index]
-            if idx:
-                logits[row] += self.W[idx].sum(axis=0)
+        return self.row_probabilities(self.rows(features))
+
+    def row_probabilities(self, rows: list[list[int]]) -> np.ndarray:
+        """Class probabilities for lists of weight rows: the rows' sums (one ``reduceat``) plus the bias."""
+        logits = np.tile(self.bias, (len(rows), 1))
+        lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+        full = np.flatnonzero(lengths)
+        if len(full):
+            flat = np.fromiter((i for r in rows for i in r), dtype=np.int64, count=int(lengths.sum()))
+            offsets = np.concatenate(([0], np.cumsum(lengths[full])[:-1]))
+            logits[full] += np.add.reduceat(self.W[flat], offsets, axis=0)
         logits -= logits.max(axis=1, keepdims=True)
         e = np.exp(logits)
         return e / e.sum(axis=1, keepdims=True)
@@ -66,25 +73,40 @@ class RelationModel:
     def predict(self, doc: Document, threshold: float | None = None) -> list[Relation]:
         """Relations of one document: the best fitting property of each candidate pair, if likely enough."""
         threshold = self.threshold if threshold is None else threshold
-        cands, feats, cache = [], [], {}
+        cands, rows, get = [], [], self.index.get
         for sentence in doc.sentences:
-            for s, o, inner in candidates(doc, sentence):
-                if not self._may_relate(s.cls, o.cls):
+            sp = SentencePairs(doc, sentence)
+            ms = sp.ms
+            for i, j in sp.pairs:
+                a, b = ms[i], ms[j]
+                orders = [fw for fw, (s, o) in ((True, (a, b)), (False, (b, a))) if self._may_relate(s.cls, o.cls)]
+                if not orders:
                     continue  # no property of the model allows these classes: nothing to score
-                cands.append((s, o, sentence))
-                feats.append(pair_features(doc, s, o, inner, cache))
+                shared = sp.shared(i, j)
+                for forward in orders:
+                    cands.append((a, b, sentence) if forward else (b, a, sentence))
+                    rows.append([k for k in map(get, sp.features(i, j, forward, shared)) if k is not None])
         if not cands:
             return []
-        probs = self.probabilities(feats)
+        probs = self.row_probabilities(rows)
         out = []
         for (s, o, sentence), row in zip(cands, probs):
             best, p = None, threshold
-            for k, c in enumerate(self.classes):
-                if c != NONE and row[k] >= p and fits_pair(c, s.cls, o.cls):
-                    best, p = c, row[k]
+            for k in self._fitting_classes(s.cls, o.cls):
+                if row[k] >= p:
+                    best, p = k, row[k]
             if best is not None:
-                out.append(Relation(s, best, o, sentence, NAME, round(float(p), 3)))
+                out.append(Relation(s, self.classes[best], o, sentence, NAME, round(float(p), 3)))
         return out
+
+    def _fitting_classes(self, s_cls: str, o_cls: str) -> list[int]:
+        """The model's properties (class indexes) whose domain and range allow these two classes."""
+        key = (s_cls, o_cls)
+        known = self._fitting.get(key)
+        if known is None:
+            known = self._fitting[key] = [k for k, c in enumerate(self.classes)
+                                          if c != NONE and fits_pair(c, s_cls, o_cls)]
+        return known
 
 
 def fits_pair(prop: str, s_cls: str, o_cls: str) -> bool:
