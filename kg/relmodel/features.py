@@ -36,6 +36,7 @@ TRIGGERS = re.compile(
     r"分行|分公司|董事长|行长|总经理|总裁|首席|董事|主任|创始人|出任|担任|任职|来自|位于|总部|落户|服务|支持|提供|"
     r"为|与|和|由|被|向|对|将|拟|是|的|及|等")
 _PUNCT = re.compile(r"[,;:、()“”\"《》]")
+_INNER = ["inner=0", "inner=1", "inner=2", "inner=3"]
 _BUCKETS = ["0", "1", "1"] + ["2"] * 3 + ["3"] * 5 + ["4"] * 10
 
 
@@ -48,11 +49,18 @@ def _words(doc: Document, start: int, end: int) -> list[str]:
     if end <= start:
         return []
     idx = token_index(doc)
-    ends, starts, norm = idx.ends, idx.starts, doc.norm
-    i, n, out = bisect_left(ends, start + 1), len(ends), []
-    while i < n and starts[i] < end:
-        out.append(norm[max(start, starts[i]):min(end, ends[i])])
-        i += 1
+    return _cut(doc.norm, idx.starts, idx.ends, start, end)
+
+
+def _cut(norm: str, starts: list[int], ends: list[int], start: int, end: int) -> list[str]:
+    i, j = bisect_left(ends, start + 1), bisect_left(starts, end)
+    if i >= j:
+        return []
+    out = [norm[a:b] for a, b in zip(starts[i:j], ends[i:j])]
+    if starts[i] < start or ends[i] > end:
+        out[0] = norm[max(start, starts[i]):min(end, ends[i])]
+    if j - 1 > i and ends[j - 1] > end:
+        out[-1] = norm[starts[j - 1]:end]
     return out
 
 
@@ -80,19 +88,25 @@ def _ordered(s: Mention, o: Mention, order: str, n_inner: int, shared: tuple) ->
     """The features of (s, o) from the pieces both orders share."""
     words, trig, around, trig_after, trig_before, punct, lst, dist = shared
     cs, co = COARSE.get(s.cls, "X"), COARSE.get(o.cls, "X")
-    f = [f"cls={s.cls}|{o.cls}", f"coarse={cs}|{co}|{order}", f"order={order}",
-         f"dist={dist}|{order}", f"inner={min(n_inner, 3)}"]
+    sfx = "|" + order
+    f = ["cls=" + s.cls + "|" + o.cls, "coarse=" + cs + "|" + co + sfx, "order=" + order,
+         "dist=" + dist + sfx, _INNER[min(n_inner, 3)]]
     if len(words) <= 8:
-        f.append("path=" + "_".join(words) + "|" + order)
-    f += [f"w={w}|{order}" for w in words[:12]]
-    f += [f"w2={x}_{y}|{order}" for x, y in zip(words, words[1:12])]
+        f.append("path=" + "_".join(words) + sfx)
     if words:
-        f += [f"wf={words[0]}", f"wl={words[-1]}"]
-    f += [f"t={t}|{order}|{cs}{co}" for t in trig]
+        first = words[:12]
+        f += ["w=" + w + sfx for w in first]
+        f += ["w2=" + x + "_" + y + sfx for x, y in zip(first, words[1:12])]
+        f += ["wf=" + words[0], "wl=" + words[-1]]
+    if trig:
+        tsfx = sfx + "|" + cs + co
+        f += ["t=" + t + tsfx for t in trig]
     f += around
-    f += [f"ta={t}|{order}" for t in trig_after]
-    f += [f"tb={t}|{order}" for t in trig_before]
-    return f + punct + lst
+    if trig_after:
+        f += ["ta=" + t + sfx for t in trig_after]
+    if trig_before:
+        f += ["tb=" + t + sfx for t in trig_before]
+    return f + punct + lst if punct or lst else f
 
 
 def pair_features(doc: Document, s: Mention, o: Mention, inner: list[Mention],
@@ -148,16 +162,34 @@ class SentencePairs:
     """The candidates of one sentence with their features, from one pass over its mentions."""
 
     def __init__(self, doc: Document, sentence: Span) -> None:
-        self.doc, self.ms = doc, sentence_mentions(doc, sentence)
+        self.doc, self.sentence, self.ms = doc, sentence, sentence_mentions(doc, sentence)
         self.pairs = candidate_pairs(self.ms) if len(self.ms) > 1 else []
         self._gaps: list[list[str]] | None = None
-        self._around: dict[int, list[str]] = {}
+        self._before: dict[int, tuple] = {}
+        self._after: dict[int, tuple] = {}
 
     def _gap_words(self) -> list[list[str]]:
         if self._gaps is None:
-            ms, doc = self.ms, self.doc
-            self._gaps = [_words(doc, ms[k].end, ms[k + 1].start) for k in range(len(ms) - 1)]
+            ms, norm, idx = self.ms, self.doc.norm, token_index(self.doc)
+            starts, ends = idx.starts, idx.ends
+            self._gaps = [_cut(norm, starts, ends, ms[k].end, ms[k + 1].start) if ms[k].end < ms[k + 1].start
+                          else [] for k in range(len(ms) - 1)]
         return self._gaps
+
+    def _around(self, k: int, after: bool) -> tuple[list[str], list[str]]:
+        """The feature strings of the words before (after) mention k, and the triggers among them."""
+        cache = self._after if after else self._before
+        known = cache.get(k)
+        if known is None:
+            m, doc = self.ms[k], self.doc
+            if after:
+                words = _words(doc, m.end, min(len(doc.norm), m.end + 8))[:2]
+                feats = [f"a={w}" for w in words]
+            else:
+                words = _words(doc, max(self.sentence.start, m.start - 8), m.start)[-2:]
+                feats = [f"b={w}" for w in words]
+            known = cache[k] = (feats, sorted(set(TRIGGERS.findall("".join(words)))))
+        return known
 
     def shared(self, i: int, j: int) -> tuple:
         """What the two orders of the pair (i, j), i < j, share."""
@@ -166,14 +198,12 @@ class SentencePairs:
         for k in range(i + 1, j):
             words.append(_mask(ms[k]))
             words += gaps[k]
-        a, b = ms[i], ms[j]
-        before = self._around.get(2 * i)
-        if before is None:
-            before = self._around[2 * i] = _before(self.doc, a)
-        after = self._around.get(2 * j + 1)
-        if after is None:
-            after = self._around[2 * j + 1] = _after(self.doc, b)
-        return _shared(self.doc.norm[a.end:b.start], words, before, after)
+        between = self.doc.norm[ms[i].end:ms[j].start]
+        before, trig_before = self._around(i, False)
+        after, trig_after = self._around(j, True)
+        return (words, sorted(set(TRIGGERS.findall(between))), before + after, trig_after, trig_before,
+                [f"p={p}" for p in sorted(set(_PUNCT.findall(between)))],
+                ["list=" + between] if between in ("、", "和", "及", "与") else [], _bucket(len(between)))
 
     def features(self, i: int, j: int, forward: bool, shared: tuple) -> list[str]:
         """The features of (ms[i], ms[j]) when ``forward``, else of (ms[j], ms[i])."""
