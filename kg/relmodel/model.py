@@ -1,6 +1,8 @@
 """The trained relation model: a multinomial logistic regression over pair features, stored as JSON.
 
-The file holds the classes, the bias, one weight row per feature, the threshold chosen on
+A class is ``NONE`` or a property with its direction: ``acquires>`` (the first mention of the
+pair acquires the second) or ``acquires<`` (the second acquires the first); the symmetric
+``cooperatesWith`` has only ``>``. The file holds the classes, the bias, one weight row per feature, the threshold chosen on
 news-dev and its metadata (training data, settings, feature-set version, held-out scores and a
 content hash of the weights). Loading needs only numpy; nothing is unpickled.
 """
@@ -43,10 +45,22 @@ class RelationModel:
         self.W = np.array([data["weights"][n] for n in names] or np.zeros((0, len(self.classes))),
                           dtype=np.float64).reshape(len(names), len(self.classes))
         self.bias = np.array(data["bias"], dtype=np.float64)
-        self._fitting: dict[tuple[str, str], list[int]] = {}
+        self._fitting: dict[tuple[str, str], list[tuple[int, str, bool]]] = {}
 
-    def _may_relate(self, s_cls: str, o_cls: str) -> bool:
-        return bool(self._fitting_classes(s_cls, o_cls))
+    def fitting(self, first_cls: str, second_cls: str) -> list[tuple[int, str, bool]]:
+        """(class index, property, forward) of the model's classes whose property allows the pair's
+        classes in the class's direction (forward: the first mention is the subject)."""
+        key = (first_cls, second_cls)
+        known = self._fitting.get(key)
+        if known is None:
+            known = self._fitting[key] = []
+            for k, c in enumerate(self.classes):
+                if c == NONE:
+                    continue
+                prop, forward = direction(c)
+                if fits_pair(prop, first_cls, second_cls) if forward else fits_pair(prop, second_cls, first_cls):
+                    known.append((k, prop, forward))
+        return known
 
     def rows(self, features: list[list[str]]) -> list[list[int]]:
         """The weight rows of lists of feature strings (features the model does not know are left out)."""
@@ -71,42 +85,45 @@ class RelationModel:
         return e / e.sum(axis=1, keepdims=True)
 
     def predict(self, doc: Document, threshold: float | None = None) -> list[Relation]:
-        """Relations of one document: the best fitting property of each candidate pair, if likely enough."""
+        """Relations of one document: the best fitting property (and direction) of each candidate
+        pair, if likely enough."""
         threshold = self.threshold if threshold is None else threshold
         cands, rows, get = [], [], self.index.get
         for sentence in doc.sentences:
             sp = SentencePairs(doc, sentence)
             ms = sp.ms
             for i, j in sp.pairs:
-                a, b = ms[i], ms[j]
-                orders = [fw for fw, (s, o) in ((True, (a, b)), (False, (b, a))) if self._may_relate(s.cls, o.cls)]
-                if not orders:
-                    continue  # no property of the model allows these classes: nothing to score
-                shared = sp.shared(i, j)
-                for forward in orders:
-                    cands.append((a, b, sentence) if forward else (b, a, sentence))
-                    rows.append([k for k in map(get, sp.features(i, j, forward, shared)) if k is not None])
+                fitting = self.fitting(ms[i].cls, ms[j].cls)
+                if fitting:  # else no property of the model allows these classes: nothing to score
+                    cands.append((ms[i], ms[j], sentence, fitting))
+                    rows.append([k for k in map(get, sp.features(i, j)) if k is not None])
         if not cands:
             return []
         probs = self.row_probabilities(rows)
         out = []
-        for (s, o, sentence), row in zip(cands, probs):
+        for (a, b, sentence, fitting), row in zip(cands, probs):
             best, p = None, threshold
-            for k in self._fitting_classes(s.cls, o.cls):
+            for k, prop, forward in fitting:
                 if row[k] >= p:
-                    best, p = k, row[k]
+                    best, p = (prop, forward), row[k]
             if best is not None:
-                out.append(Relation(s, self.classes[best], o, sentence, NAME, round(float(p), 3)))
+                s, o = (a, b) if best[1] else (b, a)
+                out.append(Relation(s, best[0], o, sentence, NAME, round(float(p), 3)))
         return out
 
-    def _fitting_classes(self, s_cls: str, o_cls: str) -> list[int]:
-        """The model's properties (class indexes) whose domain and range allow these two classes."""
-        key = (s_cls, o_cls)
-        known = self._fitting.get(key)
-        if known is None:
-            known = self._fitting[key] = [k for k, c in enumerate(self.classes)
-                                          if c != NONE and fits_pair(c, s_cls, o_cls)]
-        return known
+
+def direction(cls: str) -> tuple[str, bool]:
+    """``acquires>`` -> ("acquires", True): the property and whether the first mention is the subject."""
+    return cls[:-1], cls.endswith(">")
+
+
+def label(prop: str, forward: bool) -> str:
+    """The class of a property in one direction (``cooperatesWith`` is symmetric: always ``>``)."""
+    return prop + (">" if forward or prop in SYMMETRIC else "<")
+
+
+#: Properties whose direction does not matter (one class, ``>``).
+SYMMETRIC = frozenset({"cooperatesWith"})
 
 
 def fits_pair(prop: str, s_cls: str, o_cls: str) -> bool:
