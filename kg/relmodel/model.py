@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from itertools import chain, repeat
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +46,10 @@ class RelationModel:
         self.W = np.array([data["weights"][n] for n in names] or np.zeros((0, len(self.classes))),
                           dtype=np.float64).reshape(len(names), len(self.classes))
         self.bias = np.array(data["bias"], dtype=np.float64)
+        #: the weight rows and one row of zeros, where features the model does not know point
+        self._rows = np.vstack([self.W, np.zeros((1, len(self.classes)))])
+        self._unknown = repeat(len(names))
+        self._relation_classes = [k for k, c in enumerate(self.classes) if c != NONE]
         self._fitting: dict[tuple[str, str], list[tuple[int, str, bool]]] = {}
 
     def fitting(self, first_cls: str, second_cls: str) -> list[tuple[int, str, bool]]:
@@ -63,23 +68,23 @@ class RelationModel:
         return known
 
     def rows(self, features: list[list[str]]) -> list[list[int]]:
-        """The weight rows of lists of feature strings (features the model does not know are left out)."""
-        get = self.index.get
-        return [[i for i in map(get, feats) if i is not None] for feats in features]
+        """The weight rows of lists of feature strings (a feature the model does not know: a row of zeros)."""
+        get, unknown = self.index.get, self._unknown
+        return [list(map(get, feats or [""], unknown)) for feats in features]
 
     def probabilities(self, features: list[list[str]]) -> np.ndarray:
         """Class probabilities (rows) for lists of feature strings."""
         return self.row_probabilities(self.rows(features))
 
     def row_probabilities(self, rows: list[list[int]]) -> np.ndarray:
-        """Class probabilities for lists of weight rows: the rows' sums (one ``reduceat``) plus the bias."""
-        logits = np.tile(self.bias, (len(rows), 1))
+        """Class probabilities for (non-empty) lists of weight rows: the rows' sums (one ``reduceat``)
+        plus the bias."""
+        if not rows:
+            return np.zeros((0, len(self.classes)))
         lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
-        full = np.flatnonzero(lengths)
-        if len(full):
-            flat = np.fromiter((i for r in rows for i in r), dtype=np.int64, count=int(lengths.sum()))
-            offsets = np.concatenate(([0], np.cumsum(lengths[full])[:-1]))
-            logits[full] += np.add.reduceat(self.W[flat], offsets, axis=0)
+        flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=int(lengths.sum()))
+        offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        logits = np.add.reduceat(self._rows[flat], offsets, axis=0) + self.bias
         logits -= logits.max(axis=1, keepdims=True)
         e = np.exp(logits)
         return e / e.sum(axis=1, keepdims=True)
@@ -88,7 +93,7 @@ class RelationModel:
         """Relations of one document: the best fitting property (and direction) of each candidate
         pair, if likely enough."""
         threshold = self.threshold if threshold is None else threshold
-        cands, rows, get = [], [], self.index.get
+        cands, rows, get, unknown = [], [], self.index.get, self._unknown
         for sentence in doc.sentences:
             sp = SentencePairs(doc, sentence)
             ms = sp.ms
@@ -96,12 +101,14 @@ class RelationModel:
                 fitting = self.fitting(ms[i].cls, ms[j].cls)
                 if fitting:  # else no property of the model allows these classes: nothing to score
                     cands.append((ms[i], ms[j], sentence, fitting))
-                    rows.append([k for k in map(get, sp.features(i, j)) if k is not None])
-        if not cands:
+                    rows.append(list(map(get, sp.features(i, j), unknown)))
+        if not cands or not self._relation_classes:
             return []
         probs = self.row_probabilities(rows)
         out = []
-        for (a, b, sentence, fitting), row in zip(cands, probs):
+        likely = probs[:, self._relation_classes].max(axis=1) >= threshold  # some class is likely enough
+        for n in np.flatnonzero(likely).tolist():
+            (a, b, sentence, fitting), row = cands[n], probs[n]
             best, p = None, threshold
             for k, prop, forward in fitting:
                 if row[k] >= p:

@@ -30,8 +30,8 @@ DUIE_KEEP = set(DUIE_MAP) | {"成立日期", "注册资本", "简称", "代言�
 SELF_TRAIN = {"develops", "usesTechnology", "subOrganizationOf", "subsidiaryOf", "worksFor", "establishes",
               "cooperatesWith", "invests", "acquires", "serves", "locatedIn", "memberOf", "certifiedBy"}
 SELF_TRAIN_CONFIDENCE = 0.75
-SETTINGS = {"C": 0.5, "max_iter": 300, "solver": "lbfgs", "random_state": 0, "min_count": 3,
-            "prune": 0.08, "split": 0.8, "seed": 13}
+SETTINGS = {"C": 0.5, "max_iter": 300, "solver": "lbfgs", "random_state": 0, "min_count": 2,
+            "prune": 0.04, "split": 0.8, "seed": 13}
 
 
 def read_finre_groups(path: Path) -> list[tuple[str, list[tuple[str, str, str]]]]:
