@@ -67,7 +67,8 @@ def test_model_file_records_what_it_was_trained_on(trained):
     assert data["threshold"] == 0.5
     assert meta["training_data"]["finre"] == "train.txt" and meta["training_data"]["finre_split"] == 0.8
     assert meta["sha256"] == relmodel.weights_hash(data["classes"], data["bias"], data["weights"])
-    assert {"cooperatesWith", "invests", "acquires"} <= set(meta["labels"])
+    assert {"cooperatesWith>", "invests>", "acquires>"} <= set(meta["labels"])  # the first name is the subject
+    assert set(meta["held_out_finre_by_threshold"]) == {"0.5", "0.6", "0.7"}
 
 
 @pytest.fixture(scope="module")
@@ -125,8 +126,15 @@ def test_packaged_model_loads_with_its_threshold():
 
 
 def test_packaged_model_is_the_default_build(pipeline):
-    doc = pipeline(Document(id="t", text="华为与中国建设银行签署战略合作协议。"))
-    assert "relation-model@1" in {r.extractor for r in doc.relations}
+    """The packaged model runs in the default build (where the rules find the same fact too, the
+    merged relation may carry the rule's name) and finds the cooperation on its own."""
+    from kg import extractors
+
+    assert "relation-model@1" in extractors.DEFAULT
+    doc = pipeline.analyze(Document(id="t", text="华为与中国建设银行签署战略合作协议。"))
+    rels = relmodel.propose(doc, pipeline.res)
+    assert {(r.subject.text, r.predicate, r.object.text, r.extractor) for r in rels} == {
+        ("华为", "cooperatesWith", "中国建设银行", "relation-model@1")}
 
 
 @pytest.mark.parametrize("content, message", [
@@ -178,4 +186,39 @@ def test_cli_train_rel_errors(tmp_path, args, message):
 def test_packaged_model_records_held_out_finre():
     """The packaged model keeps its held-out FinRE figures (what `kg eval --split` re-measures)."""
     held = relmodel.load().meta["held_out_finre"]
-    assert held["precision"] >= 0.75 and held["examples"] > 0
+    assert held["precision"] >= 0.75 and held["recall"] >= 0.35 and held["examples"] > 0
+
+
+@pytest.mark.parametrize("cls, prop, forward", [
+    ("acquires>", "acquires", True), ("acquires<", "acquires", False),
+    ("cooperatesWith>", "cooperatesWith", True), ("worksFor<", "worksFor", False),
+])
+def test_class_names_carry_the_direction(cls, prop, forward):
+    assert relmodel.direction(cls) == (prop, forward)
+    assert relmodel.label(prop, forward) == cls
+
+
+def test_symmetric_property_has_one_direction():
+    assert relmodel.label("cooperatesWith", False) == "cooperatesWith>"
+
+
+SENTENCES = ["小米与交通银行签署战略合作协议，华为、百度和京东也参与了合作。",
+             "百度宣布收购中信银行的部分业务，腾讯董事长马化腾表示支持。"]
+
+
+@pytest.mark.parametrize("text", SENTENCES)
+def test_sentence_pass_gives_the_features_of_any_pair(pipeline, text):
+    """SentencePairs (one pass per sentence, used by predict) and pair_features (any two mentions,
+    used for gold pairs in training) describe a candidate identically, whichever end comes first."""
+    from kg.relmodel.features import SentencePairs, pair_features
+
+    doc = pipeline.analyze(Document(id="t", text=text))
+    seen = 0
+    for sentence in doc.sentences:
+        sp = SentencePairs(doc, sentence)
+        for i, j in sp.pairs:
+            inner = sp.ms[i + 1:j]
+            assert sp.features(i, j) == pair_features(doc, sp.ms[i], sp.ms[j], inner)
+            assert pair_features(doc, sp.ms[j], sp.ms[i], inner) == sp.features(i, j)
+            seen += 1
+    assert seen > 0

@@ -17,7 +17,7 @@ from kg.errors import InputError, OutputError
 @click.option("--split", type=click.FloatRange(0, 1, min_open=True), default=0.8, show_default=True,
               help="Train on this share of FinRE sentences; `kg eval --format finre --split` scores the rest.")
 @click.option("--seed", type=int, default=13, show_default=True, help="Seed of the --split shuffle.")
-@click.option("--threshold", type=click.FloatRange(0, 1), default=0.7, show_default=True,
+@click.option("--threshold", type=click.FloatRange(0, 1), default=0.6, show_default=True,
               help="Probability a relation needs to be proposed (stored in the model).")
 @click.option("--limit", type=click.IntRange(min=1), help="Read only the first N records of each file.")
 @click.option("-f", "--force", is_flag=True, help="Overwrite OUTPUT if it exists.")

@@ -1,6 +1,8 @@
 """The trained relation model: a multinomial logistic regression over pair features, stored as JSON.
 
-The file holds the classes, the bias, one weight row per feature, the threshold chosen on
+A class is ``NONE`` or a property with its direction: ``acquires>`` (the first mention of the
+pair acquires the second) or ``acquires<`` (the second acquires the first); the symmetric
+``cooperatesWith`` has only ``>``. The file holds the classes, the bias, one weight row per feature, the threshold chosen on
 news-dev and its metadata (training data, settings, feature-set version, held-out scores and a
 content hash of the weights). Loading needs only numpy; nothing is unpickled.
 """
@@ -8,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from itertools import chain, repeat
 from pathlib import Path
 
 import numpy as np
 
 from kg.errors import InputError
 from kg.ontology import RELATIONS, fits
-from kg.relmodel.features import FEATURE_VERSION, candidates, pair_features
+from kg.relmodel.features import FEATURE_VERSION, SentencePairs
 from kg.types import Document, Relation
 
 NAME = "relation-model@1"
@@ -43,48 +46,91 @@ class RelationModel:
         self.W = np.array([data["weights"][n] for n in names] or np.zeros((0, len(self.classes))),
                           dtype=np.float64).reshape(len(names), len(self.classes))
         self.bias = np.array(data["bias"], dtype=np.float64)
-        self._fitting: dict[tuple[str, str], bool] = {}
+        #: the weight rows and one row of zeros, where features the model does not know point
+        self._rows = np.vstack([self.W, np.zeros((1, len(self.classes)))])
+        self._unknown = repeat(len(names))
+        self._relation_classes = [k for k, c in enumerate(self.classes) if c != NONE]
+        self._fitting: dict[tuple[str, str], list[tuple[int, str, bool]]] = {}
 
-    def _may_relate(self, s_cls: str, o_cls: str) -> bool:
-        key = (s_cls, o_cls)
+    def fitting(self, first_cls: str, second_cls: str) -> list[tuple[int, str, bool]]:
+        """(class index, property, forward) of the model's classes whose property allows the pair's
+        classes in the class's direction (forward: the first mention is the subject)."""
+        key = (first_cls, second_cls)
         known = self._fitting.get(key)
         if known is None:
-            known = self._fitting[key] = any(c != NONE and fits_pair(c, s_cls, o_cls) for c in self.classes)
+            known = self._fitting[key] = []
+            for k, c in enumerate(self.classes):
+                if c == NONE:
+                    continue
+                prop, forward = direction(c)
+                if fits_pair(prop, first_cls, second_cls) if forward else fits_pair(prop, second_cls, first_cls):
+                    known.append((k, prop, forward))
         return known
+
+    def rows(self, features: list[list[str]]) -> list[list[int]]:
+        """The weight rows of lists of feature strings (a feature the model does not know: a row of zeros)."""
+        get, unknown = self.index.get, self._unknown
+        return [list(map(get, feats or [""], unknown)) for feats in features]
 
     def probabilities(self, features: list[list[str]]) -> np.ndarray:
         """Class probabilities (rows) for lists of feature strings."""
-        logits = np.tile(self.bias, (len(features), 1))
-        for row, feats in enumerate(features):
-            idx = [self.index[f] for f in feats if f in self.index]
-            if idx:
-                logits[row] += self.W[idx].sum(axis=0)
+        return self.row_probabilities(self.rows(features))
+
+    def row_probabilities(self, rows: list[list[int]]) -> np.ndarray:
+        """Class probabilities for (non-empty) lists of weight rows: the rows' sums (one ``reduceat``)
+        plus the bias."""
+        if not rows:
+            return np.zeros((0, len(self.classes)))
+        lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+        flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=int(lengths.sum()))
+        offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        logits = np.add.reduceat(self._rows[flat], offsets, axis=0) + self.bias
         logits -= logits.max(axis=1, keepdims=True)
         e = np.exp(logits)
         return e / e.sum(axis=1, keepdims=True)
 
     def predict(self, doc: Document, threshold: float | None = None) -> list[Relation]:
-        """Relations of one document: the best fitting property of each candidate pair, if likely enough."""
+        """Relations of one document: the best fitting property (and direction) of each candidate
+        pair, if likely enough."""
         threshold = self.threshold if threshold is None else threshold
-        cands, feats, cache = [], [], {}
+        cands, rows, get, unknown = [], [], self.index.get, self._unknown
         for sentence in doc.sentences:
-            for s, o, inner in candidates(doc, sentence):
-                if not self._may_relate(s.cls, o.cls):
-                    continue  # no property of the model allows these classes: nothing to score
-                cands.append((s, o, sentence))
-                feats.append(pair_features(doc, s, o, inner, cache))
-        if not cands:
+            sp = SentencePairs(doc, sentence)
+            ms = sp.ms
+            for i, j in sp.pairs:
+                fitting = self.fitting(ms[i].cls, ms[j].cls)
+                if fitting:  # else no property of the model allows these classes: nothing to score
+                    cands.append((ms[i], ms[j], sentence, fitting))
+                    rows.append(list(map(get, sp.features(i, j), unknown)))
+        if not cands or not self._relation_classes:
             return []
-        probs = self.probabilities(feats)
+        probs = self.row_probabilities(rows)
         out = []
-        for (s, o, sentence), row in zip(cands, probs):
+        likely = probs[:, self._relation_classes].max(axis=1) >= threshold  # some class is likely enough
+        for n in np.flatnonzero(likely).tolist():
+            (a, b, sentence, fitting), row = cands[n], probs[n]
             best, p = None, threshold
-            for k, c in enumerate(self.classes):
-                if c != NONE and row[k] >= p and fits_pair(c, s.cls, o.cls):
-                    best, p = c, row[k]
+            for k, prop, forward in fitting:
+                if row[k] >= p:
+                    best, p = (prop, forward), row[k]
             if best is not None:
-                out.append(Relation(s, best, o, sentence, NAME, round(float(p), 3)))
+                s, o = (a, b) if best[1] else (b, a)
+                out.append(Relation(s, best[0], o, sentence, NAME, round(float(p), 3)))
         return out
+
+
+def direction(cls: str) -> tuple[str, bool]:
+    """``acquires>`` -> ("acquires", True): the property and whether the first mention is the subject."""
+    return cls[:-1], cls.endswith(">")
+
+
+def label(prop: str, forward: bool) -> str:
+    """The class of a property in one direction (``cooperatesWith`` is symmetric: always ``>``)."""
+    return prop + (">" if forward or prop in SYMMETRIC else "<")
+
+
+#: Properties whose direction does not matter (one class, ``>``).
+SYMMETRIC = frozenset({"cooperatesWith"})
 
 
 def fits_pair(prop: str, s_cls: str, o_cls: str) -> bool:
