@@ -99,6 +99,7 @@ BYLINE_END = re.compile(r"(?:\s|[,，。;；、|/)）:：]|$)")
 ADVERB_TAILS = set("均皆亦都也")
 #: Conjunctions glued the same way (董事长张乙及…: 张乙 + 及)
 CONJUNCTION_TAILS = set("及与携")  # not 和: 3-character names end in it (王平和)
+GLUED_TAILS = frozenset(ADVERB_TAILS | CONJUNCTION_TAILS)
 
 
 NOT_A_NAME, NAME_BY_ITSELF, NAME_IN_CONTEXT = 0, 1, 2
@@ -135,24 +136,30 @@ def _bare_names(doc: Document, res: Resources) -> list[Mention]:
     role noun (莫里尼奥表示, 主教练沃尔贝克); transliterated names with · (西摩尔·霍夫曼)."""
     found, text = [], doc.norm
     kinds = res.memo.setdefault(NAME, {})
-    for k, tok in enumerate(doc.tokens):
-        if len(tok.text) == 3 and tok.text[-1] in ADVERB_TAILS | CONJUNCTION_TAILS and k + 1 < len(doc.tokens) \
-                and res.segmenter.pos(tok.text) == UNKNOWN and looks_like_name(tok.text[:2]) \
-                and (res.segmenter.pos(doc.tokens[k + 1].text)[:1] == "v" or tok.text[-1] in CONJUNCTION_TAILS
-                     and is_cjk(doc.tokens[k + 1].text[0])):
+    seg, tokens = res.segmenter, doc.tokens
+    last = len(tokens) - 1
+    for k, tok in enumerate(tokens):
+        word = tok.text
+        if len(word) == 3 and word[-1] in GLUED_TAILS and k < last \
+                and seg.pos(word) == UNKNOWN and looks_like_name(word[:2]) \
+                and (seg.pos(tokens[k + 1].text)[:1] == "v" or word[-1] in CONJUNCTION_TAILS
+                     and is_cjk(tokens[k + 1].text[0])):
             found.append(mention(doc, tok.start, tok.end - 1, "Person", NAME, 0.55))
             continue
-        kind = kinds.get(tok.text)
+        kind = kinds.get(word)
         if kind is None:
-            kind = kinds[tok.text] = _bare_kind(tok.text, res)
+            kind = kinds[word] = _bare_kind(word, res)
+        if kind == NOT_A_NAME:
+            continue
         if kind == NAME_BY_ITSELF:
             found.append(mention(doc, tok.start, tok.end, "Person", NAME, 0.55))
-        elif kind == NAME_IN_CONTEXT and (SPEECH_AFTER.match(text, tok.end) or STAKE_AFTER.match(text, tok.end)
-                                          or ROLE_BEFORE.search(text, max(0, tok.start - 4), tok.start)):
+        elif SPEECH_AFTER.match(text, tok.end) or STAKE_AFTER.match(text, tok.end) \
+                or ROLE_BEFORE.search(text, max(0, tok.start - 4), tok.start):
             found.append(mention(doc, tok.start, tok.end, "Person", NAME, 0.5))
-    tokens = doc.tokens
     for first, second in zip(tokens, tokens[1:]):  # 据彭/小军此前透露: a surname jieba split from the given name
-        surname = first.text in PLAIN_SURNAMES or (len(first.text) == 1 and res.segmenter.pos(first.text) == "nr")
+        if len(first.text) != 1:
+            continue  # surnames are one character
+        surname = first.text in PLAIN_SURNAMES or seg.pos(first.text) == "nr"
         if surname and 1 <= len(second.text) <= 2 and all(is_cjk(c) for c in second.text) \
                 and not any(c in NOT_GIVEN_BARE for c in second.text) \
                 and (SPEECH_AFTER.match(text, second.end) or ROLE_BEFORE.search(text, max(0, first.start - 4), first.start)

@@ -90,6 +90,16 @@ def _suffix_of(word: str) -> tuple[str, str] | None:
     return None
 
 
+def _suffix_head(word: str, res: Resources) -> tuple[str, str] | None:
+    """The suffix and class of a token that can end an organization's name (None: it cannot)."""
+    hit = _suffix_of(word)
+    if hit is None or word.endswith(NOT_ORGS):
+        return None
+    if word != hit[0] and res.segmenter.in_dictionary(word) and res.segmenter.pos(word) not in ("nt", "nz", "n", "j"):
+        return None  # 签署, 部署: a word that merely ends like an organization
+    return hit
+
+
 def _name_like(word: str, res: Resources, company: bool = False) -> bool:
     """True for words that can be part of a name; company names may hold verbs (远航支付有限公司)."""
     if word in STOP or not all(NAME_CHAR.match(c) for c in word):
@@ -136,6 +146,15 @@ def _proper(word: str, res: Resources) -> bool:
     if word in res.lexicon.by_surface or re.search(r"[A-Za-z]", word):
         return True
     return res.segmenter.pos(word) in PROPER_TAGS_ORG or res.segmenter.frequency(word) < RARE_PROPER
+
+
+def _starts_with_place(text: str, res: Resources) -> bool:
+    """True when a lexicon place starts ``text`` (memoized: the same few prefixes recur)."""
+    memo = res.memo.setdefault("suffix.place", {})
+    hit = memo.get(text)
+    if hit is None:
+        hit = memo[text] = any(s0 == 0 and e.cls == "Place" for s0, _, e in res.lexicon.find(text))
+    return hit
 
 
 def _place_word(word: str, res: Resources) -> bool:
@@ -214,23 +233,20 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
     """Organization mentions ending in a known suffix, extended left over name-like words."""
     tokens, found = doc.tokens, _industry(doc, res) + _military(doc)
     index = token_index(doc)
+    heads = res.memo.setdefault(NAME, {})
     for last in _LAST_CHARS.finditer(doc.norm):  # only tokens that end in a suffix's last character
         if last.end() not in index.end_set:
             continue
         i = index.at(last.start())
         tok = tokens[i]
-        hit = _suffix_of(tok.text)
+        hit = heads.get(tok.text, False)
+        if hit is False:
+            hit = heads[tok.text] = _suffix_head(tok.text, res)
         if hit is None:
             continue
         suffix, cls = hit
-        if tok.text.endswith(NOT_ORGS):
-            continue
         if cls in COMPANY_CLASSES and i + 1 < len(tokens) and tokens[i + 1].text in UNIT_TAILS:
             continue  # 私人银行部, 证券事业部: the name goes on to a department
-        
-        if tok.text != suffix and res.segmenter.in_dictionary(tok.text) \
-                and res.segmenter.pos(tok.text) not in ("nt", "nz", "n", "j"):
-            continue  # 签署, 部署: a word that merely ends like an organization
         j = i
         branch = suffix in BRANCH_SUFFIXES
         seg, lex = res.segmenter, res.lexicon
@@ -271,7 +287,7 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         head = name[: -len(suffix)]
         words = [t.text for t in tokens[core:i]] + ([tok.text[: -len(suffix)]] if tok.text != suffix else [])
         words = [w for w in words if w]
-        place = any(s0 == 0 and e.cls == "Place" for s0, _, e in res.lexicon.find(name[:4]))
+        place = _starts_with_place(name[:4], res)
         refined = classify(name, suffix, cls, place)
         if len(head) < 2 or not any(c.isalpha() for c in head) or (all(w in GENERIC for w in words)
                              and (len(words) < 2 or refined not in UNIT_CLASSES)):
