@@ -72,6 +72,9 @@ def test_trimmed_names(pipeline, text, name, cls):
     ("本报记者 黄宇航 实习生 郜婷  近期，该行宣布新举措。", "黄宇航"),
     ("本报记者 黄宇航 实习生 郜婷  近期，该行宣布新举措。", "郜婷"),
     ("鉅亨網記者陳于晴 台北", "陈于晴"),
+    # a role noun before the name, a speaker's turn at the start of a line
+    ("知名建筑师曾巩设计了这座大楼。", "曾巩"),
+    ("问：怎么看？\n曾巩：市场会回暖。", "曾巩"),
 ])
 def test_people_without_titles(pipeline, text, person):
     assert (person, "Person") in mentions(pipeline, text)
@@ -80,6 +83,7 @@ def test_people_without_titles(pipeline, text, person):
 @pytest.mark.parametrize("text, bad", [
     ("曹一和张京均持股2.52%。", "张京均"),
     ("记者从会议上获悉。", "从会议"),
+    ("国家曾巩固优势。", "曾巩"),
     ("本报记者 黄宇航 实习生 郜婷  近期，该行宣布新举措。", "郜婷 "),
 ])
 def test_people_not_overgrown(pipeline, text, bad):

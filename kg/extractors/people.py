@@ -130,6 +130,22 @@ def _bare_kind(name: str, res: Resources) -> int:
     return NOT_A_NAME
 
 
+#: Endings of role nouns of three or more characters (书法家, 建筑师, 研究员, 守门员, 狙击手).
+ROLE_ENDINGS = ("家", "师", "员", "手")
+#: What opens a line or sentence: a name written there before a colon is its speaker (甲乙: ...).
+LINE_OPENERS = "\n\r 。!?！？"
+
+
+def _role_word(word: str, seg) -> bool:
+    """A role noun written just before a name (书法家曾巩, 建筑师田申申)."""
+    return len(word) >= 3 and word.endswith(ROLE_ENDINGS) and seg.pos(word)[:1] == "n"
+
+
+def _speaker(text: str, start: int, end: int) -> bool:
+    """A name that opens a line or sentence and is followed by a colon (甲乙：…, an interview's turn)."""
+    return text[end:end + 1] in (":", "：") and (start == 0 or text[start - 1] in LINE_OPENERS)
+
+
 def _bare_names(doc: Document, res: Resources) -> list[Mention]:
     """Names without a title: a new word (not in jieba's dictionary) or a dictionary person name
     that starts with a common surname (叶老桂, 范冰冰); any such word next to a speech verb or a
@@ -154,7 +170,8 @@ def _bare_names(doc: Document, res: Resources) -> list[Mention]:
         if kind == NAME_BY_ITSELF:
             found.append(mention(doc, tok.start, tok.end, "Person", NAME, 0.55))
         elif SPEECH_AFTER.match(text, tok.end) or STAKE_AFTER.match(text, tok.end) \
-                or ROLE_BEFORE.search(text, max(0, tok.start - 4), tok.start):
+                or ROLE_BEFORE.search(text, max(0, tok.start - 4), tok.start) \
+                or (k and _role_word(tokens[k - 1].text, seg)) or _speaker(text, tok.start, tok.end):
             found.append(mention(doc, tok.start, tok.end, "Person", NAME, 0.5))
     for first, second in zip(tokens, tokens[1:]):  # 据彭/小军此前透露: a surname jieba split from the given name
         if len(first.text) != 1:
@@ -163,6 +180,7 @@ def _bare_names(doc: Document, res: Resources) -> list[Mention]:
         if surname and 1 <= len(second.text) <= 2 and all(is_cjk(c) for c in second.text) \
                 and not any(c in NOT_GIVEN_BARE for c in second.text) \
                 and (SPEECH_AFTER.match(text, second.end) or ROLE_BEFORE.search(text, max(0, first.start - 4), first.start)
+                     or _speaker(text, first.start, second.end)
                      or STAKE_AFTER.match(text, second.end)
                      or (first.text in PLAIN_SURNAMES and text[first.start - 1:first.start] in ("据", "、"))):
             found.append(mention(doc, first.start, second.end, "Person", NAME, 0.5))
