@@ -141,6 +141,11 @@ def _role_word(word: str, seg) -> bool:
     return len(word) >= 3 and word.endswith(ROLE_ENDINGS) and seg.pos(word)[:1] == "n"
 
 
+def _surname_token(word: str, seg) -> bool:
+    """A one-character token that can be a surname split from its given name (彭/小军)."""
+    return len(word) == 1 and (word in PLAIN_SURNAMES or seg.pos(word) == "nr")
+
+
 def _speaker(text: str, start: int, end: int) -> bool:
     """A name that opens a line or sentence and is followed by a colon (甲乙：…, an interview's turn)."""
     return text[end:end + 1] in (":", "：") and (start == 0 or text[start - 1] in LINE_OPENERS)
@@ -152,9 +157,12 @@ def _bare_names(doc: Document, res: Resources) -> list[Mention]:
     role noun (莫里尼奥表示, 主教练沃尔贝克); transliterated names with · (西摩尔·霍夫曼)."""
     found, text = [], doc.norm
     kinds = res.memo.setdefault(NAME, {})
+    skip = res.memo.setdefault(NAME + ".skip", set())  # words neither rule below can use
     seg, tokens = res.segmenter, doc.tokens
     last = len(tokens) - 1
-    for k, tok in enumerate(tokens):
+    candidates = [k for k, tok in enumerate(tokens) if tok.text not in skip]
+    for k in candidates:
+        tok = tokens[k]
         word = tok.text
         if len(word) == 3 and word[-1] in GLUED_TAILS and k < last \
                 and seg.pos(word) == UNKNOWN and looks_like_name(word[:2]) \
@@ -166,6 +174,8 @@ def _bare_names(doc: Document, res: Resources) -> list[Mention]:
         if kind is None:
             kind = kinds[word] = _bare_kind(word, res)
         if kind == NOT_A_NAME:
+            if not (len(word) == 3 and word[-1] in GLUED_TAILS) and not _surname_token(word, seg):
+                skip.add(word)
             continue
         if kind == NAME_BY_ITSELF:
             found.append(mention(doc, tok.start, tok.end, "Person", NAME, 0.55))
@@ -173,11 +183,11 @@ def _bare_names(doc: Document, res: Resources) -> list[Mention]:
                 or ROLE_BEFORE.search(text, max(0, tok.start - 4), tok.start) \
                 or (k and _role_word(tokens[k - 1].text, seg)) or _speaker(text, tok.start, tok.end):
             found.append(mention(doc, tok.start, tok.end, "Person", NAME, 0.5))
-    for first, second in zip(tokens, tokens[1:]):  # 据彭/小军此前透露: a surname jieba split from the given name
-        if len(first.text) != 1:
-            continue  # surnames are one character
-        surname = first.text in PLAIN_SURNAMES or seg.pos(first.text) == "nr"
-        if surname and 1 <= len(second.text) <= 2 and all(is_cjk(c) for c in second.text) \
+    for k in candidates:  # 据彭/小军此前透露: a surname jieba split from the given name
+        if k >= last:
+            break
+        first, second = tokens[k], tokens[k + 1]
+        if _surname_token(first.text, seg) and 1 <= len(second.text) <= 2 and all(is_cjk(c) for c in second.text) \
                 and not any(c in NOT_GIVEN_BARE for c in second.text) \
                 and (SPEECH_AFTER.match(text, second.end) or ROLE_BEFORE.search(text, max(0, first.start - 4), first.start)
                      or _speaker(text, first.start, second.end)

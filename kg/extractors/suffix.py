@@ -193,7 +193,6 @@ def classify(name: str, suffix: str, cls: str, place: bool = False) -> str:
 INDUSTRY = frozenset("""地产 置业 传媒 娱乐 影业 影视 财经 电子 汽车 制药 医药 药业 能源 电气 电器 软件 通信 通讯
 物流 航空 实业 资本 动漫 互娱 工作室 食品 乳业 酒业 钢铁 化工 建工 矿业 重工 环保 家电 服饰 商贸 百货 电商 快递
 股份 生物 水泥 医疗 光电 材料 机械 电力 煤业 有色 黄金 啤酒 纺织 造船 港口 高速 银行 证券 保险 信托 科技""".split())
-_INDUSTRY_AT = re.compile("(?=" + "|".join(map(re.escape, sorted(INDUSTRY, key=len, reverse=True))) + ")")
 #: Industry words that make the short name a financial institution.
 FIN_INDUSTRY = ("银行", "证券", "保险", "信托", "资本")
 #: Characters that do not occur in the proper-name part of a company's short name.
@@ -211,10 +210,9 @@ def _military(doc: Document) -> list[Mention]:
 
 def _industry(doc: Document, res: Resources) -> list[Mention]:
     """Company short names: a proper-name word followed by an industry word (万通地产)."""
-    found, tokens, index = [], doc.tokens, token_index(doc)
-    for m in _INDUSTRY_AT.finditer(doc.norm):  # only where an industry word is a whole token
-        i = index.at(m.start())
-        if i == 0 or tokens[i].start != m.start() or tokens[i].text not in INDUSTRY:
+    found, tokens = [], doc.tokens
+    for i in [i for i, tok in enumerate(tokens) if tok.text in INDUSTRY]:  # an industry word as a whole token
+        if i == 0:
             continue
         head, tail = tokens[i - 1].text, tokens[i].text
         if 2 <= len(head) <= 4 and head not in GENERIC and head not in STOP \
