@@ -53,6 +53,13 @@ def test_names_found(pipeline, text, name, cls):
     ("由多家银行组成的财团出资。", "多家银行组成的"),
     ("活动由该行承办，多方协办。", "承办"),
     ("In The Group of experts", "The Group"),
+    ("记者从几家猎头公司了解到，需求回暖。", "猎头公司"),            # a kind of firm, counted
+    ("本市第一家小额贷款公司昨日开业。", "小额贷款公司"),
+    ("河州银行业金融机构贷款余额增长。", "河州银行"),                # the sector, not a bank
+    ("他最爱读《河州三部》。", "河州三部"),                          # a title, not a ministry
+    ("甲乙集团副总经理方总出席。", "方总"),                          # a form of address, no name
+    ("公关部顾经理表示，将妥善处理。", "顾经理"),
+    ("该行邀请100位客户经理参加。", "位客户"),
 ])
 def test_spans_not_found(pipeline, text, bad):
     assert bad not in surfaces(pipeline, text)

@@ -103,11 +103,27 @@ GLUED_TAILS = frozenset(ADVERB_TAILS | CONJUNCTION_TAILS)
 
 
 NOT_A_NAME, NAME_BY_ITSELF, NAME_IN_CONTEXT = 0, 1, 2
+#: Forms of address after a surname (王总, 李老师, 张先生): not a given name.
+ADDRESS_TAILS = frozenset("总 总经理 先生 女士 小姐 老师 师傅 同志 大爷 大妈 阿姨 老板 主任 经理 主编 教授 博士 律师 医生 记者".split())
+#: A numeral just before: 100位客户经理 is a count of people, 位 no surname.
+COUNTED = re.compile(r"[0-9一二两三四五六七八九十百千万几多数]$")
 
 
 def _byline_name(name: str) -> bool:
     """A name in a byline: a surname and one or two characters (于 and 以 allowed: 陈于乙)."""
     return looks_like_name(name) or (name[0] in SURNAMES and not any(c in NOT_GIVEN - set("于以") for c in name[1:]))
+
+
+def _addressed(name: str, res: Resources) -> bool:
+    """顾经理, 方总, 杨主编: a surname and a title or form of address, which names no one."""
+    given = name[1:]
+    return given in ADDRESS_TAILS or (given in res.lexicon.by_surface and res.lexicon.title_name(given) != given
+                                      or given in _titles(tuple(res.lexicon.titles)))
+
+
+@lru_cache(maxsize=4)
+def _titles(titles: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(titles)
 
 
 def _bare_kind(name: str, res: Resources) -> int:
@@ -120,6 +136,8 @@ def _bare_kind(name: str, res: Resources) -> int:
     if not (new or tag in PERSON_TAGS) or not is_cjk(name[0]):
         return NOT_A_NAME
     if name in res.lexicon.by_surface or tag == "ns" or name.endswith(PLACE_ENDINGS):
+        return NOT_A_NAME
+    if _addressed(name, res):
         return NOT_A_NAME
     # jieba's two-character "names" are often words (温泉, 白银); its three-character ones are people
     if (new or (tag == "nr" and len(name) == 3)) and len(name) <= 3 and name[0] not in AMBIGUOUS_SURNAMES \
@@ -188,6 +206,7 @@ def _bare_names(doc: Document, res: Resources) -> list[Mention]:
             break
         first, second = tokens[k], tokens[k + 1]
         if _surname_token(first.text, seg) and 1 <= len(second.text) <= 2 and all(is_cjk(c) for c in second.text) \
+                and second.text not in ADDRESS_TAILS and not _addressed(first.text + second.text, res) \
                 and not any(c in NOT_GIVEN_BARE for c in second.text) \
                 and (SPEECH_AFTER.match(text, second.end) or ROLE_BEFORE.search(text, max(0, first.start - 4), first.start)
                      or _speaker(text, first.start, second.end)
@@ -227,11 +246,13 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
     text = doc.norm
     for m in after.finditer(text):
         length = _best_name(m.group(2), doc, m.start(2), res)
-        if length and _name_tokens(doc, m.start(2), m.start(2) + length, res):
+        if length and not _addressed(m.group(2)[:length], res) and _name_tokens(doc, m.start(2), m.start(2) + length, res):
             found.append(mention(doc, m.start(2), m.start(2) + length, "Person", NAME, 0.85))
     for m in before.finditer(text):
         name = m.group(1)
-        if looks_like_name(name) and _name_tokens(doc, m.start(1), m.end(1), res):
+        if name[0] in "位名个" and COUNTED.search(text, max(0, m.start(1) - 1), m.start(1)):
+            continue
+        if looks_like_name(name) and not _addressed(name, res) and _name_tokens(doc, m.start(1), m.end(1), res):
             found.append(mention(doc, m.start(1), m.end(1), "Person", NAME, 0.7))
     return found
 

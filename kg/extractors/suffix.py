@@ -53,7 +53,7 @@ FIN_WORDS = ("银行", "保险", "证券", "基金", "信托", "金融", "支付
 
 #: Words that never start or continue a name on the left.
 STOP = frozenset("""的 了 和 与 及 或 在 由 向 对 为 被 将 把 从 等 也 都 已 并 又 还 是 有 其 该 各 这 那 本 我 我们
-此 每 首家 首个 同业 全 全新 多家 一家 一个 一批 以及 联合 依托 通过 成立 设立 组建 合作 推出 打造 包括 其中 目前
+此 每 首家 首个 同业 全 全新 当地 多家 一家 一个 一批 以及 联合 依托 通过 成立 设立 组建 合作 推出 打造 包括 其中 目前
 以下 简称 下称 旗下 子公司 全资子公司 控股子公司 分公司 孙公司 作为 收购 入股 宣布 表示 显示 要求 支持 参与 加入 成为 获批 批准 处罚 发布 召开 举办
 出席 认为 指出 介绍 称 据 向 交由 办理 前到 开着 交等 多受 国内 国外 境内 境外 海外 全国性 地方 相关 有关 各类 其他 主要 多个 部分 新""".split())
 GENERIC = frozenset("""大型 中型 小型 中小 中小型 商业 国有 股份制 股份 城市 农村 民营 外资 中资 金融 主要 上市 头部 龙头
@@ -313,6 +313,10 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         elif cls == "OrganizationUnit" and suffix in MINISTRY_SUFFIXES and not inside:
             cls = "GovernmentAgency"  # 国防部, 新闻出版总署: a department of nothing named is a ministry
         end = tok.end
+        if cls in COMPANY_CLASSES and not branch and _described(doc, tokens, j, i, res):
+            continue  # 几家猎头公司, 第一家小额贷款公司: a kind of firm, counted, not a name
+        if doc.norm[start - 1:start] == "《" or (cls == "FinancialInstitution" and SECTOR_AFTER.match(doc.norm, end)):
+            continue  # 《天龙八部》 is a title; 中国银行业 is the banking sector
         if name.endswith(ROLE_TAILS) and len(name) > 4:
             end -= 2  # 乐山市委常委: the committee, not its member
         if cls == "GovernmentAgency" and _business_unit(name[: -len(suffix)], res):
@@ -321,6 +325,21 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
     from kg.extractors import companies  # names by their form rather than their suffix word
 
     return found + companies.propose(doc, res)
+
+
+#: A count of firms just before a name (几家, 一家, 第一家): what follows describes a kind of firm.
+COUNT_BEFORE = re.compile(r"(?:[一二两三四五六七八九十几多数每各首]|第[一二三四五六七八九十]+)(?:家|个|所)$")
+#: 业 after a financial name makes it a sector (银行业, 保险业), not 业务 or 业绩.
+SECTOR_AFTER = re.compile(r"业(?![务绩主态])")
+
+
+def _described(doc: Document, tokens, j: int, i: int, res: Resources) -> bool:
+    """True for a company name made only of dictionary common words after a count of firms."""
+    if j == 0 or not COUNT_BEFORE.search(tokens[j - 1].text):
+        return False
+    seg = res.segmenter
+    return not any(t.text in res.lexicon.by_surface or not seg.in_dictionary(t.text)
+                   or seg.pos(t.text) in PROPER_TAGS_ORG or re.search(r"[A-Za-z]", t.text) for t in tokens[j:i + 1])
 
 
 #: Role words glued to a committee's name by the segmenter (市委常委).
