@@ -34,6 +34,9 @@ def surfaces(pipeline, text):
     ("获批的财团包括 Acme Digital Holdings Limited。", "Acme Digital Holdings Limited", "Company"),
     ("另一家是 Harbor Pay Bank。", "Harbor Pay Bank", "FinancialInstitution"),
     ("获得牌照的有青松电讯及河谷财团。", "青松电讯", "Company"),
+    # suffixes only public bodies have, with no place word before them
+    ("日前，静河法院一审判决驳回起诉。", "静河法院", "GovernmentAgency"),
+    ("并积极与青松政府合作发展。", "青松政府", "GovernmentAgency"),
 ])
 def test_names_found(pipeline, text, name, cls):
     assert (name, cls) in mentions(pipeline, text)

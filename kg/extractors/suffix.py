@@ -46,6 +46,9 @@ SUFFIXES: tuple[tuple[str, str], ...] = tuple(sorted({
     "寿险": "FinancialInstitution", "人寿保险": "FinancialInstitution", "财产保险": "FinancialInstitution",
 }.items(), key=lambda kv: -len(kv[0])))
 
+#: Suffixes only public bodies have (埃及政府, 静安法院, 东风派出所): no firm has a department so named.
+PUBLIC_SUFFIXES = frozenset(("政府", "法院", "检察院", "中院", "高院", "看守所", "派出所", "公安局", "车管所",
+                             "大使馆", "使馆", "领事馆"))
 GOV_PREFIXES = ("国家", "国务院", "中央", "中共", "中国", "全国", "最高人民")
 GOV_MARKERS = ("省", "市", "县", "自治区", "人民")
 FIN_WORDS = ("银行", "保险", "证券", "基金", "信托", "金融", "支付", "期货", "理财", "资管", "资产管理",
@@ -179,7 +182,8 @@ def classify(name: str, suffix: str, cls: str, place: bool = False) -> str:
     ``place`` tells that the name starts with a place (北京市住建委, 香港贸易发展局): a
     government-like suffix then names a government body, as does 中心 (市土地整理储备中心).
     """
-    public = place or name.startswith(GOV_PREFIXES) or any(m in name[:-len(suffix)] for m in GOV_MARKERS)
+    public = place or name.startswith(GOV_PREFIXES) or any(m in name[:-len(suffix)] for m in GOV_MARKERS) \
+        or suffix in PUBLIC_SUFFIXES
     if cls == "GovernmentAgency" and not public:
         return "OrganizationUnit"
     if suffix == "中心" and public and name.startswith(("市", "省", "县", "区", "国家")):
