@@ -85,6 +85,9 @@ def test_trimmed_names(pipeline, text, name, cls):
     # a role noun before the name, a speaker's turn at the start of a line
     ("知名建筑师曾巩设计了这座大楼。", "曾巩"),
     ("问：怎么看？\n曾巩：市场会回暖。", "曾巩"),
+    # the segmenter cut the given name's last character off (邵启/邦, 何道/洪等)
+    ("邵启邦同时也是本报顾问。", "邵启邦"),
+    ("在市场上，何道洪等大师的作品受追捧。", "何道洪"),
 ])
 def test_people_without_titles(pipeline, text, person):
     assert (person, "Person") in mentions(pipeline, text)

@@ -159,6 +159,15 @@ def _role_word(word: str, seg) -> bool:
     return len(word) >= 3 and word.endswith(ROLE_ENDINGS) and seg.pos(word)[:1] == "n"
 
 
+def _given_tail(word: str, seg) -> bool:
+    """A token that starts with the last character of a given name the segmenter cut off: a bound
+    noun morpheme (邦, ng) or an unknown pair ending in 等 (洪等)."""
+    if not word or not is_cjk(word[0]) or word[0] in NOT_GIVEN_BARE:
+        return False
+    tag = seg.pos(word)
+    return (len(word) == 1 and tag == "ng") or (len(word) == 2 and word[1] == "等" and tag == UNKNOWN)
+
+
 def _surname_token(word: str, seg) -> bool:
     """A one-character token that can be a surname split from its given name (彭/小军)."""
     return len(word) == 1 and (word in PLAIN_SURNAMES or seg.pos(word) == "nr")
@@ -196,7 +205,10 @@ def _bare_names(doc: Document, res: Resources) -> list[Mention]:
                 skip.add(word)
             continue
         if kind == NAME_BY_ITSELF:
-            found.append(mention(doc, tok.start, tok.end, "Person", NAME, 0.55))
+            end = tok.end
+            if len(word) == 2 and k < last and seg.pos(word) == UNKNOWN and _given_tail(tokens[k + 1].text, seg):
+                end += 1  # 梁定/邦, 何道/洪等: the segmenter cut the last character of the given name off
+            found.append(mention(doc, tok.start, end, "Person", NAME, 0.55))
         elif SPEECH_AFTER.match(text, tok.end) or STAKE_AFTER.match(text, tok.end) \
                 or ROLE_BEFORE.search(text, max(0, tok.start - 4), tok.start) \
                 or (k and _role_word(tokens[k - 1].text, seg)) or _speaker(text, tok.start, tok.end):
