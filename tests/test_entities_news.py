@@ -88,6 +88,8 @@ def test_trimmed_names(pipeline, text, name, cls):
     # the segmenter cut the given name's last character off (邵启/邦, 何道/洪等)
     ("邵启邦同时也是本报顾问。", "邵启邦"),
     ("在市场上，何道洪等大师的作品受追捧。", "何道洪"),
+    # the other items of a list that holds a person
+    ("画坛上吴湖帆时现精彩，吴待秋、冯超然已然归入二流。", "冯超然"),
 ])
 def test_people_without_titles(pipeline, text, person):
     assert (person, "Person") in mentions(pipeline, text)

@@ -253,7 +253,7 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
     """Person mentions next to job titles (title before or after the name), and bare names."""
     found = _bare_names(doc, res)
     if not res.lexicon.titles:
-        return found
+        return found + _listed(doc, found, res)
     after, before = _patterns(tuple(res.lexicon.titles))
     text = doc.norm
     for m in after.finditer(text):
@@ -266,7 +266,40 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
             continue
         if looks_like_name(name) and not _addressed(name, res) and _name_tokens(doc, m.start(1), m.end(1), res):
             found.append(mention(doc, m.start(1), m.end(1), "Person", NAME, 0.7))
-    return found
+    return found + _listed(doc, found, res)
+
+
+#: What ends an item of a list of people (吴甲、李乙等).
+ITEM_END = frozenset(("、", "等", "和", "与", "及", ",", "，", "。", ";", "；"))
+
+
+def _listed(doc: Document, people: list[Mention], res: Resources) -> list[Mention]:
+    """The other items of a 、-list that holds a person found above (吴甲、李乙丙、冯丁): a whole
+    token of two or three characters that is a new word or a dictionary name and starts with a
+    surname is a person too."""
+    text, tokens, index, seg = doc.norm, doc.tokens, token_index(doc), res.segmenter
+    if "、" not in text or not people:
+        return []
+    seen = {(m.start, m.end) for m in people}
+    todo, out = sorted(seen), []
+    while todo:
+        start, end = todo.pop()
+        for k in ((index.at(end + 1),) if text[end:end + 1] == "、" else ()) + \
+                ((index.at(start - 2),) if start >= 2 and text[start - 1] == "、" else ()):
+            tok = tokens[k]
+            word = tok.text
+            if (tok.start, tok.end) in seen or not (tok.start == end + 1 or tok.end == start - 1):
+                continue
+            before, after = text[tok.start - 1:tok.start], text[tok.end:tok.end + 1]
+            if before not in ITEM_END and tok.start != end + 1 or after not in ITEM_END and tok.end != start - 1:
+                continue  # the item must be the whole token between two list marks
+            if 2 <= len(word) <= 3 and all(is_cjk(c) for c in word) and looks_like_name(word) \
+                    and seg.pos(word) in (UNKNOWN, *PERSON_TAGS) and word not in res.lexicon.by_surface \
+                    and not _addressed(word, res) and not any(c in NOT_GIVEN_BARE for c in word[1:]):
+                seen.add((tok.start, tok.end))
+                todo.append((tok.start, tok.end))
+                out.append(mention(doc, tok.start, tok.end, "Person", NAME, 0.5))
+    return out
 
 
 def _name_tokens(doc: Document, start: int, end: int, res: Resources) -> bool:
