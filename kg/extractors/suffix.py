@@ -83,7 +83,6 @@ for _suffix, _cls in SUFFIXES:
     _BY_LAST_CHAR.setdefault(_suffix[-1], []).append((_suffix, _cls))
 
 
-_LAST_CHARS = re.compile("[" + re.escape("".join(sorted(_BY_LAST_CHAR))) + "]")
 
 
 def _suffix_of(word: str) -> tuple[str, str] | None:
@@ -236,10 +235,8 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
     tokens, found = doc.tokens, _industry(doc, res) + _military(doc)
     index = token_index(doc)
     heads = res.memo.setdefault(NAME, {})
-    for last in _LAST_CHARS.finditer(doc.norm):  # only tokens that end in a suffix's last character
-        if last.end() not in index.end_set:
-            continue
-        i = index.at(last.start())
+    # tokens ending in a suffix, and the words not seen yet (most are known after a few documents)
+    for i in [i for i, t in enumerate(tokens) if heads.get(t.text, False) is not None]:
         tok = tokens[i]
         hit = heads.get(tok.text, False)
         if hit is False:
