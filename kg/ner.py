@@ -93,12 +93,16 @@ def record_spans(record: dict) -> list[Span]:
 
 def load_examples(path: str | Path, limit: int | None = None) -> list[Example]:
     """Read CLUENER-style training data into examples with mapped labels."""
-    examples = []
+    examples, labelled = [], False
     for record in read_cluener(path):
+        labelled = labelled or "label" in record
         spans = [Span(s.start, s.end, map_label(s.label)) for s in record_spans(record)]
         examples.append(Example(record["text"], spans))
         if limit is not None and len(examples) >= limit:
             break
+    if examples and not labelled:
+        raise InputError(f"{path}: no line has a \"label\" object (texts without annotations cannot train a recognizer)",
+                         hint='give CLUENER-style JSONL: {"text": ..., "label": {type: {entity: [[start, end]]}}}')
     return examples
 
 

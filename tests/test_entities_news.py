@@ -34,6 +34,9 @@ def surfaces(pipeline, text):
     ("获批的财团包括 Acme Digital Holdings Limited。", "Acme Digital Holdings Limited", "Company"),
     ("另一家是 Harbor Pay Bank。", "Harbor Pay Bank", "FinancialInstitution"),
     ("获得牌照的有青松电讯及河谷财团。", "青松电讯", "Company"),
+    # suffixes only public bodies have, with no place word before them
+    ("日前，静河法院一审判决驳回起诉。", "静河法院", "GovernmentAgency"),
+    ("并积极与青松政府合作发展。", "青松政府", "GovernmentAgency"),
 ])
 def test_names_found(pipeline, text, name, cls):
     assert (name, cls) in mentions(pipeline, text)
@@ -53,6 +56,13 @@ def test_names_found(pipeline, text, name, cls):
     ("由多家银行组成的财团出资。", "多家银行组成的"),
     ("活动由该行承办，多方协办。", "承办"),
     ("In The Group of experts", "The Group"),
+    ("记者从几家猎头公司了解到，需求回暖。", "猎头公司"),            # a kind of firm, counted
+    ("本市第一家小额贷款公司昨日开业。", "小额贷款公司"),
+    ("河州银行业金融机构贷款余额增长。", "河州银行"),                # the sector, not a bank
+    ("他最爱读《河州三部》。", "河州三部"),                          # a title, not a ministry
+    ("甲乙集团副总经理方总出席。", "方总"),                          # a form of address, no name
+    ("公关部顾经理表示，将妥善处理。", "顾经理"),
+    ("该行邀请100位客户经理参加。", "位客户"),
 ])
 def test_spans_not_found(pipeline, text, bad):
     assert bad not in surfaces(pipeline, text)
@@ -72,6 +82,14 @@ def test_trimmed_names(pipeline, text, name, cls):
     ("本报记者 黄宇航 实习生 郜婷  近期，该行宣布新举措。", "黄宇航"),
     ("本报记者 黄宇航 实习生 郜婷  近期，该行宣布新举措。", "郜婷"),
     ("鉅亨網記者陳于晴 台北", "陈于晴"),
+    # a role noun before the name, a speaker's turn at the start of a line
+    ("知名建筑师曾巩设计了这座大楼。", "曾巩"),
+    ("问：怎么看？\n曾巩：市场会回暖。", "曾巩"),
+    # the segmenter cut the given name's last character off (邵启/邦, 何道/洪等)
+    ("邵启邦同时也是本报顾问。", "邵启邦"),
+    ("在市场上，何道洪等大师的作品受追捧。", "何道洪"),
+    # the other items of a list that holds a person
+    ("画坛上吴湖帆时现精彩，吴待秋、冯超然已然归入二流。", "冯超然"),
 ])
 def test_people_without_titles(pipeline, text, person):
     assert (person, "Person") in mentions(pipeline, text)
@@ -80,6 +98,7 @@ def test_people_without_titles(pipeline, text, person):
 @pytest.mark.parametrize("text, bad", [
     ("曹一和张京均持股2.52%。", "张京均"),
     ("记者从会议上获悉。", "从会议"),
+    ("国家曾巩固优势。", "曾巩"),
     ("本报记者 黄宇航 实习生 郜婷  近期，该行宣布新举措。", "郜婷 "),
 ])
 def test_people_not_overgrown(pipeline, text, bad):

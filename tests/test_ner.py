@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -124,6 +126,19 @@ def test_read_cluener_reports_the_bad_line(tmp_path):
         list(ner.read_cluener(path))
     with pytest.raises(InputError, match="no such file"):
         list(ner.read_cluener(tmp_path / "missing.jsonl"))
+
+
+def test_train_ner_refuses_texts_without_labels(tmp_path):
+    """A JSONL corpus of plain texts (kg build's input) is no training data: one line naming the file."""
+    data = tmp_path / "corpus.jsonl"
+    data.write_text('{"id": "a", "text": "甲乙银行发布公告。"}\n{"id": "b", "text": "丙丁公司成立。"}\n',
+                    encoding="utf-8")
+    out = tmp_path / "x.crf"
+    proc = subprocess.run([str(Path(sys.executable).with_name("kg")), "train-ner", str(data), "-o", str(out)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1 and not out.exists()
+    assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("kg: error: ") and str(data) in proc.stderr
+    assert "label" in proc.stderr and "training a CRF" not in proc.stderr
 
 
 def test_features_cover_every_character():

@@ -55,6 +55,8 @@ def _pieces(doc: Document, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _consortia(doc: Document, res: Resources) -> list[Mention]:
+    if "财团" not in doc.norm:
+        return []  # the pattern is slow to scan for; most texts have no consortium
     out, index = [], token_index(doc)
     for m in _CONSORTIUM.finditer(doc.norm):
         for start, end in _pieces(doc, m.start(1), m.end(1)):

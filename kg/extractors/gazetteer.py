@@ -9,6 +9,9 @@ from kg.types import Document, Mention
 
 NAME = "gazetteer@1"
 _LATIN = re.compile(r"[A-Za-z0-9]")
+#: 业 after these makes a sector (银行业, 保险业), not 业务 or 业绩.
+SECTOR_WORDS = ("银行", "保险", "证券", "信托", "基金")
+SECTOR_AFTER = re.compile(r"业(?![务绩主态])")
 
 
 def _latin_edges_ok(text: str, start: int, end: int) -> bool:
@@ -38,6 +41,9 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
     for start, end, entry in res.lexicon.find(doc.norm):
         if entry.cls == JOB_TITLE:
             continue
+        if entry.cls == "FinancialInstitution" and doc.norm.endswith(SECTOR_WORDS, start, end) \
+                and SECTOR_AFTER.match(doc.norm, end):
+            continue  # 上海银行业: the city's banking sector, not the bank
         if not boundary_ok(doc, start, end):
             start = _country_prefix(doc, start, end, entry, res)
             if start is None:

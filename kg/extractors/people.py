@@ -99,14 +99,31 @@ BYLINE_END = re.compile(r"(?:\s|[,，。;；、|/)）:：]|$)")
 ADVERB_TAILS = set("均皆亦都也")
 #: Conjunctions glued the same way (董事长张乙及…: 张乙 + 及)
 CONJUNCTION_TAILS = set("及与携")  # not 和: 3-character names end in it (王平和)
+GLUED_TAILS = frozenset(ADVERB_TAILS | CONJUNCTION_TAILS)
 
 
 NOT_A_NAME, NAME_BY_ITSELF, NAME_IN_CONTEXT = 0, 1, 2
+#: Forms of address after a surname (王总, 李老师, 张先生): not a given name.
+ADDRESS_TAILS = frozenset("总 总经理 先生 女士 小姐 老师 师傅 同志 大爷 大妈 阿姨 老板 主任 经理 主编 教授 博士 律师 医生 记者".split())
+#: A numeral just before: 100位客户经理 is a count of people, 位 no surname.
+COUNTED = re.compile(r"[0-9一二两三四五六七八九十百千万几多数]$")
 
 
 def _byline_name(name: str) -> bool:
     """A name in a byline: a surname and one or two characters (于 and 以 allowed: 陈于乙)."""
     return looks_like_name(name) or (name[0] in SURNAMES and not any(c in NOT_GIVEN - set("于以") for c in name[1:]))
+
+
+def _addressed(name: str, res: Resources) -> bool:
+    """顾经理, 方总, 杨主编: a surname and a title or form of address, which names no one."""
+    given = name[1:]
+    return given in ADDRESS_TAILS or (given in res.lexicon.by_surface and res.lexicon.title_name(given) != given
+                                      or given in _titles(tuple(res.lexicon.titles)))
+
+
+@lru_cache(maxsize=4)
+def _titles(titles: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(titles)
 
 
 def _bare_kind(name: str, res: Resources) -> int:
@@ -120,6 +137,8 @@ def _bare_kind(name: str, res: Resources) -> int:
         return NOT_A_NAME
     if name in res.lexicon.by_surface or tag == "ns" or name.endswith(PLACE_ENDINGS):
         return NOT_A_NAME
+    if _addressed(name, res):
+        return NOT_A_NAME
     # jieba's two-character "names" are often words (温泉, 白银); its three-character ones are people
     if (new or (tag == "nr" and len(name) == 3)) and len(name) <= 3 and name[0] not in AMBIGUOUS_SURNAMES \
             and looks_like_name(name) and not any(c in NOT_GIVEN_BARE for c in name[1:]):
@@ -129,33 +148,80 @@ def _bare_kind(name: str, res: Resources) -> int:
     return NOT_A_NAME
 
 
+#: Endings of role nouns of three or more characters (书法家, 建筑师, 研究员, 守门员, 狙击手).
+ROLE_ENDINGS = ("家", "师", "员", "手")
+#: What opens a line or sentence: a name written there before a colon is its speaker (甲乙: ...).
+LINE_OPENERS = "\n\r 。!?！？"
+
+
+def _role_word(word: str, seg) -> bool:
+    """A role noun written just before a name (书法家曾巩, 建筑师田申申)."""
+    return len(word) >= 3 and word.endswith(ROLE_ENDINGS) and seg.pos(word)[:1] == "n"
+
+
+def _given_tail(word: str, seg) -> bool:
+    """A token that starts with the last character of a given name the segmenter cut off: a bound
+    noun morpheme (邦, ng) or an unknown pair ending in 等 (洪等)."""
+    if not word or not is_cjk(word[0]) or word[0] in NOT_GIVEN_BARE:
+        return False
+    tag = seg.pos(word)
+    return (len(word) == 1 and tag == "ng") or (len(word) == 2 and word[1] == "等" and tag == UNKNOWN)
+
+
+def _surname_token(word: str, seg) -> bool:
+    """A one-character token that can be a surname split from its given name (彭/小军)."""
+    return len(word) == 1 and (word in PLAIN_SURNAMES or seg.pos(word) == "nr")
+
+
+def _speaker(text: str, start: int, end: int) -> bool:
+    """A name that opens a line or sentence and is followed by a colon (甲乙：…, an interview's turn)."""
+    return text[end:end + 1] in (":", "：") and (start == 0 or text[start - 1] in LINE_OPENERS)
+
+
 def _bare_names(doc: Document, res: Resources) -> list[Mention]:
     """Names without a title: a new word (not in jieba's dictionary) or a dictionary person name
     that starts with a common surname (叶老桂, 范冰冰); any such word next to a speech verb or a
     role noun (莫里尼奥表示, 主教练沃尔贝克); transliterated names with · (西摩尔·霍夫曼)."""
     found, text = [], doc.norm
     kinds = res.memo.setdefault(NAME, {})
-    for k, tok in enumerate(doc.tokens):
-        if len(tok.text) == 3 and tok.text[-1] in ADVERB_TAILS | CONJUNCTION_TAILS and k + 1 < len(doc.tokens) \
-                and res.segmenter.pos(tok.text) == UNKNOWN and looks_like_name(tok.text[:2]) \
-                and (res.segmenter.pos(doc.tokens[k + 1].text)[:1] == "v" or tok.text[-1] in CONJUNCTION_TAILS
-                     and is_cjk(doc.tokens[k + 1].text[0])):
+    skip = res.memo.setdefault(NAME + ".skip", set())  # words neither rule below can use
+    seg, tokens = res.segmenter, doc.tokens
+    last = len(tokens) - 1
+    candidates = [k for k, tok in enumerate(tokens) if tok.text not in skip]
+    for k in candidates:
+        tok = tokens[k]
+        word = tok.text
+        if len(word) == 3 and word[-1] in GLUED_TAILS and k < last \
+                and seg.pos(word) == UNKNOWN and looks_like_name(word[:2]) \
+                and (seg.pos(tokens[k + 1].text)[:1] == "v" or word[-1] in CONJUNCTION_TAILS
+                     and is_cjk(tokens[k + 1].text[0])):
             found.append(mention(doc, tok.start, tok.end - 1, "Person", NAME, 0.55))
             continue
-        kind = kinds.get(tok.text)
+        kind = kinds.get(word)
         if kind is None:
-            kind = kinds[tok.text] = _bare_kind(tok.text, res)
+            kind = kinds[word] = _bare_kind(word, res)
+        if kind == NOT_A_NAME:
+            if not (len(word) == 3 and word[-1] in GLUED_TAILS) and not _surname_token(word, seg):
+                skip.add(word)
+            continue
         if kind == NAME_BY_ITSELF:
-            found.append(mention(doc, tok.start, tok.end, "Person", NAME, 0.55))
-        elif kind == NAME_IN_CONTEXT and (SPEECH_AFTER.match(text, tok.end) or STAKE_AFTER.match(text, tok.end)
-                                          or ROLE_BEFORE.search(text, max(0, tok.start - 4), tok.start)):
+            end = tok.end
+            if len(word) == 2 and k < last and seg.pos(word) == UNKNOWN and _given_tail(tokens[k + 1].text, seg):
+                end += 1  # 梁定/邦, 何道/洪等: the segmenter cut the last character of the given name off
+            found.append(mention(doc, tok.start, end, "Person", NAME, 0.55))
+        elif SPEECH_AFTER.match(text, tok.end) or STAKE_AFTER.match(text, tok.end) \
+                or ROLE_BEFORE.search(text, max(0, tok.start - 4), tok.start) \
+                or (k and _role_word(tokens[k - 1].text, seg)) or _speaker(text, tok.start, tok.end):
             found.append(mention(doc, tok.start, tok.end, "Person", NAME, 0.5))
-    tokens = doc.tokens
-    for first, second in zip(tokens, tokens[1:]):  # 据彭/小军此前透露: a surname jieba split from the given name
-        surname = first.text in PLAIN_SURNAMES or (len(first.text) == 1 and res.segmenter.pos(first.text) == "nr")
-        if surname and 1 <= len(second.text) <= 2 and all(is_cjk(c) for c in second.text) \
+    for k in candidates:  # 据彭/小军此前透露: a surname jieba split from the given name
+        if k >= last:
+            break
+        first, second = tokens[k], tokens[k + 1]
+        if _surname_token(first.text, seg) and 1 <= len(second.text) <= 2 and all(is_cjk(c) for c in second.text) \
+                and second.text not in ADDRESS_TAILS and not _addressed(first.text + second.text, res) \
                 and not any(c in NOT_GIVEN_BARE for c in second.text) \
                 and (SPEECH_AFTER.match(text, second.end) or ROLE_BEFORE.search(text, max(0, first.start - 4), first.start)
+                     or _speaker(text, first.start, second.end)
                      or STAKE_AFTER.match(text, second.end)
                      or (first.text in PLAIN_SURNAMES and text[first.start - 1:first.start] in ("据", "、"))):
             found.append(mention(doc, first.start, second.end, "Person", NAME, 0.5))
@@ -187,18 +253,53 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
     """Person mentions next to job titles (title before or after the name), and bare names."""
     found = _bare_names(doc, res)
     if not res.lexicon.titles:
-        return found
+        return found + _listed(doc, found, res)
     after, before = _patterns(tuple(res.lexicon.titles))
     text = doc.norm
     for m in after.finditer(text):
         length = _best_name(m.group(2), doc, m.start(2), res)
-        if length and _name_tokens(doc, m.start(2), m.start(2) + length, res):
+        if length and not _addressed(m.group(2)[:length], res) and _name_tokens(doc, m.start(2), m.start(2) + length, res):
             found.append(mention(doc, m.start(2), m.start(2) + length, "Person", NAME, 0.85))
     for m in before.finditer(text):
         name = m.group(1)
-        if looks_like_name(name) and _name_tokens(doc, m.start(1), m.end(1), res):
+        if name[0] in "位名个" and COUNTED.search(text, max(0, m.start(1) - 1), m.start(1)):
+            continue
+        if looks_like_name(name) and not _addressed(name, res) and _name_tokens(doc, m.start(1), m.end(1), res):
             found.append(mention(doc, m.start(1), m.end(1), "Person", NAME, 0.7))
-    return found
+    return found + _listed(doc, found, res)
+
+
+#: What ends an item of a list of people (吴甲、李乙等).
+ITEM_END = frozenset(("、", "等", "和", "与", "及", ",", "，", "。", ";", "；"))
+
+
+def _listed(doc: Document, people: list[Mention], res: Resources) -> list[Mention]:
+    """The other items of a 、-list that holds a person found above (吴甲、李乙丙、冯丁): a whole
+    token of two or three characters that is a new word or a dictionary name and starts with a
+    surname is a person too."""
+    text, tokens, index, seg = doc.norm, doc.tokens, token_index(doc), res.segmenter
+    if "、" not in text or not people:
+        return []
+    seen = {(m.start, m.end) for m in people}
+    todo, out = sorted(seen), []
+    while todo:
+        start, end = todo.pop()
+        for k in ((index.at(end + 1),) if text[end:end + 1] == "、" else ()) + \
+                ((index.at(start - 2),) if start >= 2 and text[start - 1] == "、" else ()):
+            tok = tokens[k]
+            word = tok.text
+            if (tok.start, tok.end) in seen or not (tok.start == end + 1 or tok.end == start - 1):
+                continue
+            before, after = text[tok.start - 1:tok.start], text[tok.end:tok.end + 1]
+            if before not in ITEM_END and tok.start != end + 1 or after not in ITEM_END and tok.end != start - 1:
+                continue  # the item must be the whole token between two list marks
+            if 2 <= len(word) <= 3 and all(is_cjk(c) for c in word) and looks_like_name(word) \
+                    and seg.pos(word) in (UNKNOWN, *PERSON_TAGS) and word not in res.lexicon.by_surface \
+                    and not _addressed(word, res) and not any(c in NOT_GIVEN_BARE for c in word[1:]):
+                seen.add((tok.start, tok.end))
+                todo.append((tok.start, tok.end))
+                out.append(mention(doc, tok.start, tok.end, "Person", NAME, 0.5))
+    return out
 
 
 def _name_tokens(doc: Document, start: int, end: int, res: Resources) -> bool:

@@ -46,6 +46,9 @@ SUFFIXES: tuple[tuple[str, str], ...] = tuple(sorted({
     "寿险": "FinancialInstitution", "人寿保险": "FinancialInstitution", "财产保险": "FinancialInstitution",
 }.items(), key=lambda kv: -len(kv[0])))
 
+#: Suffixes only public bodies have (埃及政府, 静安法院, 东风派出所): no firm has a department so named.
+PUBLIC_SUFFIXES = frozenset(("政府", "法院", "检察院", "中院", "高院", "看守所", "派出所", "公安局", "车管所",
+                             "大使馆", "使馆", "领事馆"))
 GOV_PREFIXES = ("国家", "国务院", "中央", "中共", "中国", "全国", "最高人民")
 GOV_MARKERS = ("省", "市", "县", "自治区", "人民")
 FIN_WORDS = ("银行", "保险", "证券", "基金", "信托", "金融", "支付", "期货", "理财", "资管", "资产管理",
@@ -53,7 +56,7 @@ FIN_WORDS = ("银行", "保险", "证券", "基金", "信托", "金融", "支付
 
 #: Words that never start or continue a name on the left.
 STOP = frozenset("""的 了 和 与 及 或 在 由 向 对 为 被 将 把 从 等 也 都 已 并 又 还 是 有 其 该 各 这 那 本 我 我们
-此 每 首家 首个 同业 全 全新 多家 一家 一个 一批 以及 联合 依托 通过 成立 设立 组建 合作 推出 打造 包括 其中 目前
+此 每 首家 首个 同业 全 全新 当地 多家 一家 一个 一批 以及 联合 依托 通过 成立 设立 组建 合作 推出 打造 包括 其中 目前
 以下 简称 下称 旗下 子公司 全资子公司 控股子公司 分公司 孙公司 作为 收购 入股 宣布 表示 显示 要求 支持 参与 加入 成为 获批 批准 处罚 发布 召开 举办
 出席 认为 指出 介绍 称 据 向 交由 办理 前到 开着 交等 多受 国内 国外 境内 境外 海外 全国性 地方 相关 有关 各类 其他 主要 多个 部分 新""".split())
 GENERIC = frozenset("""大型 中型 小型 中小 中小型 商业 国有 股份制 股份 城市 农村 民营 外资 中资 金融 主要 上市 头部 龙头
@@ -80,7 +83,6 @@ for _suffix, _cls in SUFFIXES:
     _BY_LAST_CHAR.setdefault(_suffix[-1], []).append((_suffix, _cls))
 
 
-_LAST_CHARS = re.compile("[" + re.escape("".join(sorted(_BY_LAST_CHAR))) + "]")
 
 
 def _suffix_of(word: str) -> tuple[str, str] | None:
@@ -88,6 +90,16 @@ def _suffix_of(word: str) -> tuple[str, str] | None:
         if word.endswith(suffix):
             return suffix, cls
     return None
+
+
+def _suffix_head(word: str, res: Resources) -> tuple[str, str] | None:
+    """The suffix and class of a token that can end an organization's name (None: it cannot)."""
+    hit = _suffix_of(word)
+    if hit is None or word.endswith(NOT_ORGS):
+        return None
+    if word != hit[0] and res.segmenter.in_dictionary(word) and res.segmenter.pos(word) not in ("nt", "nz", "n", "j"):
+        return None  # 签署, 部署: a word that merely ends like an organization
+    return hit
 
 
 def _name_like(word: str, res: Resources, company: bool = False) -> bool:
@@ -138,6 +150,15 @@ def _proper(word: str, res: Resources) -> bool:
     return res.segmenter.pos(word) in PROPER_TAGS_ORG or res.segmenter.frequency(word) < RARE_PROPER
 
 
+def _starts_with_place(text: str, res: Resources) -> bool:
+    """True when a lexicon place starts ``text`` (memoized: the same few prefixes recur)."""
+    memo = res.memo.setdefault("suffix.place", {})
+    hit = memo.get(text)
+    if hit is None:
+        hit = memo[text] = any(s0 == 0 and e.cls == "Place" for s0, _, e in res.lexicon.find(text))
+    return hit
+
+
 def _place_word(word: str, res: Resources) -> bool:
     entry = res.lexicon.by_surface.get(word)
     return (entry is not None and entry.cls == "Place") or res.segmenter.pos(word) == "ns"
@@ -160,7 +181,8 @@ def classify(name: str, suffix: str, cls: str, place: bool = False) -> str:
     ``place`` tells that the name starts with a place (北京市住建委, 香港贸易发展局): a
     government-like suffix then names a government body, as does 中心 (市土地整理储备中心).
     """
-    public = place or name.startswith(GOV_PREFIXES) or any(m in name[:-len(suffix)] for m in GOV_MARKERS)
+    public = place or name.startswith(GOV_PREFIXES) or any(m in name[:-len(suffix)] for m in GOV_MARKERS) \
+        or suffix in PUBLIC_SUFFIXES
     if cls == "GovernmentAgency" and not public:
         return "OrganizationUnit"
     if suffix == "中心" and public and name.startswith(("市", "省", "县", "区", "国家")):
@@ -174,7 +196,6 @@ def classify(name: str, suffix: str, cls: str, place: bool = False) -> str:
 INDUSTRY = frozenset("""地产 置业 传媒 娱乐 影业 影视 财经 电子 汽车 制药 医药 药业 能源 电气 电器 软件 通信 通讯
 物流 航空 实业 资本 动漫 互娱 工作室 食品 乳业 酒业 钢铁 化工 建工 矿业 重工 环保 家电 服饰 商贸 百货 电商 快递
 股份 生物 水泥 医疗 光电 材料 机械 电力 煤业 有色 黄金 啤酒 纺织 造船 港口 高速 银行 证券 保险 信托 科技""".split())
-_INDUSTRY_AT = re.compile("(?=" + "|".join(map(re.escape, sorted(INDUSTRY, key=len, reverse=True))) + ")")
 #: Industry words that make the short name a financial institution.
 FIN_INDUSTRY = ("银行", "证券", "保险", "信托", "资本")
 #: Characters that do not occur in the proper-name part of a company's short name.
@@ -192,10 +213,9 @@ def _military(doc: Document) -> list[Mention]:
 
 def _industry(doc: Document, res: Resources) -> list[Mention]:
     """Company short names: a proper-name word followed by an industry word (万通地产)."""
-    found, tokens, index = [], doc.tokens, token_index(doc)
-    for m in _INDUSTRY_AT.finditer(doc.norm):  # only where an industry word is a whole token
-        i = index.at(m.start())
-        if i == 0 or tokens[i].start != m.start() or tokens[i].text not in INDUSTRY:
+    found, tokens = [], doc.tokens
+    for i in [i for i, tok in enumerate(tokens) if tok.text in INDUSTRY]:  # an industry word as a whole token
+        if i == 0:
             continue
         head, tail = tokens[i - 1].text, tokens[i].text
         if 2 <= len(head) <= 4 and head not in GENERIC and head not in STOP \
@@ -214,23 +234,18 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
     """Organization mentions ending in a known suffix, extended left over name-like words."""
     tokens, found = doc.tokens, _industry(doc, res) + _military(doc)
     index = token_index(doc)
-    for last in _LAST_CHARS.finditer(doc.norm):  # only tokens that end in a suffix's last character
-        if last.end() not in index.end_set:
-            continue
-        i = index.at(last.start())
+    heads = res.memo.setdefault(NAME, {})
+    # tokens ending in a suffix, and the words not seen yet (most are known after a few documents)
+    for i in [i for i, t in enumerate(tokens) if heads.get(t.text, False) is not None]:
         tok = tokens[i]
-        hit = _suffix_of(tok.text)
+        hit = heads.get(tok.text, False)
+        if hit is False:
+            hit = heads[tok.text] = _suffix_head(tok.text, res)
         if hit is None:
             continue
         suffix, cls = hit
-        if tok.text.endswith(NOT_ORGS):
-            continue
         if cls in COMPANY_CLASSES and i + 1 < len(tokens) and tokens[i + 1].text in UNIT_TAILS:
             continue  # 私人银行部, 证券事业部: the name goes on to a department
-        
-        if tok.text != suffix and res.segmenter.in_dictionary(tok.text) \
-                and res.segmenter.pos(tok.text) not in ("nt", "nz", "n", "j"):
-            continue  # 签署, 部署: a word that merely ends like an organization
         j = i
         branch = suffix in BRANCH_SUFFIXES
         seg, lex = res.segmenter, res.lexicon
@@ -271,7 +286,7 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         head = name[: -len(suffix)]
         words = [t.text for t in tokens[core:i]] + ([tok.text[: -len(suffix)]] if tok.text != suffix else [])
         words = [w for w in words if w]
-        place = any(s0 == 0 and e.cls == "Place" for s0, _, e in res.lexicon.find(name[:4]))
+        place = _starts_with_place(name[:4], res)
         refined = classify(name, suffix, cls, place)
         if len(head) < 2 or not any(c.isalpha() for c in head) or (all(w in GENERIC for w in words)
                              and (len(words) < 2 or refined not in UNIT_CLASSES)):
@@ -299,6 +314,10 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         elif cls == "OrganizationUnit" and suffix in MINISTRY_SUFFIXES and not inside:
             cls = "GovernmentAgency"  # 国防部, 新闻出版总署: a department of nothing named is a ministry
         end = tok.end
+        if cls in COMPANY_CLASSES and not branch and _described(doc, tokens, j, i, res):
+            continue  # 几家猎头公司, 第一家小额贷款公司: a kind of firm, counted, not a name
+        if doc.norm[start - 1:start] == "《" or (cls == "FinancialInstitution" and SECTOR_AFTER.match(doc.norm, end)):
+            continue  # 《天龙八部》 is a title; 中国银行业 is the banking sector
         if name.endswith(ROLE_TAILS) and len(name) > 4:
             end -= 2  # 乐山市委常委: the committee, not its member
         if cls == "GovernmentAgency" and _business_unit(name[: -len(suffix)], res):
@@ -307,6 +326,21 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
     from kg.extractors import companies  # names by their form rather than their suffix word
 
     return found + companies.propose(doc, res)
+
+
+#: A count of firms just before a name (几家, 一家, 第一家): what follows describes a kind of firm.
+COUNT_BEFORE = re.compile(r"(?:[一二两三四五六七八九十几多数每各首]|第[一二三四五六七八九十]+)(?:家|个|所)$")
+#: 业 after a financial name makes it a sector (银行业, 保险业), not 业务 or 业绩.
+SECTOR_AFTER = re.compile(r"业(?![务绩主态])")
+
+
+def _described(doc: Document, tokens, j: int, i: int, res: Resources) -> bool:
+    """True for a company name made only of dictionary common words after a count of firms."""
+    if j == 0 or not COUNT_BEFORE.search(tokens[j - 1].text):
+        return False
+    seg = res.segmenter
+    return not any(t.text in res.lexicon.by_surface or not seg.in_dictionary(t.text)
+                   or seg.pos(t.text) in PROPER_TAGS_ORG or re.search(r"[A-Za-z]", t.text) for t in tokens[j:i + 1])
 
 
 #: Role words glued to a committee's name by the segmenter (市委常委).

@@ -79,11 +79,23 @@ def _versions(doc: Document) -> list[Mention]:
     return [mention(doc, m.start(), m.end(), "Platform", NAME, 0.65) for m in VERSIONED.finditer(doc.norm)]
 
 
+#: Clauses: an enumeration (made of name characters and 、) never crosses one's end.
+_CLAUSE = re.compile(r"[^;；。,，\n]+")
+
+
+def _enums(text: str):
+    """ENUM's matches, looked for only in the clauses that hold a 、 (each scanned with the mark
+    that ends it, so the lookahead sees what it would see in the whole text)."""
+    for clause in _CLAUSE.finditer(text):
+        if "、" in clause.group():
+            yield from ENUM.finditer(text, clause.start(), clause.end() + 1)
+
+
 def _enumerations(doc: Document, res: Resources) -> list[Mention]:
     """Items of an enumeration most of whose items are platforms (甲乙、丙丁分析平台、戊己平台):
     the short names among them, new words or Latin, are platforms too."""
     found, index = [], token_index(doc)
-    for m in ENUM.finditer(doc.norm):
+    for m in _enums(doc.norm):
         items, pos = [], m.start()
         for piece in m.group().split("、"):
             items.append((pos, pos + len(piece)))
