@@ -14,6 +14,7 @@ from bisect import bisect_right
 from kg.extractors.base import CLAUSE_END, Resources, fitting_relation, mentions_between
 from kg.extractors.discourse import Subjects, clause_start, subjects_of
 from kg.extractors.relations_deals import propose_deals
+from kg.extractors.relations_lists import propose_lists
 from kg.extractors.relations_people import works_for
 from kg.extractors.relations_structure import branches, subsidiaries
 from kg.ontology import RELATIONS, fits, is_a
@@ -160,9 +161,6 @@ def _passive(doc: Document, finder: _Finder) -> list[Relation]:
     return out
 
 
-    return out
-
-
 def _adjacent(doc: Document, finder: _Finder) -> list[Relation]:
     """Relations read from mentions that touch: 工商银行金融科技研究院, 区块链平台“工银玺链”."""
     out, ms = [], finder.mentions
@@ -257,6 +255,6 @@ def propose(doc: Document, res: Resources) -> list[Relation]:
     out += subsidiaries(doc, subjects) + branches(doc) + _adjacent(doc, finder) + _series(doc)
     _job_titles(doc, finder, res)
     out += works_for(doc, res, subjects) + _technologies(doc, finder, subjects)
-    out += propose_deals(doc, subjects)
+    out += propose_deals(doc, subjects) + propose_lists(doc, subjects)
     out += _units(doc, finder, subjects) + _passive(doc, finder)
     return out
