@@ -24,6 +24,8 @@ TRIGGER_WORDS = re.compile(r"研发|打造|推出|建成|构建|搭建|上线|�
 
 
 _BREAKS = CLAUSE_END - {"、"}
+#: names of a part of the organization written before them (某银行北京分行, 某集团研发中心)
+_PART = re.compile(r"(?:分行|支行|分公司|支公司|营业部|中心|部|研究院|研究所|实验室)$")
 
 
 def clause_start(text: str, pos: int) -> int:
@@ -58,6 +60,10 @@ class Subjects:
                 self.subjects.append(m)
                 continue
             if start in seen_clauses:  # only the first organization of a clause can be its subject
+                last = self.subjects[-1] if self.subjects else None
+                if last is not None and last.end == m.start and clause_start(text, last.start) == start \
+                        and m.cls != "OrganizationUnit" and not _PART.search(m.text):
+                    self.points[-1], self.subjects[-1] = m.start, m  # 附属公司太平人寿: the name, not the kind
                 continue
             seen_clauses.add(start)
             before = text[start:m.start].strip()

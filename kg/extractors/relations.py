@@ -24,13 +24,14 @@ NAME = "relations@1"
 
 #: (trigger regex, property, how many objects: "all" fitting mentions or the "first").
 TRIGGERS: tuple[tuple[str, str, str], ...] = (
-    (r"自主研发|创新研发|研发|打造|推出|建成|构建|搭建|上线|发布|开发|首创|推广|形成了|先后推出|陆续推出", "develops", "all"),
+    (r"自主研发|创新研发|研发|打造|推出|建成|构建|搭建|上线|发布|开发|首创|推广|形成了|先后推出|陆续推出|拥有|建有|设有",
+     "develops", "all"),
     (r"运用|应用|基于|采用|利用|融合|引入|依托", "usesTechnology", "all"),
     (r"发起设立|成立|设立|组建|创办|创立", "establishes", "all"),
     (r"(?:拟收购|收购|并购|兼并)(?!要约|价|案|方|标的|计划|协议|事项|资金)", "acquires", "all"),
     (r"(?:战略投资|投资|入股|注资|增持|持股|参股)(?!方|者|人|额|机构|公司|银行|基金|项目|收益|规模|价值|比例|平台|建设)",
      "invests", "all"),
-    (r"总部位于|总部设在|总部在|坐落于|位于|落户", "locatedIn", "first"),
+    (r"总部位于|总部设在|总部设于|总部在|坐落于|位于|落户|注册地为|注册地在|注册地位于|注册于", "locatedIn", "first"),
 )
 _TRIGGER = re.compile("|".join(f"(?P<t{i}>{p})" for i, (p, _, _) in enumerate(TRIGGERS)))
 _COOPERATE = re.compile(r"(?:与|和|同|携手|联合)(?P<body>(?:(?!与|和|同)[^,;:。!?\n]){2,60}?)"
@@ -82,9 +83,17 @@ def _clause_end(text: str, pos: int) -> int:
     return found.start() if found else len(text)
 
 
+#: 国内三大运营商, 多家银行: a count of things, not one named organization
+_GENERIC = re.compile(r"^(?:国内|国际|全球|海外)?[一二三四五六七八九十两几多数]+(?:大|家|个|类)")
+#: what may stand between a subject and 位于 in its clause (其总部位于, 公司目前位于)
+_LOCATED_LEAD = re.compile(r"^(?:的)?(?:其|该行|该公司|公司|总部|注册地|目前|现|现已|已|则|均|也|正式)*$")
+
+
 def _relation(doc, s, p, o, pos, confidence) -> Relation | None:
     rel = fitting_relation(doc, s, p, o, pos, confidence, NAME)
     if rel is None:
+        return None
+    if _GENERIC.match(o.canonical or o.text) or _GENERIC.match(s.canonical or s.text):
         return None
     if p == "usesTechnology" and _QUALITY.search(o.canonical or o.text):
         return None  # 服务可用性, 网络接入性能: qualities measured, not technologies used
@@ -112,6 +121,11 @@ def _triggered(doc: Document, finder: _Finder, subjects: Subjects) -> list[Relat
         objects = [o for o in finder.between(m.end(), nxt.start() if nxt else end)
                    if fits(o.cls, RELATIONS[prop][1])
                    and not (nxt is not None and o.end == nxt.start())]  # 雅虎持股…: the next subject
+        doer = _relative_subject(doc, finder, objects[-1]) if objects else None
+        if doer is not None:  # 发布了新品的某公司, 位于杭州的某公司: the doer follows the object
+            subject, explicit = doer, True
+        elif prop == "locatedIn" and not _located_lead(text, subject, explicit, m.start()):
+            continue  # 项目位于某地: the clause has a subject of its own
         for obj in objects[:1] if how == "first" else objects:
             rel = _relation(doc, subject, prop, obj, m.start(), 0.8 if explicit else 0.65)
             if rel:
@@ -119,6 +133,20 @@ def _triggered(doc: Document, finder: _Finder, subjects: Subjects) -> list[Relat
                 if prop == "establishes" and obj.cls == "OrganizationUnit":
                     out.append(Relation(obj, "subOrganizationOf", subject, rel.sentence, NAME, 0.7))
     return out
+
+
+def _relative_subject(doc: Document, finder: _Finder, obj: Mention) -> Mention | None:
+    """The organization a relative clause ending at ``obj`` describes: 位于杭州的某公司."""
+    if doc.norm[obj.end:obj.end + 1] != "的":
+        return None
+    nxt = next(iter(finder.between(obj.end + 1, obj.end + 40)), None)
+    return nxt if nxt is not None and nxt.start == obj.end + 1 and is_a(nxt.cls, "Organization") else None
+
+
+def _located_lead(text: str, subject: Mention | None, explicit: bool, pos: int) -> bool:
+    """True when nothing but the subject (or 其, 总部…) stands before 位于 in its clause."""
+    start = subject.end if subject is not None and explicit else clause_start(text, pos)
+    return bool(_LOCATED_LEAD.match(text[start:pos].strip()))
 
 
 def _pattern(doc, finder, subjects, regex, prop, *, subject_from=None) -> list[Relation]:
@@ -168,6 +196,10 @@ def _adjacent(doc: Document, finder: _Finder) -> list[Relation]:
         gap = doc.norm[left.end:right.start]
         if right.cls in ("OrganizationUnit",) and is_a(left.cls, "Organization") and gap in ("", "的"):
             rel = _relation(doc, right, "subOrganizationOf", left, right.start, 0.7)
+            out += [rel] if rel else []
+        if right.cls == "Technology" and is_a(left.cls, "Organization") and gap == "的" and \
+                (right.text.endswith("技术") or doc.norm.startswith("技术", right.end)):  # 某公司的人脸识别技术
+            rel = _relation(doc, left, "usesTechnology", right, right.start, 0.7)
             out += [rel] if rel else []
         if left.cls == "Technology" and is_a(right.cls, "Product") and \
                 re.fullmatch(r"(?:技术)?(?:平台|系统|链|应用)?[“\"「]?", gap) and gap:

@@ -24,7 +24,10 @@ _COOP = re.compile(r"(?:与|和|同)(?P<body>(?:(?!与|和|同)[^,;:。!?\n]){2,
 _LIST_GAP = re.compile(r"[、,和及与]?|等[\u4e00-\u9fff\d余多几家个]{0,10}")
 _INVEST = re.compile(rf"(?:向|对)(?P<body>{_STOP}{{2,40}}?)(?:进行|实施)?(?:了)?(?:增资|注资|战略投资|投资|入股|参股)"
                      rf"|(?:持有|入股|参股|增资|注资)(?P<body2>{_STOP}{{2,40}}?)(?:[\d.]+%)?(?:的)?(?:股份|股权|股票)")
-_HOLDERS = re.compile(rf"股东(?:分别|依次)?(?:包括|为|有|是)(?P<body>[^。;\n]{{2,200}})")
+_HOLDERS = re.compile(rf"股东(?:[\u4e00-\u9fff]{{0,6}}?)(?:分别|依次)?(?:包括|为|有|是)[:]?(?P<body>[^。;\n]{{2,200}})"
+                      rf"(?P<more>(?:;[^。;\n]{{2,120}})*)")
+#: one item of a list of holders: the organization that opens it, then what it holds (A持股25%)
+_HOLDING_ITEM = re.compile(r"\s*(?:持股|持有|出资|认缴|占股|持)")
 _SERVE = re.compile(rf"(?:支持了|支持|服务了|服务于|服务|助力|赋能|帮助)(?P<body>{_STOP}{{2,60}})")
 _STRENGTH = re.compile(rf"在(?P<body>{_STOP}{{2,40}}?)(?:等)?(?:方面|领域)的?(?:技术|科技)?(?:优势|能力|积累|经验|实力|布局)")
 _NAMED_PRODUCT = re.compile(r"(?:手机银行|网上银行|App|APP|app|客户端|小程序|平台|系统|银行|商城|钱包)")
@@ -41,8 +44,8 @@ def listed_before(doc: Document, cs: int, pos: int) -> list[Mention]:
     end = pos
     for m in reversed(found):
         gap = doc.norm[m.end:end]
-        if out and not _LIST_GAP.fullmatch(gap):
-            break
+        if out and (not gap or not _LIST_GAP.fullmatch(gap)):
+            break  # 附属公司太平人寿: two names that touch are one thing named twice
         if not out and len(gap) > 12:
             break
         out.append(m)
@@ -80,7 +83,11 @@ def _investments(doc: Document, subjects: Subjects) -> list[Relation]:
         owned = [x for x in mentions_between(doc, sentence.start, m.start()) if is_org(x)]
         if not owned:
             continue
-        for holder in (x for x in mentions_between(doc, m.start("body"), m.end("body")) if is_org(x)):
+        holders = [x for x in mentions_between(doc, m.start("body"), m.end("body")) if is_org(x)]
+        if m.group("more"):  # A持股34%;B持股25%;…: the organization that opens each item
+            holders = [x for x in mentions_between(doc, m.start("body"), m.end("more")) if is_org(x)
+                       and _HOLDING_ITEM.match(doc.norm, x.end)]
+        for holder in holders:
             rel = _rel(doc, holder, "invests", owned[-1], m.start(), 0.7)
             out += [rel] if rel else []
     return out
