@@ -60,7 +60,48 @@ DEALS = [
     ("成立", "招商银行成立了招银理财有限责任公司。", ("招商银行", "establishes", "招银理财有限责任公司")),
 ]
 
+_LICENCES = ("中国人民银行宣布发放数字银行牌照。获得牌照的财团包括招商银行及腾讯财团星河数字银行有限公司、"
+             "京东及华为财团青松数字银行有限公司。")
+_HOLDERS = "星河科技有限公司的股东持股比例依次为：腾讯持股40%；京东持股30%；张伟持股20%。"
+
+LISTS = [
+    ("分别为 after the launch: first", "招商银行推出三款新产品，分别为“星云贷”、“星河贷”和“青松贷”。",
+     ("招商银行", "develops", "星云贷")),
+    ("分别为 after the launch: last", "招商银行推出三款新产品，分别为“星云贷”、“星河贷”和“青松贷”。",
+     ("招商银行", "develops", "青松贷")),
+    ("包括 after the launch", "星河银行发布“云端财富”平台，包括“智能投顾”“智能客服”两大产品。",
+     ("星河银行", "develops", "智能客服")),
+    ("拥有 products", "在零售领域，星河银行拥有“星河掌银”App、“星河e贷”平台。", ("星河银行", "develops", "星河e贷")),
+    ("A和B签署协议，共建X: the first", "招商银行和华为签署战略合作协议，共建“金融科技联合实验室”。",
+     ("招商银行", "establishes", "金融科技联合实验室")),
+    ("A和B签署协议，共建X: the second", "招商银行和华为签署战略合作协议，共建“金融科技联合实验室”。",
+     ("华为", "establishes", "金融科技联合实验室")),
+    ("A与B共同设立X", "腾讯与京东共同设立星河数字科技有限公司。", ("京东", "establishes", "星河数字科技有限公司")),
+    ("A、B及C财团X: a member", "招商银行、中国平安及腾讯财团星河虚拟银行有限公司获得首批牌照。",
+     ("中国平安", "establishes", "星河虚拟银行有限公司")),
+    ("two consortia: the second's member", _LICENCES, ("华为", "establishes", "青松数字银行有限公司")),
+    ("获得牌照的财团包括: the licensing agency regulates the consortium's company", _LICENCES,
+     ("中国人民银行", "regulates", "青松数字银行有限公司")),
+    ("shareholders item by item: first", _HOLDERS, ("腾讯", "invests", "星河科技有限公司")),
+    ("shareholders item by item: second", _HOLDERS, ("京东", "invests", "星河科技有限公司")),
+    ("位于P的X: the doer after the relative clause", "位于杭州的星河科技有限公司发布了“星河云”平台。",
+     ("星河科技有限公司", "locatedIn", "杭州")),
+    ("位于P的X发布了Y", "位于杭州的星河科技有限公司发布了“星河云”平台。", ("星河科技有限公司", "develops", "星河云")),
+    ("注册地为", "星河银行成立于2010年，注册地为杭州。", ("星河银行", "locatedIn", "杭州")),
+    ("某公司的T技术", "星河银行的人脸识别技术处于领先水平。", ("星河银行", "usesTechnology", "人脸识别")),
+    ("a kind before the name is not a second subject", "附属公司星河人寿与青松科技有限公司签订了合作协议。",
+     ("星河人寿", "cooperatesWith", "青松科技有限公司")),
+]
+
 NEGATIVE = [
+    ("a consortium's member is not the licence holder", _LICENCES, ("中国人民银行", "regulates", "招商银行")),
+    ("a consortium is not its member's company", _LICENCES, ("招商银行", "establishes", "青松数字银行有限公司")),
+    ("a shareholder is not owned", _HOLDERS, ("星河科技有限公司", "invests", "腾讯")),
+    ("a person is no shareholder organization", _HOLDERS, ("张伟", "invests", "星河科技有限公司")),
+    ("a unit with a subject of its own (数据中心位于)", "星河银行成立于2010年。该行数据中心位于贵州。",
+     ("星河银行", "locatedIn", "贵州")),
+    ("organizations that report are not founders (据A和B介绍)", "据腾讯和京东介绍，星河银行设立了青松科技有限公司。",
+     ("腾讯", "establishes", "青松科技有限公司")),
     ("the regulator that fines a branch does not own it",
      "国家金融监督管理总局浙江监管局对中国人寿浙江分公司、温州分公司分别罚款50万元。",
      ("浙江分公司", "subOrganizationOf", "国家金融监督管理总局浙江监管局")),
@@ -75,8 +116,8 @@ NEGATIVE = [
 ]
 
 
-@pytest.mark.parametrize("why, text, triple", PEOPLE + STRUCTURE + DEALS,
-                         ids=[row[0] for row in PEOPLE + STRUCTURE + DEALS])
+@pytest.mark.parametrize("why, text, triple", PEOPLE + STRUCTURE + DEALS + LISTS,
+                         ids=[row[0] for row in PEOPLE + STRUCTURE + DEALS + LISTS])
 def test_rules_give(pipeline, why, text, triple):
     assert triple in triples(pipeline, text), why
 

@@ -19,6 +19,9 @@ NOT_SUBJECT_BEFORE = re.compile(
     r"研发|打造|推出|成立|设立|收购|投资|入股|加入|包括|等|的|了|、)$")
 
 
+#: a relative clause about the organization that follows it (位于杭州的, 成立于2015年的)
+RELATIVE_LEAD = re.compile(r"(?:近期|近日|日前|目前)?,?(?:位于|地处|总部位于|总部设在|坐落于|成立于|来自)"
+                           r"[^,;:。!?\n的]{1,14}的")
 CHILD_BEFORE = re.compile(r"子公司$|旗下的?$")
 TRIGGER_WORDS = re.compile(r"研发|打造|推出|建成|构建|搭建|上线|发布|开发|成立|设立|收购|投资|合作|通过|应用|运用")
 
@@ -67,7 +70,9 @@ class Subjects:
                 continue
             seen_clauses.add(start)
             before = text[start:m.start].strip()
-            if len(before) > 8 or NOT_SUBJECT_BEFORE.search(before) or TRIGGER_WORDS.search(before):
+            if RELATIVE_LEAD.fullmatch(before):  # 位于杭州的某公司发布了…: the company is the subject
+                pass
+            elif len(before) > 8 or NOT_SUBJECT_BEFORE.search(before) or TRIGGER_WORDS.search(before):
                 continue
             self.points.append(m.start)
             self.subjects.append(m)
