@@ -34,6 +34,15 @@ PEOPLE = [
     ("担任 then the organization", "王芳担任中国工商银行首席风险官。", ("王芳", "worksFor", "中国工商银行")),
     ("出任", "李华出任招商银行副行长。", ("李华", "worksFor", "招商银行")),
     ("加盟", "李明加盟华为。", ("李明", "worksFor", "华为")),
+    ("任命…为 a title: the organization that appoints", "招商银行宣布，任命王芳为首席信息官。", ("王芳", "worksFor", "招商银行")),
+    ("聘任…担任", "招商银行董事会决定聘任王芳担任行长。", ("王芳", "worksFor", "招商银行")),
+    ("于3月履新", "王芳已于3月履新招商银行行长。", ("王芳", "worksFor", "招商银行")),
+    ("曾在…任职", "王芳曾在招商银行任职。", ("王芳", "worksFor", "招商银行")),
+    ("时任…的", "时任招商银行副行长的王芳出席了发布会。", ("王芳", "worksFor", "招商银行")),
+    ("the first of two posts (市委常委、某部部长)", "杭州市委常委、统战部部长王芳出任招商银行董事。",
+     ("王芳", "worksFor", "杭州市委")),
+    ("a title with the subject carried from the sentence before", "招商银行召开发布会。该行副行长王芳介绍了相关情况。",
+     ("王芳", "worksFor", "招商银行")),
 ]
 
 STRUCTURE = [
@@ -58,6 +67,16 @@ DEALS = [
     ("股东包括 a list: last", "微众银行的股东包括腾讯、百度和阿里巴巴。", ("阿里巴巴", "invests", "微众银行")),
     ("收购", "阿里巴巴收购了饿了么。", ("阿里巴巴", "acquires", "饿了么")),
     ("成立", "招商银行成立了招银理财有限责任公司。", ("招商银行", "establishes", "招银理财有限责任公司")),
+    ("获批筹建", "招商银行获批筹建招银理财有限责任公司。", ("招商银行", "establishes", "招银理财有限责任公司")),
+    ("全资子公司X正式开业", "招商银行全资子公司招银理财有限责任公司正式开业。",
+     ("招商银行", "establishes", "招银理财有限责任公司")),
+    ("其全资子公司X成立", "中国银行宣布，其全资子公司中银金融科技有限公司成立。",
+     ("中国银行", "establishes", "中银金融科技有限公司")),
+    ("批复同意A设立X: the applicant establishes", "中国银保监会批复同意招商银行设立招银理财有限责任公司。",
+     ("招商银行", "establishes", "招银理财有限责任公司")),
+    ("升级 a product", "招商银行升级了“掌上生活”App。", ("招商银行", "develops", "掌上生活")),
+    ("该行还推出: the subject of the sentence before", "招商银行成立于1987年。该行还推出了“星云贷”和“青松贷”。",
+     ("招商银行", "develops", "青松贷")),
 ]
 
 _LICENCES = ("中国人民银行宣布发放数字银行牌照。获得牌照的财团包括招商银行及腾讯财团星河数字银行有限公司、"
@@ -94,6 +113,11 @@ LISTS = [
 ]
 
 NEGATIVE = [
+    ("the agency that approves does not establish", "中国银保监会批复同意招商银行设立招银理财有限责任公司。",
+     ("中国银保监会", "establishes", "招银理财有限责任公司")),
+    ("核准设立: the agency still does not establish", "中国证监会核准设立星河基金管理有限公司。",
+     ("中国证监会", "establishes", "星河基金管理有限公司")),
+    ("a customer appointed elsewhere is no employee", "中国银行的客户王芳被任命为经理。", ("王芳", "worksFor", "中国银行")),
     ("a consortium's member is not the licence holder", _LICENCES, ("中国人民银行", "regulates", "招商银行")),
     ("a consortium is not its member's company", _LICENCES, ("招商银行", "establishes", "青松数字银行有限公司")),
     ("a shareholder is not owned", _HOLDERS, ("星河科技有限公司", "invests", "腾讯")),

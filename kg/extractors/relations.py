@@ -24,10 +24,10 @@ NAME = "relations@1"
 
 #: (trigger regex, property, how many objects: "all" fitting mentions or the "first").
 TRIGGERS: tuple[tuple[str, str, str], ...] = (
-    (r"自主研发|创新研发|研发|打造|推出|建成|构建|搭建|上线|发布|开发|首创|推广|形成了|先后推出|陆续推出|拥有|建有|设有",
+    (r"自主研发|创新研发|研发|打造|推出|建成|构建|搭建|上线|发布|开发|首创|推广|形成了|先后推出|陆续推出|拥有|建有|设有|升级|迭代|焕新",
      "develops", "all"),
     (r"运用|应用|基于|采用|利用|融合|引入|依托", "usesTechnology", "all"),
-    (r"发起设立|成立|设立|组建|创办|创立", "establishes", "all"),
+    (r"发起设立|成立|设立|组建|创办|创立|筹建|新设", "establishes", "all"),
     (r"(?:拟收购|收购|并购|兼并)(?!要约|价|案|方|标的|计划|协议|事项|资金)", "acquires", "all"),
     (r"(?:战略投资|投资|入股|注资|增持|持股|参股)(?!方|者|人|额|机构|公司|银行|基金|项目|收益|规模|价值|比例|平台|建设)",
      "invests", "all"),
@@ -73,6 +73,8 @@ class _Finder:
         return found[-1] if found else None
 
 
+_APPROVED = re.compile(r"(?:核准|批准|同意|获准|获批)$")
+_APPROVED_ANY = re.compile(r"核准|批准|批复|同意|支持|允许|要求|责令")
 _QUALITY = re.compile(r"(?:性|性能|能力|水平|效率)$")
 _CLAUSE_BREAK = re.compile("[" + re.escape("".join(sorted(CLAUSE_END - {"、"}))) + "]")
 
@@ -114,8 +116,14 @@ def _triggered(doc: Document, finder: _Finder, subjects: Subjects) -> list[Relat
         if finder.inside(m.start()) or finder.inside(m.end() - 1):
             continue
         subject, explicit = subjects.explicit(doc, m.start())
-        if prop == "establishes" and re.search(r"(?:核准|批准|同意|获准|获批)$", text[max(0, m.start() - 4):m.start()]):
-            continue  # 证监会核准设立X: the agency approves, it does not establish
+        if explicit and subject.cls == "GovernmentAgency" and prop != "locatedIn":
+            applicant = [o for o in finder.between(subject.end, m.start()) if is_a(o.cls, "Organization")
+                         and o.cls != "GovernmentAgency"]
+            if applicant and _APPROVED_ANY.search(text, subject.end, applicant[-1].start):
+                subject = applicant[-1]  # 监管局批复同意某银行设立X: the bank establishes X
+        if prop == "establishes" and _APPROVED.search(text, max(0, m.start() - 4), m.start()) and \
+                (subject is None or subject.cls == "GovernmentAgency"):
+            continue  # 证监会核准设立X: the agency approves, it does not establish (某银行获批筹建X does)
         end = _clause_end(text, m.end())
         nxt = _TRIGGER.search(text, m.end(), end)
         objects = [o for o in finder.between(m.end(), nxt.start() if nxt else end)
