@@ -57,7 +57,9 @@ _PREV_STOP = re.compile(r"(超过|超出|超|逾|近|约|达到|达|累计|共|�
 #: Growth words read before a number: kept at the end of its label (科技贷款余额同比增长30%).
 _GROWTH = re.compile(r"(?:同比|较上年|较年初|年)?(?:增长|增幅|下降|增加|减少)$")
 #: Verbs that form a noun phrase with the head word that follows (注册用户, 活跃客户).
-_VERB_MODIFIERS = frozenset("注册 活跃 研发 营业 融资 投资 管理 发行 交易 授信 认购 下载 访问".split())
+_VERB_MODIFIERS = frozenset("注册 活跃 研发 营业 融资 投资 管理 发行 交易 授信 认购 下载 访问 持股 出资 认缴 实缴".split())
+#: 该平台/该产品/该App: the product named before (its figures are its own, not the bank's)
+_PRODUCT_ANAPHOR = re.compile(r"(?:该|此|这一|这款|这个)(?:平台|产品|系统|应用|App|APP|app|客户端|小程序)")
 #: Words before a number that make the holder, not the organization the clause is about, its subject.
 _HOLDING = re.compile(r"(?:持股|持有|的持股比例|持股比例|出资比例|的出资比例)[^，,。；;]{0,12}$")
 
@@ -175,6 +177,9 @@ def _subject(doc: Document, subjects: Subjects, pos: int):
             return holders[-1]
     orgs = [x for x in before if x.start >= cs and is_a(x.cls, "Organization")]
     products = [x for x in before if is_a(x.cls, "Product")]
+    if not orgs and not products and _PRODUCT_ANAPHOR.search(doc.norm, sentence.start, pos):
+        products = [x for x in mentions_between(doc, max(0, sentence.start - 600), sentence.start)
+                    if is_a(x.cls, "Product")][-1:]
     return (orgs or products or [subjects.at(pos)])[-1]
 
 
