@@ -24,6 +24,12 @@ _COOP = re.compile(r"(?:与|和|同)(?P<body>(?:(?!与|和|同)[^,;:。!?\n]){2,
 _LIST_GAP = re.compile(r"[、,和及与]?|等[\u4e00-\u9fff\d余多几家个]{0,10}")
 _INVEST = re.compile(rf"(?:向|对)(?P<body>{_STOP}{{2,40}}?)(?:进行|实施)?(?:了)?(?:增资|注资|战略投资|投资|入股|参股)"
                      rf"|(?:持有|入股|参股|增资|注资)(?P<body2>{_STOP}{{2,40}}?)(?:[\d.]+%)?(?:的)?(?:股份|股权|股票)")
+#: X获Y战略投资, X被Y收购, Y完成对X的收购, Y成为X的第一大股东, 由Y领投: who invests in (acquires) whom
+_GOT = re.compile(rf"(?:获得|获|迎来|接受)(?P<body>{_STOP}{{2,30}}?)(?:的)?(?:战略投资|投资|入股|增资|注资|领投)")
+_BY = re.compile(rf"被(?P<body>{_STOP}{{2,30}}?)(?:全资)?(?P<verb>收购|并购|兼并|控股|入股|战略投资|投资)")
+_OF = re.compile(rf"(?:完成|实现|宣布|启动)?对(?P<body>{_STOP}{{2,30}}?)的(?:全资|战略|股权)?(?P<verb>收购|并购|兼并|投资|增资|入股|注资)")
+_HOLDER_OF = re.compile(rf"成为(?P<body>{_STOP}{{2,30}}?)的(?:第[一二三四五六七八九十]大|控股|主要|大|重要|战略|新|单一最大)?股东")
+_LEAD = re.compile(rf"(?P<body>{_STOP}{{2,40}}?)(?:联合领投|领投|跟投|参投)")
 _HOLDERS = re.compile(rf"股东(?:[\u4e00-\u9fff]{{0,6}}?)(?:分别|依次)?(?:包括|为|有|是)[:]?(?P<body>[^。;\n]{{2,200}})"
                       rf"(?P<more>(?:;[^。;\n]{{2,120}})*)")
 #: one item of a list of holders: the organization that opens it, then what it holds (A持股25%)
@@ -93,6 +99,42 @@ def _investments(doc: Document, subjects: Subjects) -> list[Relation]:
     return out
 
 
+def _orgs(doc: Document, start: int, end: int) -> list[Mention]:
+    return [x for x in mentions_between(doc, start, end) if is_org(x)]
+
+
+def _passive_deals(doc: Document) -> list[Relation]:
+    """X获Y投资, X被Y收购 (the doer after the verb's mark), Y对X的收购, Y成为X的股东, 由Y领投."""
+    text, out = doc.norm, []
+    for regex, doer_after in ((_GOT, True), (_BY, True), (_OF, False), (_HOLDER_OF, False)):
+        for m in regex.finditer(text):
+            cs = clause_start(text, m.start())
+            inside = _orgs(doc, m.start("body"), m.end("body"))
+            before = _orgs(doc, cs, m.start())
+            if not inside or not before:
+                continue
+            verb = m.groupdict().get("verb") or ""
+            prop = "acquires" if verb in ("收购", "并购", "兼并") else "invests"
+            if verb == "控股":
+                prop = "invests"
+            pairs = [(d, before[-1]) for d in inside] if doer_after else [(before[-1], t) for t in inside[:1]]
+            for s, o in pairs:
+                rel = _rel(doc, s, prop, o, m.start(), 0.75)
+                out += [rel] if rel else []
+    for m in _LEAD.finditer(text):  # 某公司完成B轮融资，由A领投，B跟投
+        sentence = doc.sentence_of(m.start())
+        if "融资" not in text[sentence.start:m.start()]:
+            continue
+        cs = clause_start(text, m.start())
+        investors = _orgs(doc, max(cs, m.start("body")), m.end("body"))
+        raised = [x for x in _orgs(doc, sentence.start, cs) if x.cls != "GovernmentAgency"][:1]
+        for s in investors:
+            for o in raised:
+                rel = _rel(doc, s, "invests", o, m.start(), 0.7)
+                out += [rel] if rel else []
+    return out
+
+
 def _clients(doc: Document, subjects: Subjects) -> list[Relation]:
     out = []
     for m in _SERVE.finditer(doc.norm):
@@ -141,5 +183,5 @@ def _named_products(doc: Document) -> list[Relation]:
 
 def propose_deals(doc: Document, subjects: Subjects) -> list[Relation]:
     """Every relation of this module for one document."""
-    return (_cooperation(doc) + _investments(doc, subjects) + _clients(doc, subjects)
+    return (_cooperation(doc) + _investments(doc, subjects) + _passive_deals(doc) + _clients(doc, subjects)
             + _strengths(doc) + _named_products(doc))

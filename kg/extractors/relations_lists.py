@@ -28,7 +28,7 @@ _JOINT = re.compile(r"(?:共同|联合|合资|携手|一起|合作)?(?:发起设
                     r"|共建|合建|合资")
 _JOINT_MARK = re.compile(r"共同|联合|合资|携手|一起|合作|共建|合建")
 #: between two listed subjects: A、B / A和B / A与B / A及B
-_AND = re.compile(r"\s*(?:、|和|与|及|以及|同|跟)\s*")
+_AND = re.compile(r"\s*(?:、|和|与|及|以及|同|跟|携手|联合|联手|牵手)\s*")
 _CONSORTIUM = re.compile(r"(?:组成的|牵头的|合组的|联合组成的)?(?:财团|联营体|联合体)\s*")
 _LICENCE = re.compile(r"(?:获得|得到|取得|获发|获颁|获授|领取|拿到|获)(?:了)?(?:[^,;:。!?\n]{0,12}?)牌照")
 _HOLDERS = re.compile(r"(?:机构|公司|财团|企业|银行)?(?:包括|有|为|是)[:]?")
