@@ -88,7 +88,8 @@ def _clause_end(text: str, pos: int) -> int:
 #: 国内三大运营商, 多家银行: a count of things, not one named organization
 _GENERIC = re.compile(r"^(?:国内|国际|全球|海外)?[一二三四五六七八九十两几多数]+(?:大|家|个|类)")
 #: what may stand between a subject and 位于 in its clause (其总部位于, 公司目前位于)
-_LOCATED_LEAD = re.compile(r"^(?:的)?(?:其|该行|该公司|公司|总部|注册地|目前|现|现已|已|则|均|也|正式)*$")
+_ASIDE = re.compile(r"\([^()]*\)|（[^（）]*）")  # 某银行（以下简称“某行”）总部位于…
+_LOCATED_LEAD = re.compile(r"^(?:的)?(?:其|该行|该公司|公司|总部|注册地|目前|现|现已|已|则|均|都|也|亦|同样|正式)*$")
 
 
 def _relation(doc, s, p, o, pos, confidence) -> Relation | None:
@@ -154,7 +155,7 @@ def _relative_subject(doc: Document, finder: _Finder, obj: Mention) -> Mention |
 def _located_lead(text: str, subject: Mention | None, explicit: bool, pos: int) -> bool:
     """True when nothing but the subject (or 其, 总部…) stands before 位于 in its clause."""
     start = subject.end if subject is not None and explicit else clause_start(text, pos)
-    return bool(_LOCATED_LEAD.match(text[start:pos].strip()))
+    return bool(_LOCATED_LEAD.match(_ASIDE.sub("", text[start:pos]).strip()))
 
 
 def _pattern(doc, finder, subjects, regex, prop, *, subject_from=None) -> list[Relation]:
