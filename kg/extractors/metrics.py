@@ -205,7 +205,9 @@ def propose(doc: Document, res: Resources) -> list[Metric]:
         tag = res.segmenter.pos
         label = _label_after(doc, end, tag)
         if label and label not in DEAL_VERBS and tag(token_index(doc).token(token_index(doc).at(end)).text) == "v":
-            label = _label_before(doc, m.start(), tag) or label  # 出资50亿元设立子公司: 出资, not 设立…
+            before = _label_before(doc, m.start(), tag)  # 出资50亿元设立子公司: 出资, not 设立…
+            if before and (before in DEAL_VERBS or tag(before).startswith(("n", "vn"))):
+                label = before  # (发出首轮3个虚拟银行牌照: not 首轮; 接获33份申请: not 接获)
         label = label or _label_before(doc, m.start(), tag)
         if not label and out and _GOES_ON.fullmatch(text, out[-1].end, m.start()) and out[-1].unit == unit:
             label = out[-1].label  # 资产总额突破5000亿元大关，达到5121亿元: the same figure, more exactly
@@ -225,10 +227,7 @@ def propose(doc: Document, res: Resources) -> list[Metric]:
             listed = _LISTED_BEFORE.search(text, max(0, at - 24), at)
             if listed and listed.start() >= clause_start(text, m.start()):
                 label = listed.group(1) + label  # 裁罚20件、金额3280万元: the amount of the penalties
-        if doc.text is not doc.norm:
-            at = end if label_after else doc.norm.rfind(label, clause_start(text, m.start()), m.start())
-            if at >= 0:
-                label = written_as(doc, label, at, at + len(label))
+        label = written_as(doc, label, clause_start(text, m.start()), max(stop, end + len(label)))
         subject = _subject(doc, subjects, m.start())
         out.append(Metric(m.start(), stop, doc.text[m.start():stop], label, value, unit,
                           QUALIFIERS.get(q) if q else None, subject, doc.sentence_of(m.start()),
