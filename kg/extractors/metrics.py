@@ -167,7 +167,7 @@ def _subject(doc: Document, subjects: Subjects, pos: int):
     else the organization the text is about."""
     cs, sentence = clause_start(doc.norm, pos), doc.sentence_of(pos)
     before = mentions_between(doc, sentence.start, pos)
-    if doc.norm[pos - 1:pos] == "等":  # 招商银行、平安银行等50余家会员单位: a list, not the subject
+    if doc.norm[max(0, pos - 3):pos].rstrip().endswith("等"):  # 招商银行、平安银行等50余家会员单位: a list, not the subject
         before = [x for x in before if x.start < cs]
     holding = _HOLDING.search(doc.norm, cs, pos)
     if holding:  # 甲公司持股30%: the holder named just before 持股
