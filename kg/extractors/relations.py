@@ -38,8 +38,8 @@ _COOPERATE = re.compile(r"(?:与|和|同|携手|联合)(?P<body>(?:(?!与|和|�
                         r"(?:签署|签订|签约|达成|开展|建立|展开|深化|共建|合作|战略合作|联合)")
 _JOIN = re.compile(r"(?:携手|联合)(?P<body>[^,;:。!?\n]{2,30}?)(?=[,;:。!?\n]|在|共同|开展|推出|打造)")
 #: 兴远基金由星河证券全资设立, 数字人民币App由数研所开发: the doer comes after 由.
-_PASSIVE = re.compile(r"由(?P<body>[^,;:。!?\n]{2,40}?)(?:全资|控股|出资|发起|牵头|会同有关部门|联合)?"
-                      r"(?P<verb>设立|成立|组建|开发|研发|推出|打造|发布|收购)")
+_PASSIVE = re.compile(r"(?P<by>由|是)(?P<body>[^,;:。!?\n]{2,40}?)(?:全资|控股|出资|发起|牵头|会同有关部门|联合|自主)?"
+                      r"(?P<verb>设立|成立|组建|开发|研发|推出|打造|发布|收购)(?P<of>的)?")
 _PASSIVE_PROPS = {"设立": "establishes", "成立": "establishes", "组建": "establishes", "开发": "develops",
                   "研发": "develops", "推出": "develops", "打造": "develops", "发布": "develops",
                   "收购": "acquires"}
@@ -185,14 +185,19 @@ def _passive(doc: Document, finder: _Finder) -> list[Relation]:
     """X由Y设立/开发: Y establishes or develops X, X being the clause's first mention."""
     out = []
     for m in _PASSIVE.finditer(doc.norm):
+        if m.group("by") == "是" and not m.group("of"):
+            continue  # X是Y的…: only X是Y推出的… says who made X
         topic = finder.between(clause_start(doc.norm, m.start()), m.start())
         doers = [x for x in finder.between(m.start("body"), m.end("body")) if is_a(x.cls, "Organization")]
+        if not topic and m.group("of"):  # 由某银行打造的X平台正式上线: X follows
+            topic = [x for x in finder.between(m.end(), m.end() + 30)
+                     if doc.norm[m.end():x.start] in ("", "“", "\"", "「", "《")][:1]
         if not topic or not doers:
             continue
         prop = _PASSIVE_PROPS[m.group("verb")]
         rel = _relation(doc, doers[0], prop, topic[0], m.start(), 0.75)
         out += [rel] if rel else []
-        if prop == "establishes" and "全资" in m.group() or "控股" in m.group():
+        if prop == "establishes" and ("全资" in m.group() or "控股" in m.group()):
             rel = _relation(doc, topic[0], "subsidiaryOf", doers[0], m.start(), 0.7)
             out += [rel] if rel else []
     return out
