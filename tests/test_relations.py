@@ -77,6 +77,8 @@ DEALS = [
     ("A携手B，共同打造X: the partner develops it too", "招商银行携手华为，共同打造“星河链”平台。",
      ("华为", "develops", "星河链")),
     ("由A打造的X", "由招商银行打造的“星河财富”平台正式上线。", ("招商银行", "develops", "星河财富")),
+    ("A是B推出的X的用户: B made it", "招商银行是星河科技有限公司推出的“星河云”平台的首批用户。",
+     ("星河科技有限公司", "develops", "星河云")),
     ("X是A推出的…", "“星河财富”平台是招商银行推出的财富管理平台。", ("招商银行", "develops", "星河财富")),
     ("X是A设立的全资子公司", "星河科技有限公司是腾讯设立的全资子公司。", ("腾讯", "establishes", "星河科技有限公司")),
     ("获批筹建", "招商银行获批筹建招银理财有限责任公司。", ("招商银行", "establishes", "招银理财有限责任公司")),
@@ -127,7 +129,8 @@ LISTS = [
 NEGATIVE = [
     ("X是A的…产品 (no verb): no maker read", "“星河财富”平台是招商银行的重要产品，由华为提供技术支持。",
      ("华为", "develops", "星河财富")),
-    ("a user of a platform is not its maker", "招商银行是华为发布的新平台的首批用户。", ("招商银行", "develops", "华为")),
+    ("a user of a platform is not its maker", "招商银行是星河科技有限公司推出的“星河云”平台的首批用户。",
+     ("招商银行", "develops", "星河云")),
     ("the acquired does not acquire", "星河科技有限公司被阿里巴巴收购。", ("星河科技有限公司", "acquires", "阿里巴巴")),
     ("the company raising money does not invest", "星河科技有限公司完成B轮融资，由腾讯领投，京东跟投。",
      ("星河科技有限公司", "invests", "腾讯")),

@@ -38,8 +38,11 @@ _COOPERATE = re.compile(r"(?:与|和|同|携手|联合)(?P<body>(?:(?!与|和|�
                         r"(?:签署|签订|签约|达成|开展|建立|展开|深化|共建|合作|战略合作|联合)")
 _JOIN = re.compile(r"(?:携手|联合)(?P<body>[^,;:。!?\n]{2,30}?)(?=[,;:。!?\n]|在|共同|开展|推出|打造)")
 #: 兴远基金由星河证券全资设立, 数字人民币App由数研所开发: the doer comes after 由.
-_PASSIVE = re.compile(r"(?P<by>由|是)(?P<body>[^,;:。!?\n]{2,40}?)(?:全资|控股|出资|发起|牵头|会同有关部门|联合|自主)?"
+_PASSIVE = re.compile(r"(?P<by>由)(?P<body>[^,;:。!?\n]{2,40}?)(?:全资|控股|出资|发起|牵头|会同有关部门|联合|自主)?"
                       r"(?P<verb>设立|成立|组建|开发|研发|推出|打造|发布|收购)(?P<of>的)?")
+#: X是Y推出的…: Y made X (Y alone between 是 and the verb)
+_MADE_BY = re.compile(r"(?P<by>是)(?P<body>[^,;:。!?\n由经]{2,20}?)(?:全资|控股|出资|发起|联合|自主)?"
+                      r"(?P<verb>设立|成立|组建|开发|研发|推出|打造|发布)(?P<of>的)")
 _PASSIVE_PROPS = {"设立": "establishes", "成立": "establishes", "组建": "establishes", "开发": "develops",
                   "研发": "develops", "推出": "develops", "打造": "develops", "发布": "develops",
                   "收购": "acquires"}
@@ -74,6 +77,8 @@ class _Finder:
 
 
 _APPROVED = re.compile(r"(?:核准|批准|同意|获准|获批)$")
+_DOER_GAP = re.compile(r"(?:已|所|还|也|曾|将|自主|独立|率先|首先)?")
+_COORDINATED = re.compile(r"与|和|及|、|同|联合|携手|联手|共同|会同|牵头|旗下|子公司|下属|批复|批准|同意|核准")
 _APPROVED_ANY = re.compile(r"核准|批准|批复|同意|支持|允许|要求|责令")
 _QUALITY = re.compile(r"(?:性|性能|能力|水平|效率)$")
 _CLAUSE_BREAK = re.compile("[" + re.escape("".join(sorted(CLAUSE_END - {"、"}))) + "]")
@@ -122,6 +127,11 @@ def _triggered(doc: Document, finder: _Finder, subjects: Subjects) -> list[Relat
                          and o.cls != "GovernmentAgency"]
             if applicant and _APPROVED_ANY.search(text, subject.end, applicant[-1].start):
                 subject = applicant[-1]  # 监管局批复同意某银行设立X: the bank establishes X
+        near = finder.ending_at(m.start(), slack=2) if explicit and prop != "locatedIn" else None
+        if near is not None and near.start > subject.end and is_a(near.cls, "Organization") and \
+                _DOER_GAP.fullmatch(text, near.end, m.start()) and \
+                near.cls != "GovernmentAgency" and not _COORDINATED.search(text, subject.end, near.start):
+            subject = near  # 招商银行是某公司推出的X平台的用户: the company made it
         if prop == "establishes" and _APPROVED.search(text, max(0, m.start() - 4), m.start()) and \
                 (subject is None or subject.cls == "GovernmentAgency"):
             continue  # 证监会核准设立X: the agency approves, it does not establish (某银行获批筹建X does)
@@ -184,9 +194,7 @@ def _last_product(finder: _Finder, doc: Document, pos: int) -> Mention | None:
 def _passive(doc: Document, finder: _Finder) -> list[Relation]:
     """X由Y设立/开发: Y establishes or develops X, X being the clause's first mention."""
     out = []
-    for m in _PASSIVE.finditer(doc.norm):
-        if m.group("by") == "是" and not m.group("of"):
-            continue  # X是Y的…: only X是Y推出的… says who made X
+    for m in [*_PASSIVE.finditer(doc.norm), *_MADE_BY.finditer(doc.norm)]:
         topic = finder.between(clause_start(doc.norm, m.start()), m.start())
         doers = [x for x in finder.between(m.start("body"), m.end("body")) if is_a(x.cls, "Organization")]
         if not topic and m.group("of"):  # 由某银行打造的X平台正式上线: X follows
