@@ -2,7 +2,8 @@
 
 - A、B、C等十余家公司与X签订合作协议: every listed organization cooperatesWith X;
 - X向/对Y增资/注资/战略投资/入股, X持有Y 5%的股份: X invests in Y;
-- Y的股东包括/为/依次为 A、B、C: each of them invests in Y;
+- Y的股东包括/为/依次为 A、B、C: each of them invests in Y (股东持股比例依次为：A持股34%；B持股25%: item by item);
+- X获Y投资, X被Y收购, Y完成对X的收购, Y成为X的第一大股东, X完成融资，由Y领投、Z跟投;
 - 银行 支持/服务/助力 A、B等企业: the bank serves the companies (non-financial ones only);
 - X在T和T方面的技术优势/积累: X usesTechnology T;
 - a product named after an organization of the text (某银行手机银行, 某银行App): the organization develops it.

@@ -31,7 +31,7 @@ _JOINT_MARK = re.compile(r"共同|联合|合资|携手|一起|合作|共建|合�
 _AND = re.compile(r"\s*(?:、|和|与|及|以及|同|跟|携手|联合|联手|牵手)\s*")
 _CONSORTIUM = re.compile(r"(?:组成的|牵头的|合组的|联合组成的)?(?:财团|联营体|联合体)\s*")
 _LICENCE = re.compile(r"(?:获得|得到|取得|获发|获颁|获授|领取|拿到|获)(?:了)?(?:[^,;:。!?\n]{0,12}?)牌照")
-_HOLDERS = re.compile(r"(?:机构|公司|财团|企业|银行)?(?:包括|有|为|是)[:]?")
+_LISTED = re.compile(r"(?:机构|公司|财团|企业|银行)?(?:包括|有|为|是)[:]?")
 
 
 def _rel(doc: Document, s: Mention | None, p: str, o: Mention | None, pos: int, conf: float) -> Relation | None:
@@ -152,7 +152,7 @@ def _licences(doc: Document, groups: list[tuple[list[Mention], Mention]]) -> lis
         cs = clause_start(text, m.start())
         before = [x for x in mentions_between(doc, cs, m.start()) if is_org(x) and x.cls != "GovernmentAgency"]
         if text.startswith("的", m.end()):  # 获得牌照的财团包括A、B: the holders follow
-            listed = _HOLDERS.match(text, m.end() + 1)
+            listed = _LISTED.match(text, m.end() + 1)
             if listed is None:
                 continue
             holders = [x for x in mentions_between(doc, listed.end(), sentence.end)

@@ -5,7 +5,9 @@ Shapes covered (the organization can be far from the person):
   nearest before the title chain in the clause (a unit and the organization it is written after);
 - 现任董事长张三 with no organization in the clause: the organization the text is about;
 - 张三出任/担任/现任/时任/曾任/加盟/来自 某银行 (…职务): the first organization after the verb;
-- 张三是某公司副总经理: the same, after 是/为/系.
+- 张三是某公司副总经理: the same, after 是/为/系;
+- 某银行宣布任命张三为行长 / 聘任张三担任…: the appointing organization (named in the sentence);
+- 某市委常委、某部部长张三: the organization of the first post too.
 """
 from __future__ import annotations
 
