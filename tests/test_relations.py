@@ -34,6 +34,15 @@ PEOPLE = [
     ("担任 then the organization", "王芳担任中国工商银行首席风险官。", ("王芳", "worksFor", "中国工商银行")),
     ("出任", "李华出任招商银行副行长。", ("李华", "worksFor", "招商银行")),
     ("加盟", "李明加盟华为。", ("李明", "worksFor", "华为")),
+    ("任命…为 a title: the organization that appoints", "招商银行宣布，任命王芳为首席信息官。", ("王芳", "worksFor", "招商银行")),
+    ("聘任…担任", "招商银行董事会决定聘任王芳担任行长。", ("王芳", "worksFor", "招商银行")),
+    ("于3月履新", "王芳已于3月履新招商银行行长。", ("王芳", "worksFor", "招商银行")),
+    ("曾在…任职", "王芳曾在招商银行任职。", ("王芳", "worksFor", "招商银行")),
+    ("时任…的", "时任招商银行副行长的王芳出席了发布会。", ("王芳", "worksFor", "招商银行")),
+    ("the first of two posts (市委常委、某部部长)", "杭州市委常委、统战部部长王芳出任招商银行董事。",
+     ("王芳", "worksFor", "杭州市委")),
+    ("a title with the subject carried from the sentence before", "招商银行召开发布会。该行副行长王芳介绍了相关情况。",
+     ("王芳", "worksFor", "招商银行")),
 ]
 
 STRUCTURE = [
@@ -58,9 +67,88 @@ DEALS = [
     ("股东包括 a list: last", "微众银行的股东包括腾讯、百度和阿里巴巴。", ("阿里巴巴", "invests", "微众银行")),
     ("收购", "阿里巴巴收购了饿了么。", ("阿里巴巴", "acquires", "饿了么")),
     ("成立", "招商银行成立了招银理财有限责任公司。", ("招商银行", "establishes", "招银理财有限责任公司")),
+    ("以N亿元增资X", "腾讯以10亿元增资星河科技有限公司。", ("腾讯", "invests", "星河科技有限公司")),
+    ("X获Y战略投资", "星河科技有限公司获腾讯战略投资。", ("腾讯", "invests", "星河科技有限公司")),
+    ("完成融资，由A领投", "星河科技有限公司完成B轮融资，由腾讯领投，京东跟投。", ("腾讯", "invests", "星河科技有限公司")),
+    ("完成融资，B跟投", "星河科技有限公司完成B轮融资，由腾讯领投，京东跟投。", ("京东", "invests", "星河科技有限公司")),
+    ("完成对X的收购", "阿里巴巴完成对星河科技有限公司的收购。", ("阿里巴巴", "acquires", "星河科技有限公司")),
+    ("X被Y收购", "星河科技有限公司被阿里巴巴收购。", ("阿里巴巴", "acquires", "星河科技有限公司")),
+    ("Y成为X的第一大股东", "腾讯成为星河科技有限公司的第一大股东。", ("腾讯", "invests", "星河科技有限公司")),
+    ("A携手B，共同打造X: the partner develops it too", "招商银行携手华为，共同打造“星河链”平台。",
+     ("华为", "develops", "星河链")),
+    ("由A打造的X", "由招商银行打造的“星河财富”平台正式上线。", ("招商银行", "develops", "星河财富")),
+    ("A是B推出的X的用户: B made it", "招商银行是星河科技有限公司推出的“星河云”平台的首批用户。",
+     ("星河科技有限公司", "develops", "星河云")),
+    ("X是A推出的…", "“星河财富”平台是招商银行推出的财富管理平台。", ("招商银行", "develops", "星河财富")),
+    ("X是A设立的全资子公司", "星河科技有限公司是腾讯设立的全资子公司。", ("腾讯", "establishes", "星河科技有限公司")),
+    ("获批筹建", "招商银行获批筹建招银理财有限责任公司。", ("招商银行", "establishes", "招银理财有限责任公司")),
+    ("全资子公司X正式开业", "招商银行全资子公司招银理财有限责任公司正式开业。",
+     ("招商银行", "establishes", "招银理财有限责任公司")),
+    ("其全资子公司X成立", "中国银行宣布，其全资子公司中银金融科技有限公司成立。",
+     ("中国银行", "establishes", "中银金融科技有限公司")),
+    ("批复同意A设立X: the applicant establishes", "中国银保监会批复同意招商银行设立招银理财有限责任公司。",
+     ("招商银行", "establishes", "招银理财有限责任公司")),
+    ("升级 a product", "招商银行升级了“掌上生活”App。", ("招商银行", "develops", "掌上生活")),
+    ("该行还推出: the subject of the sentence before", "招商银行成立于1987年。该行还推出了“星云贷”和“青松贷”。",
+     ("招商银行", "develops", "青松贷")),
+]
+
+_LICENCES = ("中国人民银行宣布发放数字银行牌照。获得牌照的财团包括招商银行及腾讯财团星河数字银行有限公司、"
+             "京东及华为财团青松数字银行有限公司。")
+_HOLDERS = "星河科技有限公司的股东持股比例依次为：腾讯持股40%；京东持股30%；张伟持股20%。"
+
+LISTS = [
+    ("分别为 after the launch: first", "招商银行推出三款新产品，分别为“星云贷”、“星河贷”和“青松贷”。",
+     ("招商银行", "develops", "星云贷")),
+    ("分别为 after the launch: last", "招商银行推出三款新产品，分别为“星云贷”、“星河贷”和“青松贷”。",
+     ("招商银行", "develops", "青松贷")),
+    ("包括 after the launch", "星河银行发布“云端财富”平台，包括“智能投顾”“智能客服”两大产品。",
+     ("星河银行", "develops", "智能客服")),
+    ("拥有 products", "在零售领域，星河银行拥有“星河掌银”App、“星河e贷”平台。", ("星河银行", "develops", "星河e贷")),
+    ("A和B签署协议，共建X: the first", "招商银行和华为签署战略合作协议，共建“金融科技联合实验室”。",
+     ("招商银行", "establishes", "金融科技联合实验室")),
+    ("A和B签署协议，共建X: the second", "招商银行和华为签署战略合作协议，共建“金融科技联合实验室”。",
+     ("华为", "establishes", "金融科技联合实验室")),
+    ("A与B共同设立X", "腾讯与京东共同设立星河数字科技有限公司。", ("京东", "establishes", "星河数字科技有限公司")),
+    ("A、B及C财团X: a member", "招商银行、中国平安及腾讯财团星河虚拟银行有限公司获得首批牌照。",
+     ("中国平安", "establishes", "星河虚拟银行有限公司")),
+    ("two consortia: the second's member", _LICENCES, ("华为", "establishes", "青松数字银行有限公司")),
+    ("获得牌照的财团包括: the licensing agency regulates the consortium's company", _LICENCES,
+     ("中国人民银行", "regulates", "青松数字银行有限公司")),
+    ("shareholders item by item: first", _HOLDERS, ("腾讯", "invests", "星河科技有限公司")),
+    ("shareholders item by item: second", _HOLDERS, ("京东", "invests", "星河科技有限公司")),
+    ("位于P的X: the doer after the relative clause", "位于杭州的星河科技有限公司发布了“星河云”平台。",
+     ("星河科技有限公司", "locatedIn", "杭州")),
+    ("位于P的X发布了Y", "位于杭州的星河科技有限公司发布了“星河云”平台。", ("星河科技有限公司", "develops", "星河云")),
+    ("注册地为", "星河银行成立于2010年，注册地为杭州。", ("星河银行", "locatedIn", "杭州")),
+    ("某公司的T技术", "星河银行的人脸识别技术处于领先水平。", ("星河银行", "usesTechnology", "人脸识别")),
+    ("a kind before the name is not a second subject", "附属公司星河人寿与青松科技有限公司签订了合作协议。",
+     ("星河人寿", "cooperatesWith", "青松科技有限公司")),
 ]
 
 NEGATIVE = [
+    ("X是A的…产品 (no verb): no maker read", "“星河财富”平台是招商银行的重要产品，由华为提供技术支持。",
+     ("华为", "develops", "星河财富")),
+    ("a user of a platform is not its maker", "招商银行是星河科技有限公司推出的“星河云”平台的首批用户。",
+     ("招商银行", "develops", "星河云")),
+    ("the acquired does not acquire", "星河科技有限公司被阿里巴巴收购。", ("星河科技有限公司", "acquires", "阿里巴巴")),
+    ("the company raising money does not invest", "星河科技有限公司完成B轮融资，由腾讯领投，京东跟投。",
+     ("星河科技有限公司", "invests", "腾讯")),
+    ("a lead investor without a round is nothing (领投 with no 融资)", "腾讯领投了多个项目，京东也参与其中。",
+     ("腾讯", "invests", "京东")),
+    ("the agency that approves does not establish", "中国银保监会批复同意招商银行设立招银理财有限责任公司。",
+     ("中国银保监会", "establishes", "招银理财有限责任公司")),
+    ("核准设立: the agency still does not establish", "中国证监会核准设立星河基金管理有限公司。",
+     ("中国证监会", "establishes", "星河基金管理有限公司")),
+    ("a customer appointed elsewhere is no employee", "中国银行的客户王芳被任命为经理。", ("王芳", "worksFor", "中国银行")),
+    ("a consortium's member is not the licence holder", _LICENCES, ("中国人民银行", "regulates", "招商银行")),
+    ("a consortium is not its member's company", _LICENCES, ("招商银行", "establishes", "青松数字银行有限公司")),
+    ("a shareholder is not owned", _HOLDERS, ("星河科技有限公司", "invests", "腾讯")),
+    ("a person is no shareholder organization", _HOLDERS, ("张伟", "invests", "星河科技有限公司")),
+    ("a unit with a subject of its own (数据中心位于)", "星河银行成立于2010年。该行数据中心位于贵州。",
+     ("星河银行", "locatedIn", "贵州")),
+    ("organizations that report are not founders (据A和B介绍)", "据腾讯和京东介绍，星河银行设立了青松科技有限公司。",
+     ("腾讯", "establishes", "青松科技有限公司")),
     ("the regulator that fines a branch does not own it",
      "国家金融监督管理总局浙江监管局对中国人寿浙江分公司、温州分公司分别罚款50万元。",
      ("浙江分公司", "subOrganizationOf", "国家金融监督管理总局浙江监管局")),
@@ -75,8 +163,8 @@ NEGATIVE = [
 ]
 
 
-@pytest.mark.parametrize("why, text, triple", PEOPLE + STRUCTURE + DEALS,
-                         ids=[row[0] for row in PEOPLE + STRUCTURE + DEALS])
+@pytest.mark.parametrize("why, text, triple", PEOPLE + STRUCTURE + DEALS + LISTS,
+                         ids=[row[0] for row in PEOPLE + STRUCTURE + DEALS + LISTS])
 def test_rules_give(pipeline, why, text, triple):
     assert triple in triples(pipeline, text), why
 

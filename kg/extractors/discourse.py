@@ -7,7 +7,8 @@ preposition or a verb, becomes the current subject until another one does.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from functools import lru_cache
 
 from kg.extractors.base import CLAUSE_END
 from kg.ontology import is_a
@@ -19,18 +20,33 @@ NOT_SUBJECT_BEFORE = re.compile(
     r"研发|打造|推出|成立|设立|收购|投资|入股|加入|包括|等|的|了|、)$")
 
 
+#: a relative clause about the organization that follows it (位于杭州的, 成立于2015年的)
+RELATIVE_LEAD = re.compile(r"(?:近期|近日|日前|目前)?,?(?:位于|地处|总部位于|总部设在|坐落于|成立于|来自)"
+                           r"[^,;:。!?\n的]{1,14}的")
 CHILD_BEFORE = re.compile(r"子公司$|旗下的?$")
 TRIGGER_WORDS = re.compile(r"研发|打造|推出|建成|构建|搭建|上线|发布|开发|成立|设立|收购|投资|合作|通过|应用|运用")
 
 
 _BREAKS = CLAUSE_END - {"、"}
+#: names of a part of the organization written before them (某银行北京分行, 某集团研发中心)
+_PART = re.compile(r"(?:分行|支行|分公司|支公司|营业部|中心|部|研究院|研究所|实验室)$")
+
+
+_BREAK_RE = re.compile("[" + re.escape("".join(sorted(_BREAKS))) + "]")
+
+
+@lru_cache(maxsize=4)
+def _breaks(text: str) -> list[int]:
+    """Where the clause breaks of a text are (computed once per text: the rules ask for clause starts
+    thousands of times per document)."""
+    return [m.start() for m in _BREAK_RE.finditer(text)]
 
 
 def clause_start(text: str, pos: int) -> int:
     """Start of the clause that contains ``pos`` (a list's 、 does not end a clause)."""
-    while pos > 0 and text[pos - 1] not in _BREAKS:
-        pos -= 1
-    return pos
+    breaks = _breaks(text)
+    i = bisect_left(breaks, pos)
+    return breaks[i - 1] + 1 if i else 0
 
 
 def subjects_of(doc: Document) -> "Subjects":
@@ -58,10 +74,16 @@ class Subjects:
                 self.subjects.append(m)
                 continue
             if start in seen_clauses:  # only the first organization of a clause can be its subject
+                last = self.subjects[-1] if self.subjects else None
+                if last is not None and last.end == m.start and clause_start(text, last.start) == start \
+                        and m.cls != "OrganizationUnit" and not _PART.search(m.text):
+                    self.points[-1], self.subjects[-1] = m.start, m  # 附属公司太平人寿: the name, not the kind
                 continue
             seen_clauses.add(start)
             before = text[start:m.start].strip()
-            if len(before) > 8 or NOT_SUBJECT_BEFORE.search(before) or TRIGGER_WORDS.search(before):
+            if RELATIVE_LEAD.fullmatch(before):  # 位于杭州的某公司发布了…: the company is the subject
+                pass
+            elif len(before) > 8 or NOT_SUBJECT_BEFORE.search(before) or TRIGGER_WORDS.search(before):
                 continue
             self.points.append(m.start)
             self.subjects.append(m)

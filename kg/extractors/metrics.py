@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from kg.extractors.base import CJK, Resources, mentions_between, token_index
+from kg.extractors.base import CJK, Resources, is_cjk, mentions_between, token_index
 from kg.extractors.discourse import Subjects, clause_start, subjects_of
 from kg.ontology import is_a
 from kg.types import Document, Metric
@@ -32,13 +32,22 @@ _Q_BEFORE = "|".join(sorted((q for q in QUALIFIERS if q not in ("余", "多")), 
 NUMBER = re.compile(
     f"(?P<q1>{_Q_BEFORE})?"
     r"(?<![\dA-Za-z.第×*/\-])(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+(?=[万亿]))"
-    r"(?P<q2>余|多)?(?: (?=[万亿千百十]))?(?P<mult>万亿|千亿|百亿|十亿|亿|千万|百万|十万|万)?"
+    r"(?: ?(?P<q2>余|多))?(?: (?=[万亿千百十]))?(?P<mult>万亿|千亿|百亿|十亿|亿|千万|百万|十万|万)?"
     r"(?: ?(?P<rest>\d{1,4}) ?(?P<rmult>万))?(?P<q3>余|多)?"
     r"(?![A-Za-z\d])")
 _LABEL_STOP = re.compile(f"[^{CJK}A-Za-z]|[的和及与是在为对等将已了把被从向]")
 #: Words that end a label although jieba's dictionary tags them as nouns.
 LABEL_STOP_WORDS = frozenset("办理 实现 完成 服务 覆盖 拥有 达到 落地 应用 提供 支持 累计 新增 增长 同比 合计 其中 目前 已"
-                             " 突破 大关 变更 升至 增至 降至 达 超 多出 大增".split())
+                             " 突破 大关 变更 升至 增至 降至 达 超 多出 大增 最多 最高 最大 最少 最低 居首 次高 次之 位居 排名 占比"
+                             .split())
+#: A label read after the number never starts with these (3000亿元最多: a ranking, not a label).
+_RANKING = ("最多", "最高", "最大", "最少", "最低", "居首", "次高", "次之", "位居", "排名", "占比", "为次")
+#: Words that say only what kind of figure follows, not what it counts (裁罚20件、金额3280万元).
+GENERIC_LABELS = frozenset("金额 总额 数量 规模 笔数 件数 余额".split())
+#: Between two figures of one thing (突破5000亿元大关，达到5121亿元).
+_GOES_ON = re.compile(r"(?:大关|关口)?,? ?(?:并|已|最终|目前|进一步)?(?:达到|达|升至|增至|增长至|提升至|突破至|为|至) ?")
+#: The verb of the figure listed just before a generic label: 共裁罚 20 件、
+_LISTED_BEFORE = re.compile(r"([\u4e00-\u9fff]{2}) ?\d[\d.,]*(?: ?[万亿])? ?[件笔个家项次户人元]、 ?$")
 #: The same for labels read before the number (服务 may belong there: 日均服务调用量).
 LABEL_STOP_BEFORE = LABEL_STOP_WORDS - {"服务", "应用"}
 _PREV_STOP = re.compile(r"(超过|超出|超|逾|近|约|达到|达|累计|共|合计|高达|办理|实现|完成|服务|覆盖|拥有|为|突破|"
@@ -48,9 +57,21 @@ _PREV_STOP = re.compile(r"(超过|超出|超|逾|近|约|达到|达|累计|共|�
 #: Growth words read before a number: kept at the end of its label (科技贷款余额同比增长30%).
 _GROWTH = re.compile(r"(?:同比|较上年|较年初|年)?(?:增长|增幅|下降|增加|减少)$")
 #: Verbs that form a noun phrase with the head word that follows (注册用户, 活跃客户).
-_VERB_MODIFIERS = frozenset("注册 活跃 研发 营业 融资 投资 管理 发行 交易 授信 认购 下载 访问".split())
+_VERB_MODIFIERS = frozenset("注册 活跃 研发 营业 融资 投资 管理 发行 交易 授信 认购 下载 访问 持股 出资 认缴 实缴".split())
+#: 该平台/该产品/该App: the product named before (its figures are its own, not the bank's)
+_PRODUCT_ANAPHOR = re.compile(r"(?:该|此|这一|这款|这个)(?:平台|产品|系统|应用|App|APP|app|客户端|小程序)")
 #: Words before a number that make the holder, not the organization the clause is about, its subject.
 _HOLDING = re.compile(r"(?:持股|持有|的持股比例|持股比例|出资比例|的出资比例)[^，,。；;]{0,12}$")
+
+
+def written_as(doc: Document, label: str, start: int, end: int) -> str:
+    """``label`` (normalized) in the script the text uses at ``[start, end)``: a Traditional text's
+    金額 and 罰款 stay Traditional; other characters (full-width letters, spaces) stay normalized."""
+    original, norm = doc.text[start:end], doc.norm[start:end]
+    if original == norm:
+        return label
+    script = {n: o for n, o in zip(norm, original) if n != o and is_cjk(o)}
+    return "".join(script.get(ch, ch) for ch in label)
 
 
 def parse_number(num: str) -> Decimal:
@@ -93,7 +114,7 @@ def _label_after(doc: Document, pos: int, tag) -> str:
             break
         out += doc.norm[max(tok.start, pos):min(tok.end, pos + len(label))]
         count += 1
-    return out if len(out) >= 2 else ""
+    return out if len(out) >= 2 and not out.startswith(_RANKING) else ""
 
 
 def _label_before(doc: Document, pos: int, tag) -> str:
@@ -136,6 +157,8 @@ def _unit(doc: Document, pos: int) -> str:
 
 
 def _default_unit(label: str) -> str:
+    if label.endswith(("下载量", "访问量", "浏览量", "点击量", "播放量", "调用量", "交易量", "次数")):
+        return "次"  # 下载量超过15万: counted in times
     return "户" if label.endswith(("客户", "用户", "账户", "商户", "户")) else ""
 
 
@@ -144,7 +167,7 @@ def _subject(doc: Document, subjects: Subjects, pos: int):
     else the organization the text is about."""
     cs, sentence = clause_start(doc.norm, pos), doc.sentence_of(pos)
     before = mentions_between(doc, sentence.start, pos)
-    if doc.norm[pos - 1:pos] == "等":  # 招商银行、平安银行等50余家会员单位: a list, not the subject
+    if doc.norm[max(0, pos - 3):pos].rstrip().endswith("等"):  # 招商银行、平安银行等50余家会员单位: a list, not the subject
         before = [x for x in before if x.start < cs]
     holding = _HOLDING.search(doc.norm, cs, pos)
     if holding:  # 甲公司持股30%: the holder named just before 持股
@@ -154,6 +177,9 @@ def _subject(doc: Document, subjects: Subjects, pos: int):
             return holders[-1]
     orgs = [x for x in before if x.start >= cs and is_a(x.cls, "Organization")]
     products = [x for x in before if is_a(x.cls, "Product")]
+    if not orgs and not products and _PRODUCT_ANAPHOR.search(doc.norm, sentence.start, pos):
+        products = [x for x in mentions_between(doc, max(0, sentence.start - 600), sentence.start)
+                    if is_a(x.cls, "Product")][-1:]
     return (orgs or products or [subjects.at(pos)])[-1]
 
 
@@ -179,8 +205,12 @@ def propose(doc: Document, res: Resources) -> list[Metric]:
         tag = res.segmenter.pos
         label = _label_after(doc, end, tag)
         if label and label not in DEAL_VERBS and tag(token_index(doc).token(token_index(doc).at(end)).text) == "v":
-            label = _label_before(doc, m.start(), tag) or label  # 出资50亿元设立子公司: 出资, not 设立…
+            before = _label_before(doc, m.start(), tag)  # 出资50亿元设立子公司: 出资, not 设立…
+            if before and (before in DEAL_VERBS or tag(before).startswith(("n", "vn"))):
+                label = before  # (发出首轮3个虚拟银行牌照: not 首轮; 接获33份申请: not 接获)
         label = label or _label_before(doc, m.start(), tag)
+        if not label and out and _GOES_ON.fullmatch(text, out[-1].end, m.start()) and out[-1].unit == unit:
+            label = out[-1].label  # 资产总额突破5000亿元大关，达到5121亿元: the same figure, more exactly
         if not label:
             continue
         unit = unit or _default_unit(label)
@@ -192,6 +222,12 @@ def propose(doc: Document, res: Resources) -> list[Metric]:
         if m.group("rest"):  # 1亿3428万
             value += Decimal(m.group("rest")) * MULTIPLIERS[m.group("rmult")]
         stop = end + len(label) if label_after else end
+        at = -1 if label_after or label not in GENERIC_LABELS else text.rfind(label, 0, m.start())
+        if at >= 0:
+            listed = _LISTED_BEFORE.search(text, max(0, at - 24), at)
+            if listed and listed.start() >= clause_start(text, m.start()):
+                label = listed.group(1) + label  # 裁罚20件、金额3280万元: the amount of the penalties
+        label = written_as(doc, label, clause_start(text, m.start()), max(stop, end + len(label)))
         subject = _subject(doc, subjects, m.start())
         out.append(Metric(m.start(), stop, doc.text[m.start():stop], label, value, unit,
                           QUALIFIERS.get(q) if q else None, subject, doc.sentence_of(m.start()),

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from kg.extractors.base import Resources, mentions_between
 from kg.extractors.discourse import clause_start, subjects_of
-from kg.extractors.metrics import MULTIPLIERS, QUALIFIERS, parse_number
+from kg.extractors.metrics import MULTIPLIERS, QUALIFIERS, parse_number, written_as
 from kg.extractors import penalty_notices as notices
 from kg.ontology import is_a
 from kg.types import Document, Mention, Metric, Penalty, Relation, Span
@@ -169,11 +169,13 @@ class _Reader:
                 found = self.antecedent(m.start())
                 if found is not None:
                     out.append(_Group(m.end(), [found], [], None, m.start()))
+        previous = sentence.start
         for m in _PASSIVE.finditer(text, sentence.start, sentence.end):
             agencies = [x for x in self.before(m.start("agency"), m.end("agency")) if is_agency(x)]
             if m.group("agency") and not agencies:
                 continue  # 被挪用…罚: something else was done
-            cs = max(clause_start(text, m.start()), sentence.start)
+            # A因…遭罚300万元、B因…遭罚200万元: B's penalty starts after A's
+            cs, previous = max(clause_start(text, m.start()), sentence.start, previous), m.end()
             lead = _parties(self.before(cs, m.start()), text) or \
                 _parties(self.before(sentence.start, m.start()), text)[:1]
             if not lead and _PRONOUN.search(text, sentence.start, m.start()):
@@ -190,11 +192,13 @@ class _Reader:
         for m in MONEY.finditer(text, start, end):
             unit_at = m.end() - 1
             cs = max(clause_start(text, m.start()), start)
-            label = _FINE_LABEL.findall(text, cs, m.start())
-            if not label and not text.startswith("罚单", unit_at + 1):
+            found = list(_FINE_LABEL.finditer(text, cs, m.start()))
+            if not found and not text.startswith("罚单", unit_at + 1):
                 continue
-            label = label[-1] if label else "罚款"
+            label = found[-1].group() if found else "罚款"
             label = "罚款" if label in ("罚", "被罚", "遭罚", "罚单", "处罚款", "罚金") else label
+            if found:  # 遭罰 in a Traditional text: the label is written as the text writes it
+                label = written_as(self.doc, label, found[-1].start(), found[-1].end())
             value = parse_number(m.group("num")) * MULTIPLIERS.get(m.group("mult") or "", 1)
             q = m.group("q1") or m.group("q2") or m.group("q3")
             stop = unit_at + 1
@@ -205,7 +209,7 @@ class _Reader:
     @staticmethod
     def kinds(scope: str, amounts: list[Metric]) -> tuple[str, ...]:
         found = [kind for word, kind in _KINDS if word in scope]
-        if any(a.label == "罚款" for a in amounts) and "罚款" not in found:
+        if any(a.label in ("罚款", "罰款") for a in amounts) and "罚款" not in found:
             found.append("罚款")
         return tuple(sorted(set(found))) or ("行政处罚",)
 

@@ -14,6 +14,7 @@ from bisect import bisect_right
 from kg.extractors.base import CLAUSE_END, Resources, fitting_relation, mentions_between
 from kg.extractors.discourse import Subjects, clause_start, subjects_of
 from kg.extractors.relations_deals import propose_deals
+from kg.extractors.relations_lists import propose_lists
 from kg.extractors.relations_people import works_for
 from kg.extractors.relations_structure import branches, subsidiaries
 from kg.ontology import RELATIONS, fits, is_a
@@ -23,21 +24,25 @@ NAME = "relations@1"
 
 #: (trigger regex, property, how many objects: "all" fitting mentions or the "first").
 TRIGGERS: tuple[tuple[str, str, str], ...] = (
-    (r"自主研发|创新研发|研发|打造|推出|建成|构建|搭建|上线|发布|开发|首创|推广|形成了|先后推出|陆续推出", "develops", "all"),
+    (r"自主研发|创新研发|研发|打造|推出|建成|构建|搭建|上线|发布|开发|首创|推广|形成了|先后推出|陆续推出|拥有|建有|设有|升级|迭代|焕新",
+     "develops", "all"),
     (r"运用|应用|基于|采用|利用|融合|引入|依托", "usesTechnology", "all"),
-    (r"发起设立|成立|设立|组建|创办|创立", "establishes", "all"),
+    (r"发起设立|成立|设立|组建|创办|创立|筹建|新设", "establishes", "all"),
     (r"(?:拟收购|收购|并购|兼并)(?!要约|价|案|方|标的|计划|协议|事项|资金)", "acquires", "all"),
-    (r"(?:战略投资|投资|入股|注资|增持|持股|参股)(?!方|者|人|额|机构|公司|银行|基金|项目|收益|规模|价值|比例|平台|建设)",
+    (r"(?:战略投资|投资|入股|注资|增资|增持|持股|参股)(?!方|者|人|额|机构|公司|银行|基金|项目|收益|规模|价值|比例|平台|建设)",
      "invests", "all"),
-    (r"总部位于|总部设在|总部在|坐落于|位于|落户", "locatedIn", "first"),
+    (r"总部位于|总部设在|总部设于|总部在|坐落于|位于|落户|注册地为|注册地在|注册地位于|注册于", "locatedIn", "first"),
 )
 _TRIGGER = re.compile("|".join(f"(?P<t{i}>{p})" for i, (p, _, _) in enumerate(TRIGGERS)))
 _COOPERATE = re.compile(r"(?:与|和|同|携手|联合)(?P<body>(?:(?!与|和|同)[^,;:。!?\n]){2,60}?)"
                         r"(?:签署|签订|签约|达成|开展|建立|展开|深化|共建|合作|战略合作|联合)")
 _JOIN = re.compile(r"(?:携手|联合)(?P<body>[^,;:。!?\n]{2,30}?)(?=[,;:。!?\n]|在|共同|开展|推出|打造)")
 #: 兴远基金由星河证券全资设立, 数字人民币App由数研所开发: the doer comes after 由.
-_PASSIVE = re.compile(r"由(?P<body>[^,;:。!?\n]{2,40}?)(?:全资|控股|出资|发起|牵头|会同有关部门|联合)?"
-                      r"(?P<verb>设立|成立|组建|开发|研发|推出|打造|发布|收购)")
+_PASSIVE = re.compile(r"(?P<by>由)(?P<body>[^,;:。!?\n]{2,40}?)(?:全资|控股|出资|发起|牵头|会同有关部门|联合|自主)?"
+                      r"(?P<verb>设立|成立|组建|开发|研发|推出|打造|发布|收购)(?P<of>的)?")
+#: X是Y推出的…: Y made X (Y alone between 是 and the verb)
+_MADE_BY = re.compile(r"(?P<by>是)(?P<body>[^,;:。!?\n由经]{2,20}?)(?:全资|控股|出资|发起|联合|自主)?"
+                      r"(?P<verb>设立|成立|组建|开发|研发|推出|打造|发布)(?P<of>的)")
 _PASSIVE_PROPS = {"设立": "establishes", "成立": "establishes", "组建": "establishes", "开发": "develops",
                   "研发": "develops", "推出": "develops", "打造": "develops", "发布": "develops",
                   "收购": "acquires"}
@@ -71,6 +76,10 @@ class _Finder:
         return found[-1] if found else None
 
 
+_APPROVED = re.compile(r"(?:核准|批准|同意|获准|获批)$")
+_DOER_GAP = re.compile(r"(?:已|所|还|也|曾|将|自主|独立|率先|首先)?")
+_COORDINATED = re.compile(r"与|和|及|、|同|联合|携手|联手|共同|会同|牵头|旗下|子公司|下属|批复|批准|同意|核准")
+_APPROVED_ANY = re.compile(r"核准|批准|批复|同意|支持|允许|要求|责令")
 _QUALITY = re.compile(r"(?:性|性能|能力|水平|效率)$")
 _CLAUSE_BREAK = re.compile("[" + re.escape("".join(sorted(CLAUSE_END - {"、"}))) + "]")
 
@@ -81,9 +90,18 @@ def _clause_end(text: str, pos: int) -> int:
     return found.start() if found else len(text)
 
 
+#: 国内三大运营商, 多家银行: a count of things, not one named organization
+_GENERIC = re.compile(r"^(?:国内|国际|全球|海外)?[一二三四五六七八九十两几多数]+(?:大|家|个|类)")
+#: what may stand between a subject and 位于 in its clause (其总部位于, 公司目前位于)
+_ASIDE = re.compile(r"\([^()]*\)|（[^（）]*）")  # 某银行（以下简称“某行”）总部位于…
+_LOCATED_LEAD = re.compile(r"^(?:的)?(?:其|该行|该公司|公司|总部|注册地|目前|现|现已|已|则|均|都|也|亦|同样|正式)*$")
+
+
 def _relation(doc, s, p, o, pos, confidence) -> Relation | None:
     rel = fitting_relation(doc, s, p, o, pos, confidence, NAME)
     if rel is None:
+        return None
+    if _GENERIC.match(o.canonical or o.text) or _GENERIC.match(s.canonical or s.text):
         return None
     if p == "usesTechnology" and _QUALITY.search(o.canonical or o.text):
         return None  # 服务可用性, 网络接入性能: qualities measured, not technologies used
@@ -104,13 +122,29 @@ def _triggered(doc: Document, finder: _Finder, subjects: Subjects) -> list[Relat
         if finder.inside(m.start()) or finder.inside(m.end() - 1):
             continue
         subject, explicit = subjects.explicit(doc, m.start())
-        if prop == "establishes" and re.search(r"(?:核准|批准|同意|获准|获批)$", text[max(0, m.start() - 4):m.start()]):
-            continue  # 证监会核准设立X: the agency approves, it does not establish
+        if explicit and subject.cls == "GovernmentAgency" and prop != "locatedIn":
+            applicant = [o for o in finder.between(subject.end, m.start()) if is_a(o.cls, "Organization")
+                         and o.cls != "GovernmentAgency"]
+            if applicant and _APPROVED_ANY.search(text, subject.end, applicant[-1].start):
+                subject = applicant[-1]  # 监管局批复同意某银行设立X: the bank establishes X
+        near = finder.ending_at(m.start(), slack=2) if explicit and prop != "locatedIn" else None
+        if near is not None and near.start > subject.end and is_a(near.cls, "Organization") and \
+                _DOER_GAP.fullmatch(text, near.end, m.start()) and \
+                near.cls != "GovernmentAgency" and not _COORDINATED.search(text, subject.end, near.start):
+            subject = near  # 招商银行是某公司推出的X平台的用户: the company made it
+        if prop == "establishes" and _APPROVED.search(text, max(0, m.start() - 4), m.start()) and \
+                (subject is None or subject.cls == "GovernmentAgency"):
+            continue  # 证监会核准设立X: the agency approves, it does not establish (某银行获批筹建X does)
         end = _clause_end(text, m.end())
         nxt = _TRIGGER.search(text, m.end(), end)
         objects = [o for o in finder.between(m.end(), nxt.start() if nxt else end)
                    if fits(o.cls, RELATIONS[prop][1])
                    and not (nxt is not None and o.end == nxt.start())]  # 雅虎持股…: the next subject
+        doer = _relative_subject(doc, finder, objects[-1]) if objects else None
+        if doer is not None:  # 发布了新品的某公司, 位于杭州的某公司: the doer follows the object
+            subject, explicit = doer, True
+        elif prop == "locatedIn" and not _located_lead(text, subject, explicit, m.start()):
+            continue  # 项目位于某地: the clause has a subject of its own
         for obj in objects[:1] if how == "first" else objects:
             rel = _relation(doc, subject, prop, obj, m.start(), 0.8 if explicit else 0.65)
             if rel:
@@ -118,6 +152,20 @@ def _triggered(doc: Document, finder: _Finder, subjects: Subjects) -> list[Relat
                 if prop == "establishes" and obj.cls == "OrganizationUnit":
                     out.append(Relation(obj, "subOrganizationOf", subject, rel.sentence, NAME, 0.7))
     return out
+
+
+def _relative_subject(doc: Document, finder: _Finder, obj: Mention) -> Mention | None:
+    """The organization a relative clause ending at ``obj`` describes: 位于杭州的某公司."""
+    if doc.norm[obj.end:obj.end + 1] != "的":
+        return None
+    nxt = next(iter(finder.between(obj.end + 1, obj.end + 40)), None)
+    return nxt if nxt is not None and nxt.start == obj.end + 1 and is_a(nxt.cls, "Organization") else None
+
+
+def _located_lead(text: str, subject: Mention | None, explicit: bool, pos: int) -> bool:
+    """True when nothing but the subject (or 其, 总部…) stands before 位于 in its clause."""
+    start = subject.end if subject is not None and explicit else clause_start(text, pos)
+    return bool(_LOCATED_LEAD.match(_ASIDE.sub("", text[start:pos]).strip()))
 
 
 def _pattern(doc, finder, subjects, regex, prop, *, subject_from=None) -> list[Relation]:
@@ -146,20 +194,20 @@ def _last_product(finder: _Finder, doc: Document, pos: int) -> Mention | None:
 def _passive(doc: Document, finder: _Finder) -> list[Relation]:
     """X由Y设立/开发: Y establishes or develops X, X being the clause's first mention."""
     out = []
-    for m in _PASSIVE.finditer(doc.norm):
+    for m in [*_PASSIVE.finditer(doc.norm), *_MADE_BY.finditer(doc.norm)]:
         topic = finder.between(clause_start(doc.norm, m.start()), m.start())
         doers = [x for x in finder.between(m.start("body"), m.end("body")) if is_a(x.cls, "Organization")]
+        if not topic and m.group("of"):  # 由某银行打造的X平台正式上线: X follows
+            topic = [x for x in finder.between(m.end(), m.end() + 30)
+                     if doc.norm[m.end():x.start] in ("", "“", "\"", "「", "《")][:1]
         if not topic or not doers:
             continue
         prop = _PASSIVE_PROPS[m.group("verb")]
         rel = _relation(doc, doers[0], prop, topic[0], m.start(), 0.75)
         out += [rel] if rel else []
-        if prop == "establishes" and "全资" in m.group() or "控股" in m.group():
+        if prop == "establishes" and ("全资" in m.group() or "控股" in m.group()):
             rel = _relation(doc, topic[0], "subsidiaryOf", doers[0], m.start(), 0.7)
             out += [rel] if rel else []
-    return out
-
-
     return out
 
 
@@ -170,6 +218,10 @@ def _adjacent(doc: Document, finder: _Finder) -> list[Relation]:
         gap = doc.norm[left.end:right.start]
         if right.cls in ("OrganizationUnit",) and is_a(left.cls, "Organization") and gap in ("", "的"):
             rel = _relation(doc, right, "subOrganizationOf", left, right.start, 0.7)
+            out += [rel] if rel else []
+        if right.cls == "Technology" and is_a(left.cls, "Organization") and gap == "的" and \
+                (right.text.endswith("技术") or doc.norm.startswith("技术", right.end)):  # 某公司的人脸识别技术
+            rel = _relation(doc, left, "usesTechnology", right, right.start, 0.7)
             out += [rel] if rel else []
         if left.cls == "Technology" and is_a(right.cls, "Product") and \
                 re.fullmatch(r"(?:技术)?(?:平台|系统|链|应用)?[“\"「]?", gap) and gap:
@@ -257,6 +309,6 @@ def propose(doc: Document, res: Resources) -> list[Relation]:
     out += subsidiaries(doc, subjects) + branches(doc) + _adjacent(doc, finder) + _series(doc)
     _job_titles(doc, finder, res)
     out += works_for(doc, res, subjects) + _technologies(doc, finder, subjects)
-    out += propose_deals(doc, subjects)
+    out += propose_deals(doc, subjects) + propose_lists(doc, subjects)
     out += _units(doc, finder, subjects) + _passive(doc, finder)
     return out

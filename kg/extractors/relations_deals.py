@@ -2,7 +2,8 @@
 
 - A、B、C等十余家公司与X签订合作协议: every listed organization cooperatesWith X;
 - X向/对Y增资/注资/战略投资/入股, X持有Y 5%的股份: X invests in Y;
-- Y的股东包括/为/依次为 A、B、C: each of them invests in Y;
+- Y的股东包括/为/依次为 A、B、C: each of them invests in Y (股东持股比例依次为：A持股34%；B持股25%: item by item);
+- X获Y投资, X被Y收购, Y完成对X的收购, Y成为X的第一大股东, X完成融资，由Y领投、Z跟投;
 - 银行 支持/服务/助力 A、B等企业: the bank serves the companies (non-financial ones only);
 - X在T和T方面的技术优势/积累: X usesTechnology T;
 - a product named after an organization of the text (某银行手机银行, 某银行App): the organization develops it.
@@ -24,7 +25,16 @@ _COOP = re.compile(r"(?:与|和|同)(?P<body>(?:(?!与|和|同)[^,;:。!?\n]){2,
 _LIST_GAP = re.compile(r"[、,和及与]?|等[\u4e00-\u9fff\d余多几家个]{0,10}")
 _INVEST = re.compile(rf"(?:向|对)(?P<body>{_STOP}{{2,40}}?)(?:进行|实施)?(?:了)?(?:增资|注资|战略投资|投资|入股|参股)"
                      rf"|(?:持有|入股|参股|增资|注资)(?P<body2>{_STOP}{{2,40}}?)(?:[\d.]+%)?(?:的)?(?:股份|股权|股票)")
-_HOLDERS = re.compile(rf"股东(?:分别|依次)?(?:包括|为|有|是)(?P<body>[^。;\n]{{2,200}})")
+#: X获Y战略投资, X被Y收购, Y完成对X的收购, Y成为X的第一大股东, 由Y领投: who invests in (acquires) whom
+_GOT = re.compile(rf"(?:获得|获|迎来|接受)(?P<body>{_STOP}{{2,30}}?)(?:的)?(?:战略投资|投资|入股|增资|注资|领投)")
+_BY = re.compile(rf"被(?P<body>{_STOP}{{2,30}}?)(?:全资)?(?P<verb>收购|并购|兼并|控股|入股|战略投资|投资)")
+_OF = re.compile(rf"(?:完成|实现|宣布|启动)?对(?P<body>{_STOP}{{2,30}}?)的(?:全资|战略|股权)?(?P<verb>收购|并购|兼并|投资|增资|入股|注资)")
+_HOLDER_OF = re.compile(rf"成为(?P<body>{_STOP}{{2,30}}?)的(?:第[一二三四五六七八九十]大|控股|主要|大|重要|战略|新|单一最大)?股东")
+_LEAD = re.compile(rf"(?P<body>{_STOP}{{2,40}}?)(?:联合领投|领投|跟投|参投)")
+_HOLDERS = re.compile(rf"股东(?:[\u4e00-\u9fff]{{0,6}}?)(?:分别|依次)?(?:包括|为|有|是)[:]?(?P<body>[^。;\n]{{2,200}})"
+                      rf"(?P<more>(?:;[^。;\n]{{2,120}})*)")
+#: one item of a list of holders: the organization that opens it, then what it holds (A持股25%)
+_HOLDING_ITEM = re.compile(r"\s*(?:持股|持有|出资|认缴|占股|持)")
 _SERVE = re.compile(rf"(?:支持了|支持|服务了|服务于|服务|助力|赋能|帮助)(?P<body>{_STOP}{{2,60}})")
 _STRENGTH = re.compile(rf"在(?P<body>{_STOP}{{2,40}}?)(?:等)?(?:方面|领域)的?(?:技术|科技)?(?:优势|能力|积累|经验|实力|布局)")
 _NAMED_PRODUCT = re.compile(r"(?:手机银行|网上银行|App|APP|app|客户端|小程序|平台|系统|银行|商城|钱包)")
@@ -41,8 +51,8 @@ def listed_before(doc: Document, cs: int, pos: int) -> list[Mention]:
     end = pos
     for m in reversed(found):
         gap = doc.norm[m.end:end]
-        if out and not _LIST_GAP.fullmatch(gap):
-            break
+        if out and (not gap or not _LIST_GAP.fullmatch(gap)):
+            break  # 附属公司太平人寿: two names that touch are one thing named twice
         if not out and len(gap) > 12:
             break
         out.append(m)
@@ -80,9 +90,49 @@ def _investments(doc: Document, subjects: Subjects) -> list[Relation]:
         owned = [x for x in mentions_between(doc, sentence.start, m.start()) if is_org(x)]
         if not owned:
             continue
-        for holder in (x for x in mentions_between(doc, m.start("body"), m.end("body")) if is_org(x)):
+        holders = [x for x in mentions_between(doc, m.start("body"), m.end("body")) if is_org(x)]
+        if m.group("more"):  # A持股34%;B持股25%;…: the organization that opens each item
+            holders = [x for x in mentions_between(doc, m.start("body"), m.end("more")) if is_org(x)
+                       and _HOLDING_ITEM.match(doc.norm, x.end)]
+        for holder in holders:
             rel = _rel(doc, holder, "invests", owned[-1], m.start(), 0.7)
             out += [rel] if rel else []
+    return out
+
+
+def _orgs(doc: Document, start: int, end: int) -> list[Mention]:
+    return [x for x in mentions_between(doc, start, end) if is_org(x)]
+
+
+def _passive_deals(doc: Document) -> list[Relation]:
+    """X获Y投资, X被Y收购 (the doer after the verb's mark), Y对X的收购, Y成为X的股东, 由Y领投."""
+    text, out = doc.norm, []
+    for regex, doer_after in ((_GOT, True), (_BY, True), (_OF, False), (_HOLDER_OF, False)):
+        for m in regex.finditer(text):
+            cs = clause_start(text, m.start())
+            inside = _orgs(doc, m.start("body"), m.end("body"))
+            before = _orgs(doc, cs, m.start())
+            if not inside or not before:
+                continue
+            verb = m.groupdict().get("verb") or ""
+            prop = "acquires" if verb in ("收购", "并购", "兼并") else "invests"
+            if verb == "控股":
+                prop = "invests"
+            pairs = [(d, before[-1]) for d in inside] if doer_after else [(before[-1], t) for t in inside[:1]]
+            for s, o in pairs:
+                rel = _rel(doc, s, prop, o, m.start(), 0.75)
+                out += [rel] if rel else []
+    for m in _LEAD.finditer(text):  # 某公司完成B轮融资，由A领投，B跟投
+        sentence = doc.sentence_of(m.start())
+        if "融资" not in text[sentence.start:m.start()]:
+            continue
+        cs = clause_start(text, m.start())
+        investors = _orgs(doc, max(cs, m.start("body")), m.end("body"))
+        raised = [x for x in _orgs(doc, sentence.start, cs) if x.cls != "GovernmentAgency"][:1]
+        for s in investors:
+            for o in raised:
+                rel = _rel(doc, s, "invests", o, m.start(), 0.7)
+                out += [rel] if rel else []
     return out
 
 
@@ -134,5 +184,5 @@ def _named_products(doc: Document) -> list[Relation]:
 
 def propose_deals(doc: Document, subjects: Subjects) -> list[Relation]:
     """Every relation of this module for one document."""
-    return (_cooperation(doc) + _investments(doc, subjects) + _clients(doc, subjects)
+    return (_cooperation(doc) + _investments(doc, subjects) + _passive_deals(doc) + _clients(doc, subjects)
             + _strengths(doc) + _named_products(doc))

@@ -5,7 +5,9 @@ Shapes covered (the organization can be far from the person):
   nearest before the title chain in the clause (a unit and the organization it is written after);
 - 现任董事长张三 with no organization in the clause: the organization the text is about;
 - 张三出任/担任/现任/时任/曾任/加盟/来自 某银行 (…职务): the first organization after the verb;
-- 张三是某公司副总经理: the same, after 是/为/系.
+- 张三是某公司副总经理: the same, after 是/为/系;
+- 某银行宣布任命张三为行长 / 聘任张三担任…: the appointing organization (named in the sentence);
+- 某市委常委、某部部长张三: the organization of the first post too.
 """
 from __future__ import annotations
 
@@ -19,14 +21,18 @@ NAME = "relations@1"
 
 #: Titles the lexicon may not list (generic heads of a team, chief officers, English acronyms).
 EXTRA_TITLES = (r"首席[\u4e00-\u9fff]{1,4}官|行长助理|总经理助理|总裁助理|副主管|主管|负责人|董事会秘书|董秘|"
-                r"非执行董事|独立董事|董事|监事长|监事|党委委员|党委副书记|党委书记|纪委书记|"
+                r"非执行董事|独立董事|董事|监事长|监事|党委委员|党委副书记|党委书记|纪委书记|市委常委|省委常委|常委|主任秘书|主秘|"
                 r"CEO|CTO|CFO|COO|CIO|CRO|总经理|副总经理|总裁|副总裁|行长|副行长|董事长|副董事长|主任|副主任")
 _SEP = r"(?:、|兼|和|及|/|暨|兼任)?"
 _PREFIX = r"(?:党委|常务|执行|副|总|现任|时任|原|新任|拟任|前)*"
 #: After the person: verbs of holding or taking a post, then the organization.
 _POST_AFTER = re.compile(r"(?:等[\u4e00-\u9fff]{0,6}?)?(?:均|都|则|已|将|曾|也|还|现|正式|此前|先后|同时)?(?:经)?"
+                         r"(?:于[\d一二三四五六七八九十]{1,4}[年月](?:\d{1,2}[月日])?)?"
                          r"(?:出身于|出身|有|出任|担任|现任|时任|曾任|任职于|任职|就职于|供职于|升任|兼任|调任|履新|就任|加盟|加入|来自|"
-                         r"任|是|为|系|在)")
+                         r"获任|获聘|受聘|任|是|为|系|在)")
+#: 任命张三为行长, 聘任李四担任首席信息官: the appointing organization employs the person
+_APPOINT = re.compile(r"(?:同意|决定|宣布)?(?:任命|聘任|聘请|委任|选举|推选|提名|聘)$")
+_AS = re.compile(r"(?:为|担任|出任|任)(?:该行|该公司|公司|本行|本公司|集团)?")
 _NOT_ORG_END = re.compile(r"^(?:的)?(?:客户|用户|股东|合作)")
 
 
@@ -91,6 +97,35 @@ def _after_verb(doc: Document, person: Mention) -> Relation | None:
     return _rel(doc, person, org, 0.75)
 
 
+def _appointed(doc: Document, person: Mention, regex: re.Pattern, subjects: Subjects) -> Relation | None:
+    """某银行董事会任命张三为行长: the organization that appoints (named in the sentence)."""
+    text = doc.norm
+    if not _APPOINT.search(text, max(0, person.start - 6), person.start):
+        return None
+    as_ = _AS.match(text, person.end)
+    if as_ is None:
+        return None
+    end = min(len(text), as_.end() + 16)
+    title = regex.search(text[as_.end():end].split("。")[0].split(",")[0] + "")
+    if title is None and not re.match(EXTRA_TITLES, text[as_.end():end]):
+        return None
+    subject = subjects.at(person.start)
+    if subject is None or subject.start < doc.sentence_of(person.start).start:
+        return None
+    return _rel(doc, person, subject, 0.7)
+
+
+def _second_post(doc: Document, person: Mention, orgs: list[Mention], regex: re.Pattern) -> Relation | None:
+    """某市委常委、某部部长张三: the organization of the first post of the chain too."""
+    if len(orgs) < 2:
+        return None
+    between = doc.norm[orgs[-2].end:orgs[-1].start].rstrip("、,")
+    chain = regex.search(between) if between else None
+    if chain is None or chain.start() != 0 or not doc.norm[orgs[-2].end:orgs[-1].start].endswith(("、", ",")):
+        return None
+    return _rel(doc, person, orgs[-2], 0.7)
+
+
 def works_for(doc: Document, res: Resources, subjects: Subjects) -> list[Relation]:
     """worksFor for every person: by the title before the name, or by the verb after it."""
     out = []
@@ -101,8 +136,13 @@ def works_for(doc: Document, res: Resources, subjects: Subjects) -> list[Relatio
         found: list[Relation] = []
         if chain is not None and chain.group().strip("的"):
             found = _before_title(doc, person, person.start - len(window) + chain.start(), subjects)
-        after = _after_verb(doc, person)
-        if after is not None and all(r.object.span != after.object.span for r in found):
-            found.append(after)
+        if chain is not None and found:
+            cs = clause_start(doc.norm, person.start)
+            orgs = [m for m in mentions_between(doc, cs, found[0].object.end) if is_org(m)]
+            second = _second_post(doc, person, orgs, regex) if orgs and orgs[-1] is found[0].object else None
+            found += [second] if second else []
+        for after in (_after_verb(doc, person), _appointed(doc, person, regex, subjects)):
+            if after is not None and all(r.object.span != after.object.span for r in found):
+                found.append(after)
         out += found
     return out

@@ -25,6 +25,8 @@ _CHILD_MARK = re.compile(r"旗下|下属|(?:全资|控股|参股)?子公司")
 _GAP_PARENT = re.compile(r"(?:的|之|集团)?(?:全资|控股)?$")
 #: between the mark and the child: 旗下的金融科技子公司招银云创, 旗下的支付宝平台
 _GAP_CHILD = re.compile(r"(?:的)?(?:[\u4e00-\u9fff]{0,8}?(?:子公司|公司|平台|品牌|机构|产品))?[“\"「]?")
+#: after a subsidiary's name: it opens (某银行理财子公司X正式开业), so its parent established it
+_OPENS = re.compile(r"(?:已|于[^,;:。!?\n]{1,12}?|日前|近日|今日|今天|昨日)?(?:正式|获批|宣告|宣布)?(?:开业|成立|揭牌|挂牌|开张)")
 _IS_CHILD = re.compile(r"(?:是|为|系|作为|成为)(?P<parent>[^,;:。!?\n]{2,30}?)(?:的|旗下的?)(?:全资|控股)?子公司")
 #: a branch named by its place alone: two to six characters, then the branch word
 _BARE_BRANCH = re.compile(r"^(?:其|该行|该公司)?[\u4e00-\u9fff]{2,6}?(?:中心支公司|分公司|分行|支行|支公司|营业部)$")
@@ -62,6 +64,9 @@ def subsidiaries(doc: Document, subjects: Subjects) -> list[Relation]:
         child = after[0] if after and after[0].start <= gap.end() else None
         rel = _rel(doc, child, "subsidiaryOf", parent, m.start(), 0.75)
         out += [rel] if rel else []
+        if rel and rel.predicate == "subsidiaryOf" and _OPENS.match(text, child.end):
+            rel = _rel(doc, parent, "establishes", child, m.start(), 0.7)  # 某银行全资子公司X正式开业
+            out += [rel] if rel else []
     for m in _IS_CHILD.finditer(text):
         cs = clause_start(text, m.start())
         kids = [x for x in mentions_between(doc, cs, m.start()) if is_org(x)]
