@@ -161,7 +161,7 @@ def test_a_build_result_is_a_source():
 
 @pytest.mark.parametrize("relations, classes, nodes, edges", [
     (["develops"], None, 24, 2),
-    (None, ["Organization"], 8, 5),          # subclasses (banks, companies) included
+    (None, ["Organization"], 8, 4),          # subclasses (banks, companies) included; cooperatesWith is one edge
     (None, ["Technology", "FinancialInstitution"], 11, 5),
     ([ZKG_IRI + "locatedIn"], ["Organization", "Place"], 10, 2),
 ])
@@ -299,10 +299,10 @@ def test_exports_are_byte_identical(corpus_net, fmt):
 
 def test_stats_figures(corpus_net):
     f = network_stats(corpus_net, top=3, betweenness=20)
-    assert (f["entities"], f["relations"], f["documents"]) == (24, 15, 4)
+    assert (f["entities"], f["relations"], f["documents"]) == (24, 14, 4)
     assert sum(f["classes"].values()) == 24 and f["classes"]["Technology"] == 6
     assert f["relation_counts"] == dict(Counter(k for *_, k in corpus_net.edges(keys=True)).most_common())
-    assert [e["label"] for e in f["top_degree"]] == ["平安银行", "中国建设银行", "建信金融科技有限责任公司"]
+    assert [e["label"] for e in f["top_degree"]] == ["中国建设银行", "平安银行", "建信金融科技有限责任公司"]
     assert f["top_pagerank"][0]["label"] == "平安银行"
     assert len(f["top_betweenness"]) == 3
     simple = undirected(corpus_net)
@@ -341,7 +341,7 @@ def test_cli_export_by_extension(tmp_path, fmt):
     out = tmp_path / f"corpus{EXT[fmt]}"
     res = run("export", CORPUS, "-o", out)
     assert res.returncode == 0, res.stderr
-    assert res.stderr.strip() == f"kg: wrote {out} ({fmt}): 24 entities, 15 relations"
+    assert res.stderr.strip() == f"kg: wrote {out} ({fmt}): 24 entities, 14 relations"
     assert out.read_bytes() == export_bytes(to_networkx(CORPUS), fmt)
 
 
@@ -353,7 +353,7 @@ def test_cli_export_format_option_filters_and_store(tmp_path):
               "--class", "Organization", "--relation", "cooperatesWith")
     assert res.returncode == 0, res.stderr
     back = nx.read_graphml(out)
-    assert back.number_of_nodes() == 8 and back.number_of_edges() == 3
+    assert back.number_of_nodes() == 8 and back.number_of_edges() == 2
 
 
 @pytest.mark.parametrize("args, message", [
@@ -386,7 +386,7 @@ def test_cli_export_force_and_missing_input(tmp_path):
 def test_cli_stats_text_and_json():
     res = run("stats", CORPUS)
     assert res.returncode == 0, res.stderr
-    assert res.stdout.startswith("24 entities, 15 relations, 4 documents\n")
+    assert res.stdout.startswith("24 entities, 14 relations, 4 documents\n")
     assert "  Technology            技术      6" in res.stdout
     assert "Communities (Louvain, seed 42, entities with a relation): 4" in res.stdout
     res = run("stats", CORPUS, "--format", "json", "--top", "2", "--betweenness", "5")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from kg.errors import InputError
 from kg.evaluate.datasets import (
-    CLUENER_ORDER, CLUENER_TYPES, DUIE_RELATIONS, FINRE_RELATIONS, TARGET_TYPES, _read_jsonl,
+    CLUENER_ORDER, CLUENER_TYPES, DUIE_RELATIONS, FINRE_RELATIONS, TARGET_TYPES, read_jsonl,
     eval_cluener, eval_relations, read_duie, read_finre,
 )
 from kg.evaluate.docs import eval_docs, load_doc_gold, match_entities, score_doc
@@ -97,7 +97,7 @@ def evaluate(gold: str | Path, fmt: str | None = None, *, limit: int | None = No
     predictor = _noting_failures(predictor, report)
     errors = True
     if fmt == "cluener":
-        records = _read_jsonl(path, None if split else limit)
+        records = read_jsonl(path, None if split else limit)
         if split:
             from kg.ner import split_examples
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from kg.errors import InputError
-from kg.evaluate.docs import _read_jsonl, _score_relations
+from kg.evaluate.docs import read_jsonl, score_relations
 from kg.evaluate.predict import PredDoc, Predictor, norm_name
 from kg.evaluate.report import ErrorCase, Report, context, score_spans
 
@@ -109,7 +109,7 @@ def read_finre(path: Path, limit: int | None = None) -> list[RelGold]:
 def read_duie(path: Path, limit: int | None = None) -> list[RelGold]:
     """DuIE records that hold at least one mapped predicate."""
     out = []
-    for rec in _read_jsonl(path, None):
+    for rec in read_jsonl(path, None):
         g = RelGold(rec.get("text", ""))
         for spo in rec.get("spo_list") or []:
             obj = spo.get("object") or {}
@@ -168,7 +168,7 @@ def eval_relations(golds: Sequence[RelGold], predictor: Predictor, report: Repor
             a.tp, a.fn = a.tp + ok, a.fn + (not ok)
         judged = _judged(pred, names, g, judge_any_name, props)
         unjudged += sum(1 for r in pred.relations if r[1] in props) - len(judged)
-        _score_relations(sorted(g.relations), judged, lambda n: {k for k, ns in names.items()
+        score_relations(sorted(g.relations), judged, lambda n: {k for k, ns in names.items()
                                                                   if norm_name(n) in ns},
                          rels, {k: e.name for k, e in pred.entities.items()}, doc_id,
                          " ".join(text[:80].split()), err)

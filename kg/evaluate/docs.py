@@ -69,7 +69,7 @@ def _resolver(gold_entities: Sequence[dict], matched: dict[int, str], pred: Pred
     return resolve
 
 
-def _score_relations(gold: Sequence[tuple], pred: Sequence[tuple[str, str, str]],
+def score_relations(gold: Sequence[tuple], pred: Sequence[tuple[str, str, str]],
                      resolve, sec: Section, names: dict[str, str], doc: str, ctx: str,
                      errors: list[ErrorCase] | None) -> None:
     """Relations match when the predicate agrees and both ends resolve to the predicted ones.
@@ -144,7 +144,7 @@ def score_doc(gold: dict, pred: PredDoc, report: Report, errors: bool = False) -
     gold_rels = [(r["subject"], r["predicate"], r["object"], bool(
         r.get("optional") or r["subject"] in optional_names or r["object"] in optional_names))
         for r in gold.get("relations") or []]
-    _score_relations(gold_rels, pred.relations, resolve, report.section("relations"), names, doc, "", err)
+    score_relations(gold_rels, pred.relations, resolve, report.section("relations"), names, doc, "", err)
     _score_metrics(gold.get("metrics") or [], pred.metrics, resolve, report, doc, err, optional_names, names)
     _score_article(gold.get("article") or {}, pred.article, report, doc, err)
 
@@ -208,7 +208,7 @@ REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
 
 
-def _read_jsonl(path: Path, limit: int | None) -> list[dict]:
+def read_jsonl(path: Path, limit: int | None) -> list[dict]:
     records = []
     with path.open(encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
@@ -258,7 +258,7 @@ def _document_text(path: Path, doc_id: str) -> str:
     """The text of a plain file, or of the item ``doc_id`` of a JSONL corpus."""
     if path.suffix.lower() not in (".jsonl", ".ndjson"):
         return path.read_text(encoding="utf-8")
-    for record in _read_jsonl(path, None):
+    for record in read_jsonl(path, None):
         if str(record.get("id")) == doc_id:
             return str(record.get("text", ""))
     raise InputError(f"{path}: no item with id {doc_id!r}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from kg.extractors.base import CJK, CLAUSE_END, NAME_CHAR, Resources, bad_name_start, mention, stops_name, token_index
-from kg.extractors.suffix import (CATEGORY_HEADS, FIN_WORDS, GENERIC, MAX_CHARS, NAME, STOP, _name_like,
+from kg.extractors.suffix import (CATEGORY_HEADS, FIN_WORDS, GENERIC, MAX_CHARS, NAME, STOP, name_like,
                                   _proper)
 from kg.types import Document, Mention
 
@@ -68,7 +68,7 @@ def _consortia(doc: Document, res: Resources) -> list[Mention]:
             while len(toks) > 1 and (bad_name_start(toks[0], res.segmenter, res.lexicon) or toks[0] in STOP):
                 start += len(toks.pop(0))  # 包括甲乙: the list opens after the verb
             if len(toks) == 1 and len(toks[0]) < 2 or bad_name_start(toks[0], res.segmenter, res.lexicon) or not all(
-                    _name_like(t, res, True) for t in toks) or all(t in GENERIC for t in toks):
+                    name_like(t, res, True) for t in toks) or all(t in GENERIC for t in toks):
                 continue
             cls = "FinancialInstitution" if any(w in doc.norm[start:end] for w in FIN_WORDS) else "Company"
             out.append(mention(doc, start, end, cls, NAME, 0.6))
@@ -87,7 +87,7 @@ def _partnerships(doc: Document, res: Resources) -> list[Mention]:
         j = index.at(m.start())
         while j > 0 and m.start() - tokens[j - 1].start <= MAX_CHARS - 4 \
                 and not stops_name(tokens[j - 1].text, res.segmenter, res.lexicon) \
-                and _name_like(tokens[j - 1].text, res, True) and tokens[j - 1].text not in CATEGORY_HEADS:
+                and name_like(tokens[j - 1].text, res, True) and tokens[j - 1].text not in CATEGORY_HEADS:
             j -= 1
         if m.start() - tokens[j].start >= 2 and any(_proper(t.text, res) for t in tokens[j:index.at(m.start())]):
             out.append(mention(doc, tokens[j].start, m.end(), "Company", NAME, 0.75))

@@ -102,7 +102,7 @@ def _suffix_head(word: str, res: Resources) -> tuple[str, str] | None:
     return hit
 
 
-def _name_like(word: str, res: Resources, company: bool = False) -> bool:
+def name_like(word: str, res: Resources, company: bool = False) -> bool:
     """True for words that can be part of a name; company names may hold verbs (远航支付有限公司)."""
     if word in STOP or not all(NAME_CHAR.match(c) for c in word):
         return False
@@ -261,7 +261,7 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
                and not stops_name(tokens[j - 1].text, seg if j < i or cls not in COMPANY_CLASSES else None, lex)
                and not (tokens[j - 1].text in SOFT_VERBS and j >= 2 and _suffix_of(tokens[j - 2].text))
                and not (tokens[j - 1].text in CATEGORY_HEADS and j < i)
-               and _name_like(tokens[j - 1].text, res, cls in COMPANY_CLASSES)
+               and name_like(tokens[j - 1].text, res, cls in COMPANY_CLASSES)
                and (branch or cls in COMPANY_CLASSES or not _is_known_org(tokens[j - 1].text, res))):
             j -= 1
         if tokens[j].text in ("(", "（"):
