@@ -52,6 +52,8 @@ def viz(graphs, output, store_spec, query_arg, focus, depth, max_nodes, cut, tit
       kg viz a.ttl -o dev.html --query 'CONSTRUCT {?o zkg:develops ?p} WHERE {?o zkg:develops ?p}'
     """
     from kg.errors import OutputError
+    from kg.rdfio import StoreSpec
+    from kg.sparql import read_query
     from kg.viz import render, write_html
     from kg.viz.sources import open_store_dir
 
@@ -64,12 +66,13 @@ def viz(graphs, output, store_spec, query_arg, focus, depth, max_nodes, cut, tit
     if texts:
         source = _built(texts, [g for g in graphs if _is_rdf(g)], workers, ner_model, base, strict)
     if store_spec:
-        kind, _, where = store_spec.partition(":")
-        if kind != "oxigraph" or not where:
+        where = StoreSpec.parse(store_spec) if store_spec.startswith("oxigraph:") else None
+        if where is None or where.directory is None:
             raise click.BadParameter("use oxigraph:DIR", param_hint="--store")
-        source = open_store_dir(where)
-    text, counts = render(source, title=title, query=_read_query(query_arg), focus=focus,
-                          depth=depth, max_nodes=max_nodes, cut=cut)
+        source = open_store_dir(str(where.directory))
+    query = None if query_arg is None else read_query(query_arg)
+    text, counts = render(source, title=title, query=query, focus=focus, depth=depth,
+                          max_nodes=max_nodes, cut=cut)
     write_html(text, output, force=force)
     left = counts["scopeNodes"] - counts["nodes"]
     note = f" ({left} less-connected entities left out)" if left else ""
@@ -77,22 +80,6 @@ def viz(graphs, output, store_spec, query_arg, focus, depth, max_nodes, cut, tit
         note = f" ({counts['grouped']} less-connected ones in a group per class, opened on click)"
     click.echo(f"wrote {output}: {counts['nodes']} entities, {counts['edges']} relations{note}",
                err=True)
-
-
-def _read_query(arg: str | None) -> str | None:
-    """The query text: the contents of a file, or ``arg`` itself."""
-    from kg.errors import InputError
-
-    if arg is None:
-        return None
-    path = Path(arg)
-    looks_like_path = len(arg) < 1024 and "\n" not in arg
-    if looks_like_path and (path.suffix in {".rq", ".sparql"} or path.is_file()):
-        try:
-            return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"{arg}: cannot read the query: {exc}") from None
-    return arg
 
 
 def _is_rdf(path: Path) -> bool:
