@@ -49,6 +49,12 @@ def clause_start(text: str, pos: int) -> int:
     return breaks[i - 1] + 1 if i else 0
 
 
+def clause_end(text: str, pos: int) -> int:
+    """Where the clause that goes on at ``pos`` ends (a list's 、 does not end it)."""
+    found = _BREAK_RE.search(text, pos)
+    return found.start() if found else len(text)
+
+
 def subjects_of(doc: Document) -> "Subjects":
     """The document's Subjects, made once for its current mentions (relations and metrics share it)."""
     cached = doc.__dict__.get("_subjects")
@@ -81,9 +87,9 @@ class Subjects:
                 continue
             seen_clauses.add(start)
             before = text[start:m.start].strip()
-            if RELATIVE_LEAD.fullmatch(before):  # 位于杭州的某公司发布了…: the company is the subject
-                pass
-            elif len(before) > 8 or NOT_SUBJECT_BEFORE.search(before) or TRIGGER_WORDS.search(before):
+            # 位于杭州的某公司发布了…: after a relative clause the company is still the subject
+            if not RELATIVE_LEAD.fullmatch(before) and (
+                    len(before) > 8 or NOT_SUBJECT_BEFORE.search(before) or TRIGGER_WORDS.search(before)):
                 continue
             self.points.append(m.start)
             self.subjects.append(m)

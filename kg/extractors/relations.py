@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from kg.extractors.base import CLAUSE_END, Resources, fitting_relation, mentions_between
-from kg.extractors.discourse import Subjects, clause_start, subjects_of
+from kg.extractors.base import Resources, fitting_relation, mentions_between
+from kg.extractors.discourse import Subjects, clause_end, clause_start, subjects_of
 from kg.extractors.relations_deals import propose_deals
 from kg.extractors.relations_lists import propose_lists
 from kg.extractors.relations_people import works_for
@@ -81,15 +81,6 @@ _DOER_GAP = re.compile(r"(?:已|所|还|也|曾|将|自主|独立|率先|首先)
 _COORDINATED = re.compile(r"与|和|及|、|同|联合|携手|联手|共同|会同|牵头|旗下|子公司|下属|批复|批准|同意|核准")
 _APPROVED_ANY = re.compile(r"核准|批准|批复|同意|支持|允许|要求|责令")
 _QUALITY = re.compile(r"(?:性|性能|能力|水平|效率)$")
-_CLAUSE_BREAK = re.compile("[" + re.escape("".join(sorted(CLAUSE_END - {"、"}))) + "]")
-
-
-def _clause_end(text: str, pos: int) -> int:
-    """Where the clause that goes on at ``pos`` ends (a list's 、 does not end it)."""
-    found = _CLAUSE_BREAK.search(text, pos)
-    return found.start() if found else len(text)
-
-
 #: 国内三大运营商, 多家银行: a count of things, not one named organization
 _GENERIC = re.compile(r"^(?:国内|国际|全球|海外)?[一二三四五六七八九十两几多数]+(?:大|家|个|类)")
 #: what may stand between a subject and 位于 in its clause (其总部位于, 公司目前位于)
@@ -135,7 +126,7 @@ def _triggered(doc: Document, finder: _Finder, subjects: Subjects) -> list[Relat
         if prop == "establishes" and _APPROVED.search(text, max(0, m.start() - 4), m.start()) and \
                 (subject is None or subject.cls == "GovernmentAgency"):
             continue  # 证监会核准设立X: the agency approves, it does not establish (某银行获批筹建X does)
-        end = _clause_end(text, m.end())
+        end = clause_end(text, m.end())
         nxt = _TRIGGER.search(text, m.end(), end)
         objects = [o for o in finder.between(m.end(), nxt.start() if nxt else end)
                    if fits(o.cls, RELATIONS[prop][1])

@@ -13,13 +13,12 @@ from __future__ import annotations
 import re
 
 from kg.extractors.base import fitting_relation, is_org, mentions_between
-from kg.extractors.discourse import Subjects, clause_start
+from kg.extractors.discourse import Subjects, clause_end, clause_start
 from kg.ontology import is_a
 from kg.types import Document, Mention, Relation
 
 NAME = "relations@1"
 
-_BREAK = re.compile(r"[,;:。!?\n]")
 #: 推出/发布…, then a clause that lists what was launched
 _DEVELOP = re.compile(r"推出|发布|上线|打造|研发|建成|升级|开发|首发|上新|拥有|建有")
 _GOES_ON = re.compile(r"[,:]\s*(?:其中|具体)?(?:分别为|分别是|分别有|包括|包含|涵盖|囊括|即|有)[:]?")
@@ -38,11 +37,6 @@ def _rel(doc: Document, s: Mention | None, p: str, o: Mention | None, pos: int, 
     return fitting_relation(doc, s, p, o, pos, conf, NAME)
 
 
-def _clause_end(text: str, pos: int) -> int:
-    found = _BREAK.search(text, pos)
-    return found.start() if found else len(text)
-
-
 def _inside(doc: Document, pos: int) -> bool:
     """True when ``pos`` lies inside a mention (推出 in 推出宝 is part of a name)."""
     return any(m.start <= pos < m.end for m in mentions_between(doc, max(0, pos - 16), pos + 16))
@@ -59,7 +53,7 @@ def continued_lists(doc: Document, subjects: Subjects) -> list[Relation]:
         subject, explicit = subjects.explicit(doc, verbs[-1].start())
         if subject is None:
             continue
-        end = _clause_end(text, m.end())
+        end = clause_end(text, m.end())
         for obj in mentions_between(doc, m.end(), end):
             if is_a(obj.cls, "Product"):
                 rel = _rel(doc, subject, "develops", obj, m.start(), 0.75 if explicit else 0.65)
@@ -110,7 +104,7 @@ def joint_ventures(doc: Document) -> list[Relation]:
         founders = _co_subjects(doc, m.start())
         if not founders:
             continue
-        end = _clause_end(text, m.end())
+        end = clause_end(text, m.end())
         made = [x for x in mentions_between(doc, m.end(), end) if is_org(x) or is_a(x.cls, "Product")][:1]
         for obj in made:
             if obj.start - m.end() > 12:
