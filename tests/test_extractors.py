@@ -34,6 +34,19 @@ def test_no_match_inside_words(pipeline, text, absent):
     assert all(absent not in m.text for m in run(pipeline, text).mentions)
 
 
+@pytest.mark.parametrize("text, name", [
+    # jieba splits an unknown name into single characters (北京|中|地); the company's trade may be a verb (开发)
+    ("公司出售控股子公司北京中地房地产开发有限公司部分股权。", "北京中地房地产开发有限公司"),
+    ("拟将上海弘圣房地产开发有限公司的股权转让。", "上海弘圣房地产开发有限公司"),
+    ("甲方委托杭州宏远软件开发有限公司承建。", "杭州宏远软件开发有限公司"),
+    # the pieces of a name do not carry it over the words before them (拟取)
+    ("大唐发电拟取渝能集团股权。", "渝能集团"),
+])
+def test_company_names_from_name_pieces(pipeline, text, name):
+    names = {m.text for m in run(pipeline, text).mentions if m.cls == "Company"}
+    assert name in names and not any(name in n and n != name for n in names)
+
+
 @pytest.mark.parametrize("text, name, cls", [
     ("该行推出区块链平台“星云链”。", "星云链", "Platform"),
     ("该行打造“惠农e贷”产品。", "惠农e贷", "FinancialProduct"),

@@ -110,8 +110,25 @@ def name_like(word: str, res: Resources, company: bool = False) -> bool:
     if tag not in BAD_TAGS:
         return True
     # a company name may hold a business word (支付) or a rare verb (远航), not a common one (实现)
-    return company and (word in FIN_WORDS or (tag == "v" and len(word) >= 2
-                                              and res.segmenter.frequency(word) < RARE))
+    return company and (word in FIN_WORDS or word in BUSINESS_VERBS
+                        or (tag == "v" and len(word) >= 2 and res.segmenter.frequency(word) < RARE))
+
+
+#: Lines of business that jieba tags as common verbs, yet name a company's trade (甲乙房地产开发有限公司).
+BUSINESS_VERBS = frozenset("开发 制造 生产 建设 经营 管理 咨询 服务 设计 运营 加工 销售 营销 运输 培训".split())
+
+
+def fragment(tokens, k: int) -> bool:
+    """True when token ``k`` is one character of a run that jieba split out of an unknown name
+    (北京|中|地|房地产开发有限公司): a single Han character next to another, neither a function word."""
+    def single(n: int) -> bool:
+        return 0 <= n < len(tokens) and len(tokens[n].text) == 1 and "\u4e00" <= tokens[n].text <= "\u9fff" \
+            and tokens[n].text not in STOP and tokens[n].text not in FRAGMENT_STOP
+    return single(k) and (single(k - 1) or single(k + 1))
+
+
+#: Single characters that are words of the sentence, never pieces of a name.
+FRAGMENT_STOP = frozenset("年月日号个家名位次元万亿余多约共于以而且但就才又也再不没未很最更及或即乃之所")
 
 
 #: Prepositions that jieba glues to an unknown name's first character (以证期局 -> 以证/期局).
@@ -258,10 +275,14 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         while (j > 0 and i - j < MAX_TOKENS and tok.end - tokens[j - 1].start <= MAX_CHARS
                # the word right before a company suffix is its line of business (支付, 保险): only the
                # fixed lists stop it there, not jieba's common-verb test
-               and not stops_name(tokens[j - 1].text, seg if j < i or cls not in COMPANY_CLASSES else None, lex)
-               and not (tokens[j - 1].text in SOFT_VERBS and j >= 2 and _suffix_of(tokens[j - 2].text))
-               and not (tokens[j - 1].text in CATEGORY_HEADS and j < i)
-               and name_like(tokens[j - 1].text, res, cls in COMPANY_CLASSES)
+               # after the pieces of an unknown name only a place may open it (北京|中|地|房地产...)
+               and not (j < i and fragment(tokens, j) and not fragment(tokens, j - 1)
+                        and not _place_word(tokens[j - 1].text, res))
+               and ((cls in COMPANY_CLASSES and fragment(tokens, j - 1))
+                    or (not stops_name(tokens[j - 1].text, seg if j < i or cls not in COMPANY_CLASSES else None, lex)
+                        and not (tokens[j - 1].text in SOFT_VERBS and j >= 2 and _suffix_of(tokens[j - 2].text))
+                        and not (tokens[j - 1].text in CATEGORY_HEADS and j < i)
+                        and name_like(tokens[j - 1].text, res, cls in COMPANY_CLASSES)))
                and (branch or cls in COMPANY_CLASSES or not _is_known_org(tokens[j - 1].text, res))):
             j -= 1
         if tokens[j].text in ("(", "（"):
@@ -277,7 +298,8 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
                 and res.segmenter.pos(tokens[j - 1].text) not in BAD_TAGS - {"v"} \
                 and len(tokens[j - 1].text) >= 2 and all(NAME_CHAR.match(c) for c in tokens[j - 1].text):
             j -= 1  # a name opening its clause may start with any word (远航消费金融有限公司)
-        while j < i and bad_name_start(tokens[j].text, seg, lex):
+        while j < i and bad_name_start(tokens[j].text, seg, lex) \
+                and not (cls in COMPANY_CLASSES and fragment(tokens, j) and j > core):
             j += 1  # 服务母行集团, 助推X银行: the name starts after the verb or role word
         if core < j:
             core = j
@@ -292,7 +314,8 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
                              and (len(words) < 2 or refined not in UNIT_CLASSES)):
             continue
         if refined in COMPANY_CLASSES and not branch and not any(
-                _proper(t.text, res) for t in tokens[j:i + 1] if t.text != suffix):
+                _proper(t.text, res) or fragment(tokens, k) for k, t in enumerate(tokens[j:i + 1], j)
+                if t.text != suffix):
             continue  # 小额贷款公司, 四大国有银行: a description, not a name
         if len(tokens[j].text) == 1 and res.segmenter.pos(tokens[j].text) in ("x", "n", "a", "b") \
                 and not (tokens[j].text in ADMIN_LEVELS and cls == "GovernmentAgency"):
