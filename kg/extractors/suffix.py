@@ -299,7 +299,7 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
                 and len(tokens[j - 1].text) >= 2 and all(NAME_CHAR.match(c) for c in tokens[j - 1].text):
             j -= 1  # a name opening its clause may start with any word (远航消费金融有限公司)
         while j < i and bad_name_start(tokens[j].text, seg, lex) \
-                and not (cls in COMPANY_CLASSES and fragment(tokens, j) and j > core):
+                and not (cls in COMPANY_CLASSES and fragment(tokens, j)):
             j += 1  # 服务母行集团, 助推X银行: the name starts after the verb or role word
         if core < j:
             core = j
