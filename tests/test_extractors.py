@@ -145,3 +145,22 @@ def test_traditional_text_gives_simplified_entities_with_original_offsets(pipeli
     icbc = next(m for m in doc.mentions if m.canonical == "中国工商银行")
     assert text[icbc.start:icbc.end] == icbc.text == "中國工商銀行"
     assert ("工银玺链", "Platform") in found(doc)
+
+
+@pytest.mark.parametrize("text, name", [
+    # short names of companies, known only by their place in a deal or a holding (made-up names)
+    ("据悉，宏图远拓拟收购蓝川股份。", "宏图远拓"),
+    ("今年3月，ST蓝川大股东易人。", "蓝川"),
+    ("此次华澜旗下鼎昇科技完成重组。", "华澜"),
+])
+def test_deal_parties_are_companies(pipeline, text, name):
+    assert (name, "Company") in found(run(pipeline, text))
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("我们将全面收购优质资产。", "优质资产"),   # common words are no name
+    ("其他股东因未增资，相应持股下降。", "因未"),  # a clause jieba left unknown
+    ("北京大股东易人。", "北京"),                 # a place alone is no company
+])
+def test_deal_parties_keep_precision(pipeline, text, absent):
+    assert all(m.text != absent or m.extractor != "parties@1" for m in run(pipeline, text).mentions)

@@ -27,6 +27,7 @@ REGISTRY: dict[str, tuple[str, str]] = {
     "metadata@1": ("mentions", "kg.extractors.metadata:propose"),
     "aliases@1": ("mentions", "kg.extractors.aliases:propose"),
     "penalty-mentions@1": ("mentions", "kg.extractors.penalty_notices:propose_mentions"),
+    "parties@1": ("mentions", "kg.extractors.parties:propose"),
     "relations@1": ("relations", "kg.extractors.relations:propose"),
     "metrics@1": ("relations", "kg.extractors.metrics:propose"),
     "penalties@1": ("relations", "kg.extractors.penalties:propose"),
