@@ -320,7 +320,7 @@ def test_each_row_of_the_exit_code_table(tmp_path):
         "<http://example.org/b> a zkg:Technology .\n", encoding="utf-8")
     text = (ARTICLES / "icbc_fintech.txt").read_text(encoding="utf-8")
     (tmp_path / "big.jsonl").write_text("".join(json.dumps({"id": f"d{i}", "text": text}, ensure_ascii=False)
-                                                + "\n" for i in range(400)), encoding="utf-8")
+                                                + "\n" for i in range(4000)), encoding="utf-8")
     env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
     wrong = []
     rows = exit_code_rows()
