@@ -22,6 +22,7 @@ from typing import Iterable, Iterator
 
 from kg import ids
 from kg.config import effective_config
+from kg.lexicon import JOB_TITLE
 from kg.ontology import specificity
 from kg.pipeline import Pipeline
 from kg.rdf import document_nquads
@@ -167,6 +168,8 @@ def merge_entities(contributions: Iterable[Contribution], lexicon) -> dict[str, 
     for key in sorted(k for k, (votes, _, _) in total.items() if votes):
         votes, surfaces, titles = total[key]
         entry = lexicon.by_name.get(key)
+        if entry is not None and entry.cls == JOB_TITLE:  # a title is never an entity (董事 as a Person)
+            entry = None
         if entry:
             cls = entry.cls
         else:

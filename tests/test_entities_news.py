@@ -270,3 +270,19 @@ def test_public_bodies_after_verbs_and_their_squads(pipeline, text, name, bad):
 def test_descriptor_before_a_quote_wins_over_a_later_app(pipeline):
     text = "该行推出的活期理财产品“朝朝宝”同样依托App运营。"
     assert ("朝朝宝", "FinancialProduct") in mentions(pipeline, text)
+
+
+@pytest.mark.parametrize("text, bad", [
+    ("公司董事张三表示。", "公司"),
+    ("董事合伙人梁伯韬也表示。", "董事"),
+])
+def test_no_person_from_a_noun_or_title_before_a_title(pipeline, text, bad):
+    assert bad not in surfaces(pipeline, text)
+
+
+def test_a_mention_named_like_a_job_title_is_not_a_job_title_entity(pipeline):
+    from kg.stages import merge_entities
+
+    title = next(t for t in pipeline.lexicon.titles if t in pipeline.lexicon.by_name)
+    entities = merge_entities([{title: ({"Person": {0.7: 1}}, {title}, set())}], pipeline.lexicon)
+    assert entities[title].cls == "Person"  # every class written is a term of the ontology

@@ -264,7 +264,8 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         name = m.group(1)
         if name[0] in "位名个" and COUNTED.search(text, max(0, m.start(1) - 1), m.start(1)):
             continue
-        if looks_like_name(name) and not _addressed(name, res) and _name_tokens(doc, m.start(1), m.end(1), res):
+        if looks_like_name(name) and not _addressed(name, res) and _name_tokens(doc, m.start(1), m.end(1), res) \
+                and not _common_noun(name, res):
             found.append(mention(doc, m.start(1), m.end(1), "Person", NAME, 0.7))
     return found + _listed(doc, found, res)
 
@@ -300,6 +301,12 @@ def _listed(doc: Document, people: list[Mention], res: Resources) -> list[Mentio
                 todo.append((tok.start, tok.end))
                 out.append(mention(doc, tok.start, tok.end, "Person", NAME, 0.5))
     return out
+
+
+def _common_noun(name: str, res: Resources) -> bool:
+    """A dictionary noun or a job title written before a title (公司董事, 董事合伙人): not a name."""
+    tag = res.segmenter.pos(name)
+    return tag[:1] == "n" and tag not in PERSON_TAGS or name in res.lexicon.titles
 
 
 def _name_tokens(doc: Document, start: int, end: int, res: Resources) -> bool:
