@@ -155,6 +155,10 @@ def test_no_place_from_common_nouns(pipeline, text):
     ("在机构服务领域,建有知行、BAMS智能信用分析平台、FICC海豚平台;在投行方面", "BAMS智能信用分析平台"),
     ("在机构服务领域,建有知行、BAMS智能信用分析平台、FICC海豚平台;在投行方面", "FICC海豚平台"),
     ("该行推出的手机银行6.0版全面优化。", "手机银行6.0版"),
+    ("甲乙银行自主研发的丙银丁链已在多个场景落地。", "丙银丁链"),   # a made thing after 研发的
+    ("甲乙银行此次推出的信e链，主要服务于供应链金融。", "信e链"),
+    ("该行建成了全行统一的数据中台和智能风控平台。", "智能风控平台"),  # two systems joined by 和
+    ("该行建成了全行统一的数据中台和智能风控平台。", "数据中台"),
 ])
 def test_platforms_in_enumerations_and_versions(pipeline, text, name):
     assert (name, "Platform") in mentions(pipeline, text)
@@ -164,6 +168,8 @@ def test_platforms_in_enumerations_and_versions(pipeline, text, name):
     ("公司业务包括支付、理财、信贷平台。", "支付"),                       # most items are not platforms
     ("形成甲链、乙融等一系列数字供应链平台。", "乙融等一系列数字供应链平台"),  # the head after 等
     ("包括统一门户、移动应用平台三大核心系统。", "移动应用平台三大核心系统"),   # a count before the head
+    ("公司发布的2017年半年报显示，营收增长。", "2017年半年报"),             # a date, not a made thing
+    ("该行推出的新产品已上线。", "新产品"),                                # dictionary words only
 ])
 def test_no_platform_from_descriptions(pipeline, text, bad):
     assert bad not in surfaces(pipeline, text)

@@ -152,6 +152,7 @@ def test_traditional_text_gives_simplified_entities_with_original_offsets(pipeli
     ("据悉，宏图远拓拟收购蓝川股份。", "宏图远拓"),
     ("今年3月，ST蓝川大股东易人。", "蓝川"),
     ("此次华澜旗下鼎昇科技完成重组。", "华澜"),
+    ("宏图集团收购江苏蓝川。", "江苏蓝川"),  # a place may open the short name
 ])
 def test_deal_parties_are_companies(pipeline, text, name):
     assert (name, "Company") in found(run(pipeline, text))
@@ -164,3 +165,19 @@ def test_deal_parties_are_companies(pipeline, text, name):
 ])
 def test_deal_parties_keep_precision(pipeline, text, absent):
     assert all(m.text != absent or m.extractor != "parties@1" for m in run(pipeline, text).mentions)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("双沟酒业发布公告。", "双沟酒业"),  # 双沟: a rare dictionary word as the brand
+    ("宏图传媒发布公告。", "宏图传媒"),
+])
+def test_short_names_of_a_brand_and_an_industry(pipeline, text, name):
+    assert (name, "Company") in found(run(pipeline, text))
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("公司股份发生变动。", "公司股份"),
+    ("中国汽车销量增长。", "中国汽车"),
+])
+def test_common_words_before_an_industry_are_not_brands(pipeline, text, absent):
+    assert absent not in {name for name, _ in found(run(pipeline, text))}

@@ -79,11 +79,17 @@ def _name(doc: Document, res: Resources, first: int, last: int, listed: bool = F
         return None
     if bad_name_start(words[0], res.segmenter, res.lexicon) and not fragment(tokens, first):
         return None
-    if text in res.lexicon.by_surface or any(w in res.lexicon.by_surface for w in words):
-        return None  # a known name: the gazetteer reads it
+    if text in res.lexicon.by_surface or any(w in res.lexicon.by_surface for w in words[_opening_place(words, res):]):
+        return None  # a known name: the gazetteer reads it (a place may open the name: 江苏|联鑫)
     if res.segmenter.pos(text) == "nr" or any(res.segmenter.pos(w) in ("nr", "nrfg") for w in words):
         return None  # a person
     return mention(doc, tokens[first].start, tokens[last].end - trim, "Company", NAME, 0.5)
+
+
+def _opening_place(words: list[str], res: Resources) -> int:
+    """1 when the first of several words is a lexicon place (江苏|联鑫, 大连|圣亚), else 0."""
+    entry = res.lexicon.by_surface.get(words[0])
+    return int(len(words) > 1 and entry is not None and entry.cls == "Place")
 
 
 def propose(doc: Document, res: Resources) -> list[Mention]:

@@ -28,7 +28,7 @@ SURNAMES = set("""王 李 张 刘 陈 杨 黄 赵 吴 周 徐 孙 马 朱 胡 �
 公 哈 湛 宾 戎 勾 茅 利 於 呼 居 揭 干 但 尉 冶 斯 元 束 檀 衣 信 展 阴 昝 智 幸 奉 植 衡 富 尧 闭 由 傅 蔚 禄 逄""".split())
 COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙",
                      "宇文", "司徒", "夏侯", "令狐", "端木", "独孤", "南宫", "西门")
-NOT_GIVEN = set("的了和与及在是为将对等也都已并又还着过说表示指出认为介绍称强调透露以于被把从向到就而且但")
+NOT_GIVEN = set("的了和与及在是为将对等也都已并又还着过说表示指出认为介绍称调透露以于被把从向到就而且但")
 
 
 def looks_like_name(name: str) -> bool:
@@ -91,6 +91,9 @@ TRANSLIT = set("阿埃艾爱安奥巴拜班邦保贝本比彼毕波伯博布查�
 TRANSLITERATED = re.compile(r"·")
 PERSON_TAGS = ("nr", "nrfg", "nrt")
 #: A shareholder's stake right after a name (甲乙持股5%, 甲乙均持股2%) marks a person in a list of holders.
+#: A name between an appointment verb and its post (任命甲乙为行长, 聘任甲乙担任总裁).
+APPOINT_BEFORE = re.compile(r"(?:任命|聘任|聘请|委任|提名|选举|推选)$")
+APPOINT_AFTER = re.compile(r"(?:为|担任|出任)")
 STAKE_AFTER = re.compile(r"(?:均|分别)?(?:持股|持有|出资|认缴)\s*[0-9一二三四五六七八九十]")
 #: A byline: the reporter's name after 记者/通讯员/实习生, then a space, a mark or the end of the line.
 BYLINE = re.compile(f"(?:记者|通讯员|实习生|撰文|文/|作者[:：]?)\\s*([{CJK}]{{2,3}})")
@@ -173,6 +176,11 @@ def _surname_token(word: str, seg) -> bool:
     return len(word) == 1 and (word in PLAIN_SURNAMES or seg.pos(word) == "nr")
 
 
+def _appointed(text: str, start: int, end: int) -> bool:
+    """A name between an appointment verb and the post (任命甲乙为副行长)."""
+    return bool(APPOINT_BEFORE.search(text, max(0, start - 2), start) and APPOINT_AFTER.match(text, end))
+
+
 def _speaker(text: str, start: int, end: int) -> bool:
     """A name that opens a line or sentence and is followed by a colon (甲乙：…, an interview's turn)."""
     return text[end:end + 1] in (":", "：") and (start == 0 or text[start - 1] in LINE_OPENERS)
@@ -209,7 +217,7 @@ def _bare_names(doc: Document, res: Resources) -> list[Mention]:
             if len(word) == 2 and k < last and seg.pos(word) == UNKNOWN and _given_tail(tokens[k + 1].text, seg):
                 end += 1  # 梁定/邦, 何道/洪等: the segmenter cut the last character of the given name off
             found.append(mention(doc, tok.start, end, "Person", NAME, 0.55))
-        elif SPEECH_AFTER.match(text, tok.end) or STAKE_AFTER.match(text, tok.end) \
+        elif SPEECH_AFTER.match(text, tok.end) or STAKE_AFTER.match(text, tok.end) or _appointed(text, tok.start, tok.end) \
                 or ROLE_BEFORE.search(text, max(0, tok.start - 4), tok.start) \
                 or (k and _role_word(tokens[k - 1].text, seg)) or _speaker(text, tok.start, tok.end):
             found.append(mention(doc, tok.start, tok.end, "Person", NAME, 0.5))
@@ -221,6 +229,7 @@ def _bare_names(doc: Document, res: Resources) -> list[Mention]:
                 and second.text not in ADDRESS_TAILS and not _addressed(first.text + second.text, res) \
                 and not any(c in NOT_GIVEN_BARE for c in second.text) \
                 and (SPEECH_AFTER.match(text, second.end) or ROLE_BEFORE.search(text, max(0, first.start - 4), first.start)
+                     or _appointed(text, first.start, second.end)
                      or _speaker(text, first.start, second.end)
                      or STAKE_AFTER.match(text, second.end)
                      or (first.text in PLAIN_SURNAMES and text[first.start - 1:first.start] in ("据", "、"))):

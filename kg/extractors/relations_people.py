@@ -7,6 +7,7 @@ Shapes covered (the organization can be far from the person):
 - 张三出任/担任/现任/时任/曾任/加盟/来自 某银行 (…职务): the first organization after the verb;
 - 张三是某公司副总经理: the same, after 是/为/系;
 - 某银行宣布任命张三为行长 / 聘任张三担任…: the appointing organization (named in the sentence);
+- 来自某银行的张三: the organization the person comes from;
 - 某市委常委、某部部长张三: the organization of the first post too.
 """
 from __future__ import annotations
@@ -26,7 +27,7 @@ EXTRA_TITLES = (r"首席[\u4e00-\u9fff]{1,4}官|行长助理|总经理助理|总
 _SEP = r"(?:、|兼|和|及|/|暨|兼任)?"
 _PREFIX = r"(?:党委|常务|执行|副|总|现任|时任|原|新任|拟任|前)*"
 #: After the person: verbs of holding or taking a post, then the organization.
-_POST_AFTER = re.compile(r"(?:等[\u4e00-\u9fff]{0,6}?)?(?:均|都|则|已|将|曾|也|还|现|正式|此前|先后|同时)?(?:经)?"
+_POST_AFTER = re.compile(r"(?:等[\u4e00-\u9fff]{0,6}?)?(?:均|都|则|已|将|曾|也|还|现|正式|此前|先后|同时|早年){0,2}(?:经)?"
                          r"(?:于[\d一二三四五六七八九十]{1,4}[年月](?:\d{1,2}[月日])?)?"
                          r"(?:出身于|出身|有|出任|担任|现任|时任|曾任|任职于|任职|就职于|供职于|升任|兼任|调任|履新|就任|加盟|加入|来自|"
                          r"获任|获聘|受聘|任|是|为|系|在)")
@@ -115,6 +116,17 @@ def _appointed(doc: Document, person: Mention, regex: re.Pattern, subjects: Subj
     return _rel(doc, person, subject, 0.7)
 
 
+def _from_org(doc: Document, person: Mention) -> Relation | None:
+    """来自某银行的张三: the organization the person comes from."""
+    text = doc.norm
+    gap = 1 if text[person.start - 1:person.start] == "的" else 0
+    orgs = [m for m in mentions_between(doc, max(0, person.start - 30), person.start - gap)
+            if is_org(m) and m.end == person.start - gap]
+    if not orgs or text[max(0, orgs[-1].start - 2):orgs[-1].start] != "来自":
+        return None
+    return _rel(doc, person, orgs[-1], 0.75)
+
+
 def _second_post(doc: Document, person: Mention, orgs: list[Mention], regex: re.Pattern) -> Relation | None:
     """某市委常委、某部部长张三: the organization of the first post of the chain too."""
     if len(orgs) < 2:
@@ -141,7 +153,7 @@ def works_for(doc: Document, res: Resources, subjects: Subjects) -> list[Relatio
             orgs = [m for m in mentions_between(doc, cs, found[0].object.end) if is_org(m)]
             second = _second_post(doc, person, orgs, regex) if orgs and orgs[-1] is found[0].object else None
             found += [second] if second else []
-        for after in (_after_verb(doc, person), _appointed(doc, person, regex, subjects)):
+        for after in (_after_verb(doc, person), _appointed(doc, person, regex, subjects), _from_org(doc, person)):
             if after is not None and all(r.object.span != after.object.span for r in found):
                 found.append(after)
         out += found

@@ -73,6 +73,7 @@ NOT_ORGS = ("格局", "大局", "全局", "布局", "结局", "部署", "干部"
 COMPANY_CLASSES = ("Company", "FinancialInstitution")
 RARE = 1000  # jieba frequency below which a verb may be part of a name
 RARE_PROPER = 200  # below which a common noun may be the proper part of a company's name
+RARE_BRAND = 50  # below which a dictionary word may be the brand before an industry word (双沟|酒业)
 #: Suffix classes whose names may be made of generic words (金融科技研究院, 信息安全运营中心).
 UNIT_CLASSES = ("ResearchInstitute", "OrganizationUnit")
 BAD_TAGS = frozenset("v p c u d r m q f t y e o ul uj uz ug uv ud vd ad zg dg tg rz rr ry mq".split())
@@ -216,7 +217,7 @@ INDUSTRY = frozenset("""地产 置业 传媒 娱乐 影业 影视 财经 电子 
 #: Industry words that make the short name a financial institution.
 FIN_INDUSTRY = ("银行", "证券", "保险", "信托", "资本")
 #: Characters that do not occur in the proper-name part of a company's short name.
-NOT_IN_BRAND = set("的了是在和与及上下一二两三多新大小个轮维度这那些其各该本我你他插将把被从向对为等")
+NOT_IN_BRAND = set("的了是在和与及上下一二两三多新大小个轮维度这那些其各该本我你他插将把被从向对为等全")
 PROPER_TAGS = ("nz", "nt", "nrt", "j", "ns", "x")
 
 
@@ -239,7 +240,7 @@ def _industry(doc: Document, res: Resources) -> list[Mention]:
                 and not bad_name_start(head, res.segmenter, res.lexicon) and not head.isdigit() \
                 and not NOT_IN_BRAND.intersection(head) and head not in res.lexicon.by_surface \
                 and all(NAME_CHAR.match(c) for c in head) \
-                and (res.segmenter.pos(head) in PROPER_TAGS or not res.segmenter.in_dictionary(head)) \
+                and (res.segmenter.pos(head) in PROPER_TAGS or res.segmenter.frequency(head) < RARE_BRAND) \
                 and (i < 2 or tokens[i - 2].text not in ("的",)) \
                 and not any(e.cls == "Place" for s0, e0, e in res.lexicon.find(head) if e0 - s0 == len(head)):
             cls = "FinancialInstitution" if tail in FIN_INDUSTRY else "Company"

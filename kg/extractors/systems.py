@@ -123,9 +123,44 @@ def _enumerations(doc: Document, res: Resources) -> list[Mention]:
     return found
 
 
+#: 甲乙推出的丙丁: a name right after a build verb and 的, ended by the clause or a verb of the clause.
+MADE = re.compile(f"(?:{BUILD_VERBS})的([{CJK}A-Za-z0-9]{{2,8}}?)(?=[,，;；。、“”\"\n]|已|在|是|将|于|主要|目前|也|还|正|已经|现|可|能|为|自|上线|推出|平台|系统)")
+#: Words of a sentence that are not part of a name (推出的产品, 研发的新技术).
+NOT_A_NAME_TAGS = ("v", "vn", "d", "p", "c", "u", "r", "m", "q", "f", "t", "a", "ad", "an")
+
+
+def _made(doc: Document, res: Resources) -> list[Mention]:
+    """甲乙研发的丙丁已…: a made thing named by unknown words or pieces jieba split out (工银|玺|链,
+    信|e|链), never by dictionary words alone (推出的产品, 打造的新模式)."""
+    found, index, seg = [], token_index(doc), res.segmenter
+    for m in MADE.finditer(doc.norm):
+        start, end = m.span(1)
+        if not index.aligned(start, end) or doc.norm[start:end] in res.lexicon.by_surface:
+            continue
+        tokens = doc.tokens[index.at(start):index.at(end - 1) + 1]
+        tags = [seg.pos(t.text) for t in tokens]
+        singles = sum(len(t.text) == 1 for t in tokens)
+        new = any(tag == "x" and len(t.text) >= 2 for t, tag in zip(tokens, tags))
+        if any(tag.startswith(NOT_A_NAME_TAGS) and len(t.text) >= 2 for t, tag in zip(tokens, tags)) \
+                or not (new or singles >= 2) or len(tokens) > 4 or any(t.text.isdigit() for t in tokens):
+            continue
+        found.append(mention(doc, start, end, "Platform", NAME, 0.55))
+    return found
+
+
+def _conjuncts(doc: Document, start: int, end: int) -> list[tuple[int, int]]:
+    """数据中台和智能风控平台: two named systems joined by 和/及, each a name; otherwise the whole."""
+    name = doc.norm[start:end]
+    for joint in ("和", "及"):
+        cut = name.rfind(joint)
+        if cut >= 4 and name[:cut].endswith(("中台", *PLATFORM_END)) and len(name) - cut - 1 >= 4:
+            return [(start, start + cut), (start + cut + 1, end)]
+    return [(start, end)]
+
+
 def propose(doc: Document, res: Resources) -> list[Mention]:
     """Platform mentions for named systems that follow a build verb, and for XX App names."""
-    text, found = doc.norm, _apps(doc, res) + _versions(doc) + _enumerations(doc, res)
+    text, found = doc.norm, _apps(doc, res) + _versions(doc) + _enumerations(doc, res) + _made(doc, res)
     for m in PHRASE.finditer(text):
         start, end = m.span(1)
         name = text[start:end]
@@ -144,7 +179,7 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         name = text[start:end]
         if len(name) < 4 or name in GENERIC or "、" in name or "等" in name:
             continue
-        if _generic(doc, start, end, res):
-            continue
-        found.append(mention(doc, start, end, "Platform", NAME, 0.7))
+        for s, e in _conjuncts(doc, start, end):
+            if not _generic(doc, s, e, res) and doc.norm[s:e] not in GENERIC:
+                found.append(mention(doc, s, e, "Platform", NAME, 0.7))
     return found
