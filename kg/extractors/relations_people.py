@@ -8,6 +8,7 @@ Shapes covered (the organization can be far from the person):
 - 张三是某公司副总经理: the same, after 是/为/系;
 - 某银行宣布任命张三为行长 / 聘任张三担任…: the appointing organization (named in the sentence);
 - 来自某银行的张三: the organization the person comes from;
+- 李四接替张三出任某银行行长: the successor too;
 - 某市委常委、某部部长张三: the organization of the first post too.
 """
 from __future__ import annotations
@@ -127,6 +128,19 @@ def _from_org(doc: Document, person: Mention) -> Relation | None:
     return _rel(doc, person, orgs[-1], 0.75)
 
 
+_SUCCEEDS = re.compile(r"(?:将|已|正式|此前)?(?:接替|接任|接棒|替代)$")
+
+
+def _successor(doc: Document, person: Mention) -> Mention | None:
+    """甲乙将接替丙丁出任某银行行长: the person who takes the post (甲乙) holds it too."""
+    text = doc.norm
+    m = _SUCCEEDS.search(text, max(0, person.start - 6), person.start)
+    if m is None:
+        return None
+    people = [x for x in mentions_between(doc, max(0, m.start() - 4), m.start()) if x.cls == "Person"]
+    return people[-1] if people and people[-1].end == m.start() else None
+
+
 def _second_post(doc: Document, person: Mention, orgs: list[Mention], regex: re.Pattern) -> Relation | None:
     """某市委常委、某部部长张三: the organization of the first post of the chain too."""
     if len(orgs) < 2:
@@ -156,5 +170,8 @@ def works_for(doc: Document, res: Resources, subjects: Subjects) -> list[Relatio
         for after in (_after_verb(doc, person), _appointed(doc, person, regex, subjects), _from_org(doc, person)):
             if after is not None and all(r.object.span != after.object.span for r in found):
                 found.append(after)
+                successor = _successor(doc, person)
+                if successor is not None:
+                    found.append(Relation(successor, "worksFor", after.object, after.sentence, NAME, 0.7))
         out += found
     return out
