@@ -122,7 +122,8 @@ def _passive_deals(doc: Document) -> list[Relation]:
             for s, o in pairs:
                 rel = _rel(doc, s, prop, o, m.start(), 0.75)
                 out += [rel] if rel else []
-    for m in _LEAD.finditer(text):  # 某公司完成B轮融资，由A领投，B跟投
+    leads = "融资" in text and ("领投" in text or "跟投" in text or "参投" in text)  # the scan is slow
+    for m in _LEAD.finditer(text) if leads else ():  # 某公司完成B轮融资，由A领投，B跟投
         sentence = doc.sentence_of(m.start())
         if "融资" not in text[sentence.start:m.start()]:
             continue
