@@ -37,6 +37,9 @@ def surfaces(pipeline, text):
     # suffixes only public bodies have, with no place word before them
     ("日前，静河法院一审判决驳回起诉。", "静河法院", "GovernmentAgency"),
     ("并积极与青松政府合作发展。", "青松政府", "GovernmentAgency"),
+    # a bank's wealth-management company; an adjective as an insurer's brand; a subsidiary's short name
+    ("星河银行旗下的河银理财推出了新产品。", "河银理财", "FinancialInstitution"),
+    ("集团旗下美好人寿近日宣布上线新系统。", "美好人寿", "FinancialInstitution"),
 ])
 def test_names_found(pipeline, text, name, cls):
     assert (name, cls) in mentions(pipeline, text)
@@ -56,6 +59,10 @@ def test_names_found(pipeline, text, name, cls):
     ("由多家银行组成的财团出资。", "多家银行组成的"),
     ("活动由该行承办，多方协办。", "承办"),
     ("In The Group of experts", "The Group"),
+    ("王一鸣曾任星河银行副行长。", "曾任"),                          # the adverb 曾 and a verb
+    ("星河银行副行长张一因违规被警告。", "张一因"),                     # 因 (because) after the name
+    ("个人理财需求旺盛，银行理财规模下降。", "个人理财"),
+    ("个人理财需求旺盛，银行理财规模下降。", "银行理财"),
     ("记者从几家猎头公司了解到，需求回暖。", "猎头公司"),            # a kind of firm, counted
     ("本市第一家小额贷款公司昨日开业。", "小额贷款公司"),
     ("河州银行业金融机构贷款余额增长。", "河州银行"),                # the sector, not a bank

@@ -58,6 +58,9 @@ CASES = [  # sentence, value, subject, unit, a word the label must contain, a wo
      "交易额", None),
     ("星河银行推出“星河财富”平台。该行累计服务客户超过800万户。", 8000000, "星河银行", "户", "客户", None),
     ("星河银行持续创新。其推出的“星云贷”“青松贷” 等 30 余款信贷产品广受欢迎。", 30, "星河银行", "款", "信贷产品", None),
+    # counts with no unit written take it from the label: 用户数 in 户, 员工人数 in 人
+    ("星河银行手机银行月活跃用户数超过4000万。", 40000000, "星河银行手机银行", "户", "用户数", None),
+    ("星河银行员工人数超过2万。", 20000, "星河银行", "人", "员工人数", None),
 ]
 
 

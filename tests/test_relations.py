@@ -47,6 +47,12 @@ PEOPLE = [
      ("王芳", "worksFor", "杭州市委")),
     ("a title with the subject carried from the sentence before", "招商银行召开发布会。该行副行长王芳介绍了相关情况。",
      ("王芳", "worksFor", "招商银行")),
+    ("时任该行: the bank named before, not the agency that fines", "宁波监管局对星河银行罚款80万元，对时任该行行长王芳给予警告。",
+     ("王芳", "worksFor", "星河银行")),
+    ("其董事长: the company named before", "星河科技有限公司发布公告。其董事长王芳表示将继续投入研发。",
+     ("王芳", "worksFor", "星河科技有限公司")),
+    ("对相关负责人: the fined bank, not the agency", "宁波监管局对星河银行罚款80万元，并对相关负责人王芳罚款5万元。",
+     ("王芳", "worksFor", "星河银行")),
 ]
 
 STRUCTURE = [
@@ -131,6 +137,10 @@ LISTS = [
 ]
 
 NEGATIVE = [
+    ("a branch whose name holds another bank is not the branch of the bank before",
+     "星河银行推出新产品。青禾银行上海分行因违规被罚款。", ("青禾银行上海分行", "subOrganizationOf", "星河银行")),
+    ("the agency that fines a person is not the employer", "宁波监管局对星河银行罚款80万元，并对相关负责人王芳罚款5万元。",
+     ("王芳", "worksFor", "宁波监管局")),
     ("X是A的…产品 (no verb): no maker read", "“星河财富”平台是招商银行的重要产品，由华为提供技术支持。",
      ("华为", "develops", "星河财富")),
     ("a user of a platform is not its maker", "招商银行是星河科技有限公司推出的“星河云”平台的首批用户。",

@@ -1,8 +1,8 @@
 """Company names recognized by their form rather than a suffix word, for suffix@1.
 
 Latin names before a legal form (Acme Digital Holdings Limited), the members of a consortium
-(甲、乙及丙财团), partnerships (甲乙投资合伙企业(有限合伙)) and a subsidiary named right after
-the word for it (科技子公司甲乙金科).
+(甲、乙及丙财团), partnerships (甲乙投资合伙企业(有限合伙)), a subsidiary named right after
+the word for it (科技子公司甲乙金科) and a bank's wealth-management company (甲银理财, 甲乙理财 of 甲乙银行).
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from kg.types import Document, Mention
 
 
 def propose(doc: Document, res: Resources) -> list[Mention]:
-    return _latin(doc) + _consortia(doc, res) + _partnerships(doc, res) + _appositions(doc, res)
+    return _latin(doc) + _consortia(doc, res) + _partnerships(doc, res) + _appositions(doc, res) + _wealth(doc, res)
 
 
 #: Latin-script company names: capitalised words before a legal-form word (Acme Digital Limited).
@@ -97,6 +97,8 @@ def _partnerships(doc: Document, res: Resources) -> list[Mention]:
 #: A subsidiary named right after the word for it (科技子公司甲乙金科终于…).
 _SUBSIDIARY = frozenset(("子公司", "孙公司", "全资子公司", "控股子公司"))
 _APPOSITION_TAGS = ("x", "nz", "j", "nt")
+#: Words that end a firm's short name after its proper word (甲乙国际, 甲乙资本, 甲乙金科).
+SHORT_NAME_TAILS = frozenset("国际 资本 金融 科技 投资 资管 期货 证券 基金 控股 理财 金科 数科 实业 香港 租赁".split())
 
 
 def _appositions(doc: Document, res: Resources) -> list[Mention]:
@@ -108,6 +110,8 @@ def _appositions(doc: Document, res: Resources) -> list[Mention]:
         while end < len(tokens) and end - k <= 2 and res.segmenter.pos(tokens[end].text) in _APPOSITION_TAGS \
                 and all(NAME_CHAR.match(c) for c in tokens[end].text) and tokens[end].text not in res.lexicon.by_surface:
             end += 1
+        if end > k + 1 and end < len(tokens) - 1 and tokens[end].text in SHORT_NAME_TAILS:
+            end += 1  # 全资子公司甲乙国际: a proper word and the tail of a short name
         if end == k + 1 or end >= len(tokens):
             continue
         start, stop = tokens[k + 1].start, tokens[end - 1].end
@@ -115,4 +119,26 @@ def _appositions(doc: Document, res: Resources) -> list[Mention]:
         if 3 <= stop - start <= 8 and (follow in ("d", "v", "p") or tokens[end].text in CLAUSE_END):
             cls = "FinancialInstitution" if any(w in doc.norm[start:stop] for w in FIN_WORDS) else "Company"
             out.append(mention(doc, start, stop, cls, NAME, 0.6))
+    return out
+
+
+#: A bank's wealth-management company: two characters then 理财 (甲银理财, or 甲乙理财 when 甲乙银行 is known).
+_WEALTH = re.compile(f"([{CJK}][{CJK}])(?=理财)")
+
+
+def _wealth(doc: Document, res: Resources) -> list[Mention]:
+    if "理财" not in doc.norm:
+        return []
+    out, index = [], token_index(doc)
+    for m in _WEALTH.finditer(doc.norm):
+        start, end = m.start(1), m.end(1) + 2
+        short = m.group(1)
+        if start not in index.start_set or end not in index.end_set:
+            continue
+        bank = res.lexicon.by_surface.get(short + "银行")
+        if not (short[1] == "银" and short[0] not in "银各该本某其全" or bank is not None and bank.cls == "FinancialInstitution"):
+            continue
+        if doc.norm.startswith(("产品", "业务", "市场", "资金", "规模", "服务", "子公司"), end) and short[1] != "银":
+            continue  # 平安理财产品: the bank's products, not the company (甲银理财产品 stays a name)
+        out.append(mention(doc, start, end, "FinancialInstitution", NAME, 0.7))
     return out

@@ -159,7 +159,10 @@ def _unit(doc: Document, pos: int) -> str:
 def _default_unit(label: str) -> str:
     if label.endswith(("下载量", "访问量", "浏览量", "点击量", "播放量", "调用量", "交易量", "次数")):
         return "次"  # 下载量超过15万: counted in times
-    return "户" if label.endswith(("客户", "用户", "账户", "商户", "户")) else ""
+    if label.endswith(("人数", "员工数", "会员数")):
+        return "人"  # 员工人数超过2万: counted in people
+    return "户" if label.endswith(("客户", "用户", "账户", "商户", "户", "户数", "用户数", "客户数", "账户数", "用户量",
+                                   "客户量", "用户规模", "客户规模")) else ""
 
 
 def _subject(doc: Document, subjects: Subjects, pos: int):

@@ -29,10 +29,11 @@ NAME = "penalties@1"
 #: Words that make a clause about a penalty, and the kind each one records.
 TRIGGER = re.compile(r"没收违法所得|没收|罚款|罚没|罚金|罚单|行政处罚|处罚|警告|责令(?:限期)?改正|通报批评|"
                      r"吊销|撤销[^,;。]{0,8}?(?:许可|资格)|取消[^,;。]{0,8}?资格|禁止[^,;。]{0,6}?从事|"
-                     r"被罚|遭罚|受罚|领罚|处以")
+                     r"被罚|遭罚|受罚|领罚|处以|警示函|监管函|监管谈话|监管措施")
 _KINDS = (("没收", "没收违法所得"), ("罚款", "罚款"), ("罚金", "罚款"), ("警告", "警告"), ("责令", "责令改正"),
           ("通报批评", "通报批评"), ("吊销", "吊销许可证"), ("撤销", "撤销许可"), ("取消", "取消任职资格"),
-          ("禁止", "禁止从业"))
+          ("禁止", "禁止从业"), ("警示函", "警示函"), ("监管函", "监管函"), ("监管谈话", "监管谈话"),
+          ("监管措施", "监管措施"))
 #: 被/遭 (an agency may come between) and then the penalty: the party is the clause's subject.
 _PASSIVE = re.compile(r"(?:被|遭|遭到|受到|收到|领受|领)(?P<agency>[^,;:。!?被]{0,30}?)"
                       r"(?:处以|并处|罚款|罚没|罚|警告|处罚|没收|责令|通报|吊销|取消|罚单|行政处罚)")
@@ -62,6 +63,9 @@ _NOT_APPROVER = re.compile(r"(?:经|获|获得|由|报|须|需|待|申请|取得
 
 
 _PRONOUN = re.compile(r"其|该(?:行|公司|机构|分行|分公司|银行)")
+#: between 被 and the penalty: the verb of imposing it, no agency (被给予警告, 被依法予以罚款)
+_GIVING = re.compile(r"(?:依法)?(?:给予|予以|处以|作出)(?:了)?")
+_SPOKEN = re.compile(r"表示|称|说|介绍|指出|透露|认为|强调|坦言|提到")
 _UNNAMED = re.compile(r"(?:相关|有关|直接)?责任人(?:员)?|相关人员|有关人员|相关高管")
 
 
@@ -172,10 +176,14 @@ class _Reader:
         previous = sentence.start
         for m in _PASSIVE.finditer(text, sentence.start, sentence.end):
             agencies = [x for x in self.before(m.start("agency"), m.end("agency")) if is_agency(x)]
-            if m.group("agency") and not agencies:
+            if m.group("agency") and not agencies and not _GIVING.fullmatch(m.group("agency")):
                 continue  # 被挪用…罚: something else was done
             # A因…遭罚300万元、B因…遭罚200万元: B's penalty starts after A's
             cs, previous = max(clause_start(text, m.start()), sentence.start, previous), m.end()
+            person = self.passive_person(sentence, cs, m.start())
+            if person is not None:
+                out.append(_Group(person[0].start, [person[0]], [person[1]], agencies[0] if agencies else None, cs))
+                continue
             lead = _parties(self.before(cs, m.start()), text) or \
                 _parties(self.before(sentence.start, m.start()), text)[:1]
             if not lead and _PRONOUN.search(text, sentence.start, m.start()):
@@ -185,6 +193,20 @@ class _Reader:
         for m in _UNNAMED.finditer(text, sentence.start, sentence.end):
             out.append(_Group(m.start(), [], [], None, m.start()))
         return sorted(out, key=lambda g: g.pos)
+
+    def passive_person(self, sentence: Span, cs: int, pos: int) -> tuple[Mention, Mention | None] | None:
+        """相关责任人王五被警告, 该行副行长张三因…，被给予警告: the person named last before 被 (no
+        organization in the clause, nobody speaking in between), and whom they work for."""
+        named = [x for x in self.before(sentence.start, pos) if x.cls == "Person" or _party_ok(x)]
+        if not named or named[-1].cls != "Person" or _parties(self.before(cs, pos), self.text) \
+                or _SPOKEN.search(self.text, named[-1].end, pos) or _PRONOUN.search(self.text, named[-1].end, pos):
+            return None
+        person = named[-1]
+        employers = [x for x in named[:-1] if _party_ok(x)]
+        if employers:
+            return person, employers[-1]
+        lead = self.text[max(sentence.start, person.start - 12):person.start]
+        return person, self.antecedent(person.start) if _PRONOUN.search(lead) else None
 
     # ------------------------------------------------------------------ amounts and kinds
     def amounts(self, subject: Mention, start: int, end: int, sentence: Span) -> list[Metric]:

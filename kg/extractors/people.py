@@ -28,7 +28,7 @@ SURNAMES = set("""王 李 张 刘 陈 杨 黄 赵 吴 周 徐 孙 马 朱 胡 �
 公 哈 湛 宾 戎 勾 茅 利 於 呼 居 揭 干 但 尉 冶 斯 元 束 檀 衣 信 展 阴 昝 智 幸 奉 植 衡 富 尧 闭 由 傅 蔚 禄 逄""".split())
 COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙",
                      "宇文", "司徒", "夏侯", "令狐", "端木", "独孤", "南宫", "西门")
-NOT_GIVEN = set("的了和与及在是为将对等也都已并又还着过说表示指出认为介绍称调透露以于被把从向到就而且但")
+NOT_GIVEN = set("的了和与及在是为将对等也都已并又还着过说表示指出认为介绍称调透露以于被把从向到就而且但因")
 
 
 def looks_like_name(name: str) -> bool:
@@ -75,6 +75,8 @@ AMBIGUOUS_SURNAMES = set("""和 都 时 但 于 向 常 明 信 安 全 高 平 
 #: Single-character surnames that are not also everyday words.
 PLAIN_SURNAMES = frozenset(SURNAMES - AMBIGUOUS_SURNAMES)
 #: Last characters of place names; a word ending in one is not a person (秦皇岛, 王府井).
+#: The adverb 曾 (once) and a one-character verb: words of a career, not names (曾任中国银行副行长).
+ADVERB_VERBS = frozenset(("曾任", "曾获"))
 PLACE_ENDINGS = tuple("岛寺湖路街店镇村区县市省州港湾桥堡谷")
 NOT_GIVEN_BARE = NOT_GIVEN | set("我你他她它这那们个不很么吗吧呢啊之其此每各本该后前上下中里内外年月日时则先总姓哥姐师某女士")
 
@@ -140,8 +142,8 @@ def _bare_kind(name: str, res: Resources) -> int:
         return NOT_A_NAME
     if name in res.lexicon.by_surface or tag == "ns" or name.endswith(PLACE_ENDINGS):
         return NOT_A_NAME
-    if _addressed(name, res):
-        return NOT_A_NAME
+    if _addressed(name, res) or name[:2] in ADVERB_VERBS or name.endswith(("公司", "集团", "银行")):
+        return NOT_A_NAME  # 曾任, 曾获 (the adverb 曾 and a verb), 孙公司
     # jieba's two-character "names" are often words (温泉, 白银); its three-character ones are people
     if (new or (tag == "nr" and len(name) == 3)) and len(name) <= 3 and name[0] not in AMBIGUOUS_SURNAMES \
             and looks_like_name(name) and not any(c in NOT_GIVEN_BARE for c in name[1:]):

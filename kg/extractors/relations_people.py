@@ -54,12 +54,29 @@ def _rel(doc: Document, person: Mention, org: Mention | None, conf: float) -> Re
     return Relation(person, "worksFor", org, doc.sentence_of(person.start), NAME, conf)
 
 
+#: 时任该行行长张三, 其董事长张三: the title belongs to the organization named before
+_ANAPHOR = re.compile(r"(?:该行|该公司|该机构|该集团|该分行|该支行|该分公司|其)$")
+
+
+#: 对相关负责人张三罚款: the person is the object of the agency's penalty
+_PENALIZED = re.compile(r"对(?:相关|时任|原任?|该行|该公司|其)*$")
+
+
+def _antecedent(doc: Document, pos: int, bank: bool) -> list[Mention]:
+    """The organization (not an agency) named last in the 600 characters before ``pos`` (a bank for 该行)."""
+    found = [m for m in mentions_between(doc, max(0, pos - 600), pos) if is_org(m) and m.cls != "GovernmentAgency"
+             and (not bank or m.cls == "FinancialInstitution")]
+    return found[-1:]
+
+
 def _before_title(doc: Document, person: Mention, chain_start: int, subjects: Subjects) -> list[Relation]:
     """The organization(s) a title chain that ends at the person belongs to."""
     text = doc.norm
     cs = clause_start(text, chain_start)
     orgs = [m for m in mentions_between(doc, cs, chain_start) if is_org(m)]
     orgs = [m for m in orgs if not _NOT_ORG_END.match(text[m.end:chain_start])]
+    if not orgs and _ANAPHOR.search(text, max(cs, chain_start - 6), chain_start):
+        orgs = _antecedent(doc, chain_start, text[chain_start - 1:chain_start] == "行")  # 该行, 该分行
     if orgs:
         near = orgs[-1]
         out = [_rel(doc, person, near, 0.85 if near.end >= chain_start - 1 else 0.75)]
@@ -69,6 +86,8 @@ def _before_title(doc: Document, person: Mention, chain_start: int, subjects: Su
     sentence = doc.sentence_of(person.start)
     para = text.rfind("\n", 0, person.start) + 1
     subject = subjects.at(chain_start)
+    if subject is not None and subject.cls == "GovernmentAgency" and _PENALIZED.search(text, cs, chain_start):
+        subject = next(iter(_antecedent(doc, chain_start, False)), None)  # the agency fines him, he works there
     if subject is not None and subject.start >= para and subject.cls != "OrganizationUnit":
         rel = _rel(doc, person, subject, 0.7 if subject.start >= sentence.start else 0.6)
         return [rel] if rel else []

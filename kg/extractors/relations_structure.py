@@ -77,12 +77,16 @@ def subsidiaries(doc: Document, subjects: Subjects) -> list[Relation]:
     return out
 
 
+#: a branch whose name holds its parent's (甲乙银行上海分行): not a bare branch of the one named before
+_NAMED_PARENT = re.compile(r"(?:银行|保险|证券|信托|公司|集团|人寿|财险|产险|基金|期货|农商|农信)[\u4e00-\u9fff]{2,}")
+
+
 def _bare_branches(doc: Document, orgs: list[Mention], done: set) -> list[Relation]:
     """Branches named by their place alone belong to the nearest organization before them."""
     out, parent = [], None
     for m in orgs:
         name = doc.norm[m.start:m.end]
-        bare = bool(_BARE_BRANCH.match(name))
+        bare = bool(_BARE_BRANCH.match(name)) and not _NAMED_PARENT.search(name)
         if bare and m.span not in done and parent is not None and m.start - parent.end <= 400:
             rel = _rel(doc, m, "subOrganizationOf", parent, m.start, 0.7)
             out += [rel] if rel else []

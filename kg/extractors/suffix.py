@@ -213,7 +213,8 @@ def classify(name: str, suffix: str, cls: str, place: bool = False) -> str:
 #: Industry words that end a company's short name (万通地产, 中博传媒) after a proper-name word.
 INDUSTRY = frozenset("""地产 置业 传媒 娱乐 影业 影视 财经 电子 汽车 制药 医药 药业 能源 电气 电器 软件 通信 通讯
 物流 航空 实业 资本 动漫 互娱 工作室 食品 乳业 酒业 钢铁 化工 建工 矿业 重工 环保 家电 服饰 商贸 百货 电商 快递
-股份 生物 水泥 医疗 光电 材料 机械 电力 煤业 有色 黄金 啤酒 纺织 造船 港口 高速 银行 证券 保险 信托 科技""".split())
+股份 生物 水泥 医疗 光电 材料 机械 电力 煤业 有色 黄金 啤酒 纺织 造船 港口 高速 银行 证券 保险 信托 科技
+人寿 财险 产险 寿险""".split())
 #: Industry words that make the short name a financial institution.
 FIN_INDUSTRY = ("银行", "证券", "保险", "信托", "资本")
 #: Characters that do not occur in the proper-name part of a company's short name.
@@ -245,7 +246,14 @@ def _industry(doc: Document, res: Resources) -> list[Mention]:
                 and not any(e.cls == "Place" for s0, e0, e in res.lexicon.find(head) if e0 - s0 == len(head)):
             cls = "FinancialInstitution" if tail in FIN_INDUSTRY else "Company"
             found.append(mention(doc, tokens[i - 1].start, tokens[i].end, cls, NAME, 0.6))
+        elif tail in INSURER_LINES and len(head) == 2 and res.segmenter.pos(head) in ("a", "an") \
+                and all(NAME_CHAR.match(c) for c in head):
+            found.append(mention(doc, tokens[i - 1].start, tokens[i].end, "FinancialInstitution", NAME, 0.6))
     return found
+
+
+#: Lines of business only insurers name themselves by: an adjective may be the brand (甲乙人寿, 幸福人寿).
+INSURER_LINES = frozenset(("人寿", "财险", "产险", "寿险"))
 
 
 def propose(doc: Document, res: Resources) -> list[Mention]:
