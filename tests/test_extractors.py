@@ -52,6 +52,9 @@ def test_company_names_from_name_pieces(pipeline, text, name):
     ("该行打造“惠农e贷”产品。", "惠农e贷", "FinancialProduct"),
     ("“安盾”系列产品上线。", "安盾系列", "ProductSeries"),
     ("推出“掌上生活”App。", "掌上生活", "Platform"),
+    ("集團將推出全新手機應用程式「星河易融」。", "星河易融", "Platform"),   # the noun before the quote
+    ("该行先后上线了“星河e险”“智能理赔”等系统。", "星河e险", "Platform"),  # 等系统: not 统
+    ("该行先后上线了“星河e险”“智能理赔”等系统。", "智能理赔", "Platform"),
 ])
 def test_quoted_names_typed_by_noun(pipeline, text, name, cls):
     assert (name, cls) in {(m.canonical or m.text, m.cls) for m in run(pipeline, text).mentions}

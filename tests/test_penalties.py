@@ -92,6 +92,8 @@ CASES = [
     ("被给予警告: the verb of imposing, no agency", "宁波监管局对星河银行罚款80万元。该行副行长王五因负有管理责任，被给予警告并处罚款5万元。",
      {YN: AGENCY, BANK_A: BANK, "王五": PERSON}, [(YN, BANK_A, ("罚款",), (("罚款", Decimal(800000)),)),
                                                 (YN, "王五", ("罚款", "警告"), (("罚款", Decimal(50000)),))]),
+    ("a fine in Taiwan's words (開罰)", "金管會對星河銀行開罰新台幣1000萬元。", {"金管會": AGENCY, "星河銀行": BANK},
+     [("金管會", "星河銀行", ("罚款",), (("罰款", Decimal(10000000)),))]),
     ("a warning letter is a measure too", "宁波证监局对星河证券下发警示函。", {"宁波证监局": AGENCY, "星河证券": BANK},
      [("宁波证监局", "星河证券", ("警示函",), ())]),
     ("talk of penalties is not a penalty", "星河银行表示，将防范处罚风险。对于违规行为，宁波监管局将依法处罚。",

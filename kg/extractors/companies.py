@@ -2,7 +2,8 @@
 
 Latin names before a legal form (Acme Digital Holdings Limited), the members of a consortium
 (甲、乙及丙财团), partnerships (甲乙投资合伙企业(有限合伙)), a subsidiary named right after
-the word for it (科技子公司甲乙金科) and a bank's wealth-management company (甲银理财, 甲乙理财 of 甲乙银行).
+the word for it (科技子公司甲乙金科), a bank's wealth-management company (甲银理财, 甲乙理财 of 甲乙银行)
+and a known company's business named by its line (京东金融, 腾讯云).
 """
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from kg.types import Document, Mention
 
 
 def propose(doc: Document, res: Resources) -> list[Mention]:
-    return _latin(doc) + _consortia(doc, res) + _partnerships(doc, res) + _appositions(doc, res) + _wealth(doc, res)
+    return _latin(doc) + _consortia(doc, res) + _partnerships(doc, res) + _appositions(doc, res) + \
+        _wealth(doc, res) + _brand_units(doc, res)
 
 
 #: Latin-script company names: capitalised words before a legal-form word (Acme Digital Limited).
@@ -141,4 +143,23 @@ def _wealth(doc: Document, res: Resources) -> list[Mention]:
         if doc.norm.startswith(("产品", "业务", "市场", "资金", "规模", "服务", "子公司"), end) and short[1] != "银":
             continue  # 平安理财产品: the bank's products, not the company (甲银理财产品 stays a name)
         out.append(mention(doc, start, end, "FinancialInstitution", NAME, 0.7))
+    return out
+
+
+#: Lines of business a known company names a unit or subsidiary by (京东金融, 腾讯云, 小米支付).
+BRAND_LINES = {"金融": "FinancialInstitution", "科技": "Company", "数科": "Company", "云": "Company",
+               "支付": "FinancialInstitution", "金服": "FinancialInstitution", "小贷": "FinancialInstitution",
+               "消费金融": "FinancialInstitution", "保理": "FinancialInstitution"}
+
+
+def _brand_units(doc: Document, res: Resources) -> list[Mention]:
+    out, tokens = [], doc.tokens
+    for k in range(len(tokens) - 1):
+        line = BRAND_LINES.get(tokens[k + 1].text)
+        if line is None:
+            continue
+        entry = res.lexicon.by_surface.get(tokens[k].text)
+        if entry is None or entry.cls != "Company" or k + 2 < len(tokens) and tokens[k + 2].text in ("业务", "产品", "服务"):
+            continue  # 京东金融业务: the company's business, not a unit named so
+        out.append(mention(doc, tokens[k].start, tokens[k + 1].end, line, NAME, 0.65))
     return out

@@ -29,7 +29,7 @@ NAME = "penalties@1"
 #: Words that make a clause about a penalty, and the kind each one records.
 TRIGGER = re.compile(r"没收违法所得|没收|罚款|罚没|罚金|罚单|行政处罚|处罚|警告|责令(?:限期)?改正|通报批评|"
                      r"吊销|撤销[^,;。]{0,8}?(?:许可|资格)|取消[^,;。]{0,8}?资格|禁止[^,;。]{0,6}?从事|"
-                     r"被罚|遭罚|受罚|领罚|处以|警示函|监管函|监管谈话|监管措施")
+                     r"被罚|遭罚|受罚|领罚|处以|开罚|裁罚|警示函|监管函|监管谈话|监管措施")
 _KINDS = (("没收", "没收违法所得"), ("罚款", "罚款"), ("罚金", "罚款"), ("警告", "警告"), ("责令", "责令改正"),
           ("通报批评", "通报批评"), ("吊销", "吊销许可证"), ("撤销", "撤销许可"), ("取消", "取消任职资格"),
           ("禁止", "禁止从业"), ("警示函", "警示函"), ("监管函", "监管函"), ("监管谈话", "监管谈话"),
@@ -45,7 +45,7 @@ MONEY = re.compile(f"(?P<q1>{_Q})?" r"(?<![\dA-Za-z.第×*/\-])(?P<num>\d+(?:,\d
                    r"[零〇一二两三四五六七八九十百千]+(?=[万亿]))(?P<q2>余|多)?\s?"
                    r"(?P<mult>万亿|千亿|百亿|十亿|亿|千万|百万|十万|万)?(?P<q3>余|多)?\s?元")
 #: The label of an amount: the nearest of these before it in its clause.
-_FINE_LABEL = re.compile(r"(没收违法所得|罚没(?:合计|共计|金额|款)?|罚款|罚金|罚单|处罚款|被罚|遭罚|罚)")
+_FINE_LABEL = re.compile(r"(没收违法所得|罚没(?:合计|共计|金额|款)?|罚款|罚金|罚单|处罚款|被罚|遭罚|开罚|裁罚|罚)")
 _REASON = (
     re.compile(r"(?<![主原基起成诱])因(?:其)?(?P<r>[^。;]{2,80}?),?(?:而)?(?=(?:被|遭|受到|收到|领受|领)[^,;。]{0,30}?"
                r"(?:罚|处以|处罚|警告|没收|责令|通报|吊销|取消))"),
@@ -218,7 +218,7 @@ class _Reader:
             if not found and not text.startswith("罚单", unit_at + 1):
                 continue
             label = found[-1].group() if found else "罚款"
-            label = "罚款" if label in ("罚", "被罚", "遭罚", "罚单", "处罚款", "罚金") else label
+            label = "罚款" if label in ("罚", "被罚", "遭罚", "罚单", "处罚款", "罚金", "开罚", "裁罚") else label
             if found:  # 遭罰 in a Traditional text: the label is written as the text writes it
                 label = written_as(self.doc, label, found[-1].start(), found[-1].end())
             value = parse_number(m.group("num")) * MULTIPLIERS.get(m.group("mult") or "", 1)

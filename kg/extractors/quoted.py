@@ -33,6 +33,8 @@ BEFORE: tuple[tuple[str, str], ...] = (
     ("平台", "Platform"), ("系统", "Platform"), ("App", "Platform"), ("APP", "Platform"),
     ("品牌", "Product"), ("系列", "ProductSeries"), ("产品", "FinancialProduct"),
     ("助手", "Platform"), ("助理", "Platform"), ("机器人", "Platform"), ("小程序", "Platform"),
+    ("应用程序", "Platform"), ("应用程式", "Platform"), ("应用", "Platform"), ("客户端", "Platform"),
+    ("手机银行", "Platform"),
     ("子公司", "Company"), ("公司", "Company"), ("银行", "FinancialInstitution"),
 )
 #: Name endings that type a quoted name without a head noun.
@@ -41,6 +43,7 @@ OWN_SUFFIX: tuple[tuple[str, str], ...] = (
     ("实验室", "OrganizationUnit"), ("研究院", "ResearchInstitute"), ("研究中心", "ResearchInstitute"),
     ("创新中心", "OrganizationUnit"), ("联盟", "Organization"), ("系列", "ProductSeries"))
 #: A count before the head noun (“甲”“乙”两大产品, “丙”等三款产品).
+_LIST_COUNT = re.compile(r"^(?:一系列|[一二两三四五六七八九十几多\d]*[个款项种类])")
 _COUNT = re.compile(r"^[一二两三四五六七八九十几多\d]+(?:大|款|个|项|种|类|只|支)")
 #: A short modifier between the closing quote and 系列 (“甲乙”权益系列, “丙丁”股权投资系列).
 _SERIES_AFTER = re.compile(r"^([\u4e00-\u9fff]{1,6}?)系列")
@@ -53,7 +56,7 @@ def classify(before: str, name: str, after: str) -> tuple[str, str] | None:
     """(class, canonical name) for a quoted name, or None when nothing says what it is."""
     rest = after.lstrip()
     if rest.startswith("等"):  # “工银聚富通”等服务和产品: the head noun ends the phrase
-        rest = rest[1:].lstrip("一系列个款项")
+        rest = _LIST_COUNT.sub("", rest[1:])  # 等一系列产品, 等三款产品 (not the 系 of 等系统)
         rest = rest[: next((i for i, c in enumerate(rest) if c in ",。;、\n"), len(rest))][:8]
         cls = head_class(rest)
         return (cls, name) if cls and cls != "Technology" else None

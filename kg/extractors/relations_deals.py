@@ -20,7 +20,7 @@ from kg.types import Document, Mention, Relation
 NAME = "relations@1"
 
 _STOP = r"[^,;:。!?\n]"
-_COOP = re.compile(r"(?:与|和|同)(?P<body>(?:(?!与|和|同)[^,;:。!?\n]){2,40}?)(?:签署|签订|签约|达成|建立|开展|展开|深化|共建|战略合作|合作)")
+_COOP = re.compile(r"(?:与|和|同)(?P<body>(?:(?!与|和|同)[^,;:。!?\n]){2,40}?)(?:签署|签订|签约|达成|建立|开展|展开|深化|共建|战略合作|合作)(?!竞争|较量|角逐|诉讼|价格战|争夺)")
 #: between listed subjects: 、 和 及 与 等 and a few words of description (等十余家保险公司)
 _LIST_GAP = re.compile(r"[、,和及与]?|等[\u4e00-\u9fff\d余多几家个]{0,10}")
 _INVEST = re.compile(rf"(?:向|对)(?P<body>{_STOP}{{2,40}}?)(?:进行|实施)?(?:了)?(?:增资|注资|战略投资|投资|入股|参股)"

@@ -30,6 +30,7 @@ _JOINT_MARK = re.compile(r"共同|联合|合资|携手|一起|合作|共建|合�
 _AND = re.compile(r"\s*(?:、|和|与|及|以及|同|跟|携手|联合|联手|牵手)\s*")
 _CONSORTIUM = re.compile(r"(?:组成的|牵头的|合组的|联合组成的)?(?:财团|联营体|联合体)\s*")
 _LICENCE = re.compile(r"(?:获得|得到|取得|获发|获颁|获授|领取|拿到|获)(?:了)?(?:[^,;:。!?\n]{0,12}?)牌照")
+_GRANT = re.compile(r"向(?P<to>[^,;:。!?\n]{2,40}?)(?:发出|颁发|发放|授予|批出|核发)(?:了)?[^,;:。!?\n]{0,12}?牌照")
 _LISTED = re.compile(r"(?:机构|公司|财团|企业|银行)?(?:包括|有|为|是)[:]?")
 
 
@@ -158,6 +159,13 @@ def _licences(doc: Document, groups: list[tuple[list[Mention], Mention]]) -> lis
             holders = before[-1:]
         for holder in holders:
             rel = _rel(doc, agencies[-1], "regulates", holder, m.start(), 0.7)
+            out += [rel] if rel else []
+    for m in _GRANT.finditer(text):  # 金管局(宣布，)向A发出牌照: the agency that grants, in the sentence
+        agencies = [x for x in mentions_between(doc, doc.sentence_of(m.start()).start, m.start())
+                    if x.cls == "GovernmentAgency"]
+        holders = [x for x in mentions_between(doc, m.start("to"), m.end("to")) if is_org(x) and x.cls != "GovernmentAgency"]
+        for holder in holders if agencies else ():
+            rel = _rel(doc, agencies[-1], "regulates", holder, m.start(), 0.75)
             out += [rel] if rel else []
     return out
 

@@ -22,7 +22,7 @@ SUFFIXES: tuple[tuple[str, str], ...] = tuple(sorted({
     "集团": "Company", "控股": "Company",
     "银行": "FinancialInstitution", "分行": "FinancialInstitution", "支行": "FinancialInstitution",
     "证券": "FinancialInstitution", "信托": "FinancialInstitution", "交易所": "FinancialInstitution",
-    "信用社": "FinancialInstitution", "保险": "FinancialInstitution",
+    "信用社": "FinancialInstitution", "保险": "FinancialInstitution", "金控": "FinancialInstitution",
     "研究院": "ResearchInstitute", "研究所": "ResearchInstitute", "研究中心": "ResearchInstitute",
     "科学院": "ResearchInstitute", "大学": "ResearchInstitute", "学院": "ResearchInstitute",
     "实验室": "OrganizationUnit", "中心": "OrganizationUnit", "事业部": "OrganizationUnit",
