@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 from array import array
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple, Sequence
 from decimal import Decimal
@@ -183,13 +184,37 @@ class TextIndex:
     sentence of an offset. Built once per document (:meth:`Document.indexed`), from the token
     ends alone, so a document that crossed processes needs no Token objects."""
 
-    __slots__ = ("norm", "ends", "starts", "start_set", "end_set", "sentences", "sentence_starts")
+    __slots__ = ("norm", "ends", "starts", "start_set", "end_set", "sentences", "sentence_starts", "_words",
+                 "_tokens")
 
-    def __init__(self, norm: str, ends: array, sentences: list[Span]) -> None:
+    def __init__(self, norm: str, ends: array, sentences: list[Span], tokens: list[Token] | None = None) -> None:
         self.norm, self.ends = norm, ends
         self.starts = [0, *ends[:-1]] if len(ends) else []
         self.start_set, self.end_set = set(self.starts), set(ends)
         self.sentences, self.sentence_starts = sentences, [s.start for s in sentences]
+        self._words: dict[str, list[int]] | None = None
+        self._tokens = tokens  # their texts, when the document has Token objects
+
+    @property
+    def words(self) -> dict[str, list[int]]:
+        """Each distinct token text and the (increasing) indices of its tokens, made on first use:
+        a rule that starts from a few words looks them up instead of scanning every token."""
+        if self._words is None:
+            words: defaultdict[str, list[int]] = defaultdict(list)
+            if self._tokens is not None:
+                for i, tok in enumerate(self._tokens):
+                    words[tok[0]].append(i)
+            else:
+                norm = self.norm
+                for i, (start, end) in enumerate(zip(self.starts, self.ends)):
+                    words[norm[start:end]].append(i)
+            self._words, self._tokens = dict(words), None
+        return self._words
+
+    def where(self, words) -> list[int]:
+        """The indices, in text order, of the tokens whose text is one of ``words``."""
+        index = self.words
+        return sorted(i for w in words if w in index for i in index[w])
 
     def __len__(self) -> int:
         return len(self.ends)
@@ -253,7 +278,8 @@ class Document:
         """The document's :class:`TextIndex`, built the first time (the pipeline builds it once
         its tokens and sentences are set; :meth:`reindex` after changing them)."""
         if self.index is None:
-            self.index = TextIndex(self.norm, self.token_ends(), self.sentences)
+            tokens = self.tokens if isinstance(self.tokens, list) else None
+            self.index = TextIndex(self.norm, self.token_ends(), self.sentences, tokens)
         return self.index
 
     def reindex(self) -> TextIndex:

@@ -13,6 +13,7 @@ from kg.extractors.base import CJK, CLAUSE_END, NAME_CHAR, Resources, bad_name_s
 from kg.extractors.suffix import (CATEGORY_HEADS, FIN_WORDS, GENERIC, MAX_CHARS, NAME, STOP, name_like,
                                   _proper)
 from kg.types import Document, Mention
+from kg.textscan import scanning
 
 
 def propose(doc: Document, res: Resources) -> list[Mention]:
@@ -21,8 +22,8 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
 
 
 #: Latin-script company names: capitalised words before a legal-form word (Acme Digital Limited).
-LATIN = re.compile(r"(?<![A-Za-z])((?:[A-Z][A-Za-z0-9&.\-]*\s){1,5}"
-                   r"(?:Limited|Ltd\.?|Inc\.?|Corporation|Corp\.?|LLC|PLC|plc|Holdings|Group|Bank|AG|SA|GmbH))(?![A-Za-z])")
+LATIN = scanning(re.compile(r"(?<![A-Za-z])((?:[A-Z][A-Za-z0-9&.\-]*\s){1,5}"
+                   r"(?:Limited|Ltd\.?|Inc\.?|Corporation|Corp\.?|LLC|PLC|plc|Holdings|Group|Bank|AG|SA|GmbH))(?![A-Za-z])"))
 _LATIN_FIN = re.compile(r"\b(?:Bank|Securities|Insurance|Capital|Financial|Fund|Pay|Payments?|Asset)\b")
 
 
@@ -105,8 +106,8 @@ SHORT_NAME_TAILS = frozenset("国际 资本 金融 科技 投资 资管 期货 �
 
 def _appositions(doc: Document, res: Resources) -> list[Mention]:
     out, tokens = [], doc.tokens
-    for k, tok in enumerate(tokens[:-1]):
-        if tok.text not in _SUBSIDIARY:
+    for k in token_index(doc).where(_SUBSIDIARY):
+        if k == len(tokens) - 1:
             continue
         end = k + 1
         while end < len(tokens) and end - k <= 2 and res.segmenter.pos(tokens[end].text) in _APPOSITION_TAGS \
@@ -154,10 +155,8 @@ BRAND_LINES = {"金融": "FinancialInstitution", "科技": "Company", "数科": 
 
 def _brand_units(doc: Document, res: Resources) -> list[Mention]:
     out, tokens = [], doc.tokens
-    for k in range(len(tokens) - 1):
-        line = BRAND_LINES.get(tokens[k + 1].text)
-        if line is None:
-            continue
+    for k in (k - 1 for k in token_index(doc).where(BRAND_LINES) if k > 0):
+        line = BRAND_LINES[tokens[k + 1].text]
         entry = res.lexicon.by_surface.get(tokens[k].text)
         if entry is None or entry.cls != "Company" or k + 2 < len(tokens) and tokens[k + 2].text in ("业务", "产品", "服务"):
             continue  # 京东金融业务: the company's business, not a unit named so

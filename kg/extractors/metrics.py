@@ -13,6 +13,7 @@ from kg.extractors.base import CJK, Resources, is_cjk, mentions_between, token_i
 from kg.extractors.discourse import Subjects, clause_start, subjects_of
 from kg.ontology import is_a
 from kg.types import Document, Metric
+from kg.textscan import scanning
 
 NAME = "metrics@1"
 MULTIPLIERS = {"万亿": 10**12, "千亿": 10**11, "百亿": 10**10, "十亿": 10**9, "亿": 10**8,
@@ -29,12 +30,12 @@ UNITS = ("美元", "港元", "欧元", "日元", "英镑", "人民币", "元", "
 TIME_UNITS = ("年", "月", "日", "天", "小时", "分钟", "秒", "期", "周", "季度", "届", "代", "号")
 
 _Q_BEFORE = "|".join(sorted((q for q in QUALIFIERS if q not in ("余", "多")), key=len, reverse=True))
-NUMBER = re.compile(
+NUMBER = scanning(re.compile(
     f"(?P<q1>{_Q_BEFORE})?"
     r"(?<![\dA-Za-z.第×*/\-])(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+(?=[万亿]))"
     r"(?: ?(?P<q2>余|多))?(?: (?=[万亿千百十]))?(?P<mult>万亿|千亿|百亿|十亿|亿|千万|百万|十万|万)?"
     r"(?: ?(?P<rest>\d{1,4}) ?(?P<rmult>万))?(?P<q3>余|多)?"
-    r"(?![A-Za-z\d])")
+    r"(?![A-Za-z\d])"))
 _LABEL_STOP = re.compile(f"[^{CJK}A-Za-z]|[的和及与是在为对等将已了把被从向]")
 #: Words that end a label although jieba's dictionary tags them as nouns.
 LABEL_STOP_WORDS = frozenset("办理 实现 完成 服务 覆盖 拥有 达到 落地 应用 提供 支持 累计 新增 增长 同比 合计 其中 目前 已"

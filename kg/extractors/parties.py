@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extractors.base import CJK, CLAUSE_END, Resources, bad_name_start, mention
+from kg.extractors.base import CJK, CLAUSE_END, Resources, bad_name_start, mention, token_index
 from kg.extractors.suffix import GENERIC, INDUSTRY, STOP, _place_word, fragment
 from kg.types import Document, Mention
 
@@ -24,6 +24,7 @@ DEALS = frozenset("""收购 并购 兼并 入股 增持 减持 参股 注资 增
 HOLDERS = frozenset("""大股东 控股股东 股东 旗下 子公司 全资子公司 控股子公司 董事长 总裁 董事会 股价 股票""".split())
 #: Marks of a listed company under special treatment (ST甲乙, *ST甲乙): the name follows.
 LISTED = frozenset(("ST", "*ST", "S*ST"))
+_STARTS = LISTED | DEALS | HOLDERS
 #: Words between a subject and its deal verb (甲乙拟收购, 甲乙已完成收购).
 AUXILIARIES = frozenset("拟 将 已 已经 宣布 计划 正式 成功 完成 刚 刚刚 再次 继续 全面 或 欲 有意 又 也 还 首次 近日 日前 "
                         "今日 昨日 曾 正 正在 将要 有望 第一 第二 第三 第四 第五 的 大".split())
@@ -94,7 +95,8 @@ def _opening_place(words: list[str], res: Resources) -> int:
 
 def propose(doc: Document, res: Resources) -> list[Mention]:
     tokens, found = doc.tokens, []
-    for t, tok in enumerate(tokens):
+    for t in token_index(doc).where(_STARTS):
+        tok = tokens[t]
         if tok.text in LISTED or (tok.text == "ST" and t > 0 and tokens[t - 1].text == "*"):
             last = t + 1
             while last < len(tokens) and last - t <= MAX_PIECES and _piece(tokens, last, res):

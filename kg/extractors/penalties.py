@@ -23,6 +23,7 @@ from kg.extractors.metrics import MULTIPLIERS, QUALIFIERS, parse_number, written
 from kg.extractors import penalty_notices as notices
 from kg.ontology import is_a
 from kg.types import Document, Mention, Metric, Penalty, Relation, Span
+from kg.textscan import scanning
 
 NAME = "penalties@1"
 
@@ -41,9 +42,9 @@ _TO = re.compile(r"对(?!于|此|外|标|照|接|比|话)")
 _ANAPHOR = re.compile(r"(?:其|该(?:行|公司|机构|分行|支行|分公司|支公司|银行|支付机构|平台|集团|企业|社))")
 _Q = "|".join(sorted((q for q in QUALIFIERS if q not in ("余", "多")), key=len, reverse=True))
 #: A sum in yuan, starting where metrics@1's numbers start (spaces allowed: 罰 2200 萬元).
-MONEY = re.compile(f"(?P<q1>{_Q})?" r"(?<![\dA-Za-z.第×*/\-])(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|"
+MONEY = scanning(re.compile(f"(?P<q1>{_Q})?" r"(?<![\dA-Za-z.第×*/\-])(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|"
                    r"[零〇一二两三四五六七八九十百千]+(?=[万亿]))(?P<q2>余|多)?\s?"
-                   r"(?P<mult>万亿|千亿|百亿|十亿|亿|千万|百万|十万|万)?(?P<q3>余|多)?\s?元")
+                   r"(?P<mult>万亿|千亿|百亿|十亿|亿|千万|百万|十万|万)?(?P<q3>余|多)?\s?元"))
 #: The label of an amount: the nearest of these before it in its clause.
 _FINE_LABEL = re.compile(r"(没收违法所得|罚没(?:合计|共计|金额|款)?|罚款|罚金|罚单|处罚款|被罚|遭罚|开罚|裁罚|罚)")
 _REASON = (
@@ -66,7 +67,7 @@ _PRONOUN = re.compile(r"其|该(?:行|公司|机构|分行|分公司|银行)")
 #: between 被 and the penalty: the verb of imposing it, no agency (被给予警告, 被依法予以罚款)
 _GIVING = re.compile(r"(?:依法)?(?:给予|予以|处以|作出)(?:了)?")
 _SPOKEN = re.compile(r"表示|称|说|介绍|指出|透露|认为|强调|坦言|提到")
-_UNNAMED = re.compile(r"(?:相关|有关|直接)?责任人(?:员)?|相关人员|有关人员|相关高管")
+_UNNAMED = scanning(re.compile(r"(?:相关|有关|直接)?责任人(?:员)?|相关人员|有关人员|相关高管"))
 
 
 class _Group(NamedTuple):

@@ -18,6 +18,7 @@ import re
 from kg.extractors.base import Resources, mention, mentions_between
 from kg.ontology import is_a
 from kg.types import Document, Mention, Penalty, Span
+from kg.textscan import scanning
 
 MENTIONS = "penalty-mentions@1"
 
@@ -34,7 +35,7 @@ FIELDS = {
 }
 ROLE = {name: role for role, names in FIELDS.items() for name in names}
 _KEYS = "|".join(sorted(ROLE, key=len, reverse=True))
-_FIELD = re.compile(rf"(?<![\u4e00-\u9fff])(?P<key>{_KEYS})\s*:\s*")
+_FIELD = scanning(re.compile(rf"(?<![\u4e00-\u9fff])(?P<key>{_KEYS})\s*:\s*"))
 _CELL_SPLIT = re.compile(r"\s*(?:\||\t|\s{2,})\s*")
 _FINANCIAL = re.compile(r"银行|保险|证券|基金|支付|信托|期货|金融|信用社|财险|寿险|产险|险企|监管局|证监|资产管理|理财|消费金融|小额贷款")
 _ORG_END = re.compile(r"(?:公司|集团|合作社|信用社|分行|支行|分理处|营业部|中心|事务所)$")

@@ -197,7 +197,7 @@ def _bare_names(doc: Document, res: Resources) -> list[Mention]:
     skip = res.memo.setdefault(NAME + ".skip", set())  # words neither rule below can use
     seg, tokens = res.segmenter, doc.tokens
     last = len(tokens) - 1
-    candidates = [k for k, tok in enumerate(tokens) if tok.text not in skip]
+    candidates = sorted(k for word, where in token_index(doc).words.items() if word not in skip for k in where)
     for k in candidates:
         tok = tokens[k]
         word = tok.text

@@ -19,6 +19,7 @@ from kg.extractors.relations_people import works_for
 from kg.extractors.relations_structure import branches, subsidiaries
 from kg.ontology import RELATIONS, fits, is_a
 from kg.types import Document, Mention, Relation, Span
+from kg.textscan import scanning
 
 NAME = "relations@1"
 
@@ -33,7 +34,7 @@ TRIGGERS: tuple[tuple[str, str, str], ...] = (
      "invests", "all"),
     (r"总部位于|总部设在|总部设于|总部在|坐落于|位于|落户|注册地为|注册地在|注册地位于|注册于", "locatedIn", "first"),
 )
-_TRIGGER = re.compile("|".join(f"(?P<t{i}>{p})" for i, (p, _, _) in enumerate(TRIGGERS)))
+_TRIGGER = scanning(re.compile("|".join(f"(?P<t{i}>{p})" for i, (p, _, _) in enumerate(TRIGGERS))))
 _COOPERATE = re.compile(r"(?:与|和|同|携手|联合)(?P<body>(?:(?!与|和|同)[^,;:。!?\n]){2,60}?)"
                         r"(?:签署|签订|签约|达成|开展|建立|展开|深化|共建|合作|战略合作|联合)(?!竞争|较量|角逐|诉讼|价格战|争夺)")
 _JOIN = re.compile(r"(?:携手|联合)(?P<body>[^,;:。!?\n]{2,30}?)(?=[,;:。!?\n]|在|共同|开展|推出|打造)")

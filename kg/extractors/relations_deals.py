@@ -16,6 +16,7 @@ from kg.extractors.base import fitting_relation, is_org, mentions_between
 from kg.extractors.discourse import Subjects, clause_start
 from kg.ontology import is_a
 from kg.types import Document, Mention, Relation
+from kg.textscan import scanning
 
 NAME = "relations@1"
 
@@ -23,12 +24,12 @@ _STOP = r"[^,;:。!?\n]"
 _COOP = re.compile(r"(?:与|和|同)(?P<body>(?:(?!与|和|同)[^,;:。!?\n]){2,40}?)(?:签署|签订|签约|达成|建立|开展|展开|深化|共建|战略合作|合作)(?!竞争|较量|角逐|诉讼|价格战|争夺)")
 #: between listed subjects: 、 和 及 与 等 and a few words of description (等十余家保险公司)
 _LIST_GAP = re.compile(r"[、,和及与]?|等[\u4e00-\u9fff\d余多几家个]{0,10}")
-_INVEST = re.compile(rf"(?:向|对)(?P<body>{_STOP}{{2,40}}?)(?:进行|实施)?(?:了)?(?:增资|注资|战略投资|投资|入股|参股)"
-                     rf"|(?:持有|入股|参股|增资|注资)(?P<body2>{_STOP}{{2,40}}?)(?:[\d.]+%)?(?:的)?(?:股份|股权|股票)")
+_INVEST = scanning(re.compile(rf"(?:向|对)(?P<body>{_STOP}{{2,40}}?)(?:进行|实施)?(?:了)?(?:增资|注资|战略投资|投资|入股|参股)"
+                     rf"|(?:持有|入股|参股|增资|注资)(?P<body2>{_STOP}{{2,40}}?)(?:[\d.]+%)?(?:的)?(?:股份|股权|股票)"))
 #: X获Y战略投资, X被Y收购, Y完成对X的收购, Y成为X的第一大股东, 由Y领投: who invests in (acquires) whom
 _GOT = re.compile(rf"(?:获得|获|迎来|接受)(?P<body>{_STOP}{{2,30}}?)(?:的)?(?:战略投资|投资|入股|增资|注资|领投)")
 _BY = re.compile(rf"被(?P<body>{_STOP}{{2,30}}?)(?:全资)?(?P<verb>收购|并购|兼并|控股|入股|战略投资|投资)")
-_OF = re.compile(rf"(?:完成|实现|宣布|启动)?对(?P<body>{_STOP}{{2,30}}?)的(?:全资|战略|股权)?(?P<verb>收购|并购|兼并|投资|增资|入股|注资)")
+_OF = scanning(re.compile(rf"(?:完成|实现|宣布|启动)?对(?P<body>{_STOP}{{2,30}}?)的(?:全资|战略|股权)?(?P<verb>收购|并购|兼并|投资|增资|入股|注资)"))
 _HOLDER_OF = re.compile(rf"成为(?P<body>{_STOP}{{2,30}}?)的(?:第[一二三四五六七八九十]大|控股|主要|大|重要|战略|新|单一最大)?股东")
 _LEAD = re.compile(rf"(?P<body>{_STOP}{{2,40}}?)(?:联合领投|领投|跟投|参投)")
 _HOLDERS = re.compile(rf"股东(?:[\u4e00-\u9fff]{{0,6}}?)(?:分别|依次)?(?:包括|为|有|是)[:]?(?P<body>[^。;\n]{{2,200}})"

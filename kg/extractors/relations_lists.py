@@ -16,6 +16,7 @@ from kg.extractors.base import fitting_relation, is_org, mentions_between
 from kg.extractors.discourse import Subjects, clause_end, clause_start
 from kg.ontology import is_a
 from kg.types import Document, Mention, Relation
+from kg.textscan import scanning
 
 NAME = "relations@1"
 
@@ -23,12 +24,12 @@ NAME = "relations@1"
 _DEVELOP = re.compile(r"推出|发布|上线|打造|研发|建成|升级|开发|首发|上新|拥有|建有")
 _GOES_ON = re.compile(r"[,:]\s*(?:其中|具体)?(?:分别为|分别是|分别有|包括|包含|涵盖|囊括|即|有)[:]?")
 #: 共建X, 共同设立X, 联合成立X, 合资成立X, 携手打造X: a verb shared by several subjects
-_JOINT = re.compile(r"(?:共同|联合|合资|携手|一起|合作)?(?:发起设立|设立|成立|组建|筹建|创办|共建|共同建设|打造|推出|建设)"
-                    r"|共建|合建|合资")
+_JOINT = scanning(re.compile(r"(?:共同|联合|合资|携手|一起|合作)?(?:发起设立|设立|成立|组建|筹建|创办|共建|共同建设|打造|推出|建设)"
+                    r"|共建|合建|合资"))
 _JOINT_MARK = re.compile(r"共同|联合|合资|携手|一起|合作|共建|合建")
 #: between two listed subjects: A、B / A和B / A与B / A及B
 _AND = re.compile(r"\s*(?:、|和|与|及|以及|同|跟|携手|联合|联手|牵手)\s*")
-_CONSORTIUM = re.compile(r"(?:组成的|牵头的|合组的|联合组成的)?(?:财团|联营体|联合体)\s*")
+_CONSORTIUM = scanning(re.compile(r"(?:组成的|牵头的|合组的|联合组成的)?(?:财团|联营体|联合体)\s*"))
 _LICENCE = re.compile(r"(?:获得|得到|取得|获发|获颁|获授|领取|拿到|获)(?:了)?(?:[^,;:。!?\n]{0,12}?)牌照")
 _GRANT = re.compile(r"向(?P<to>[^,;:。!?\n]{2,40}?)(?:发出|颁发|发放|授予|批出|核发)(?:了)?[^,;:。!?\n]{0,12}?牌照")
 _LISTED = re.compile(r"(?:机构|公司|财团|企业|银行)?(?:包括|有|为|是)[:]?")

@@ -17,10 +17,11 @@ from kg.extractors.base import is_org, mentions_between
 from kg.extractors.discourse import Subjects, clause_start
 from kg.ontology import is_a
 from kg.types import Document, Mention, Relation
+from kg.textscan import scanning
 
 NAME = "relations@1"
 
-_CHILD_MARK = re.compile(r"旗下|下属|(?:全资|控股|参股)?子公司")
+_CHILD_MARK = scanning(re.compile(r"旗下|下属|(?:全资|控股|参股)?子公司"))
 #: what may sit between the parent and the mark: 招商银行旗下, 平安集团的全资子公司
 _GAP_PARENT = re.compile(r"(?:的|之|集团)?(?:全资|控股)?$")
 #: between the mark and the child: 旗下的金融科技子公司招银云创, 旗下的支付宝平台

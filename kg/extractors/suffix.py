@@ -233,7 +233,7 @@ def _military(doc: Document) -> list[Mention]:
 def _industry(doc: Document, res: Resources) -> list[Mention]:
     """Company short names: a proper-name word followed by an industry word (万通地产)."""
     found, tokens = [], doc.tokens
-    for i in [i for i, tok in enumerate(tokens) if tok.text in INDUSTRY]:  # an industry word as a whole token
+    for i in token_index(doc).where(INDUSTRY):  # an industry word as a whole token
         if i == 0:
             continue
         head, tail = tokens[i - 1].text, tokens[i].text
@@ -261,14 +261,17 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
     tokens, found = doc.tokens, _industry(doc, res) + _military(doc)
     index = token_index(doc)
     heads = res.memo.setdefault(NAME, {})
-    # tokens ending in a suffix, and the words not seen yet (most are known after a few documents)
-    for i in [i for i, t in enumerate(tokens) if heads.get(t.text, False) is not None]:
-        tok = tokens[i]
-        hit = heads.get(tok.text, False)
+    # the tokens that end in a suffix (each distinct word is judged once, and remembered)
+    at = []
+    for word, where in index.words.items():
+        hit = heads.get(word, False)
         if hit is False:
-            hit = heads[tok.text] = _suffix_head(tok.text, res)
-        if hit is None:
-            continue
+            hit = heads[word] = _suffix_head(word, res)
+        if hit is not None:
+            at += where
+    for i in sorted(at):
+        tok = tokens[i]
+        hit = heads[tok.text]
         suffix, cls = hit
         if cls in COMPANY_CLASSES and i + 1 < len(tokens) and tokens[i + 1].text in UNIT_TAILS:
             continue  # 私人银行部, 证券事业部: the name goes on to a department

@@ -9,6 +9,7 @@ import re
 
 from kg.extractors.base import CJK, Resources, bad_name_start, mention, token_index
 from kg.types import Document, Mention
+from kg.textscan import scanning
 
 NAME = "systems@1"
 BUILD_VERBS = "自主研发|创新研发|研发|打造|推出|建成|构建|搭建|上线|发布|开发|首创|建设|升级|推广"
@@ -36,7 +37,7 @@ def _generic(doc: Document, start: int, end: int, res: Resources) -> bool:
     return True
 
 
-APP = re.compile(r"(?<=[\u4e00-\u9fff])(?:App|APP)(?![A-Za-z])")
+APP = scanning(re.compile(r"(?<=[\u4e00-\u9fff])(?:App|APP)(?![A-Za-z])"))
 APP_STOP_TAGS = ("v", "p", "c", "u", "uj", "d", "r", "m", "q", "f", "t")
 
 
@@ -62,7 +63,7 @@ def _apps(doc: Document, res: Resources) -> list[Mention]:
 
 
 #: A versioned app (手机银行6.0版, App 3.0): the version names one release of a platform.
-VERSIONED = re.compile(r"(?<![A-Za-z])(?:手机银行|App|APP|客户端)\s?\d+(?:\.\d+)+版?|(?:手机银行|App|APP|客户端)\d+版")
+VERSIONED = scanning(re.compile(r"(?<![A-Za-z])(?:手机银行|App|APP|客户端)\s?\d+(?:\.\d+)+版?|(?:手机银行|App|APP|客户端)\d+版"))
 #: An enumeration in one clause (甲乙、丙丁平台、戊己系统；): items between 、 up to a clause end.
 ENUM = re.compile(f"[{CJK}A-Za-z0-9]{{2,16}}(?:、[{CJK}A-Za-z0-9]{{2,16}}){{1,8}}(?=[;；。,，\n]|$)")
 _COUNTED = re.compile(r"[一二两三四五六七八九十几多\d]+(?:大|个|款|项|类|种|套)")  # 甲、乙两大平台: a head, not an item
