@@ -87,3 +87,14 @@ def scanning(pattern: str | re.Pattern, flags: int = 0) -> re.Pattern:
         return re.compile(pattern, flags)
     klass = "".join(sorted(chars))
     return re.compile(f"(?=[{klass}])(?:{pattern})", flags)
+
+
+def ending_in(pattern: re.Pattern, anchor: re.Pattern, reach: int, text: str):
+    """``pattern.finditer(text)`` for a pattern whose every match ends with a match of ``anchor``
+    and starts at most ``reach`` characters before that end, with no lookahead past its end:
+    only the text just before each anchor is scanned (the same matches, in the same order)."""
+    pos = 0
+    for a in anchor.finditer(text):
+        for m in pattern.finditer(text, max(pos, a.end() - reach), a.end()):
+            yield m
+            pos = m.end()

@@ -6,8 +6,8 @@ import re
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from kg.extractors import metrics, penalties, relations, relations_deals, relations_lists
-from kg.textscan import first_chars, scanning
+from kg.extractors import metadata, metrics, penalties, relations, relations_deals, relations_lists
+from kg.textscan import ending_in, first_chars, scanning
 
 
 @pytest.mark.parametrize("pattern, firsts", [
@@ -53,3 +53,11 @@ def test_the_same_matches_and_groups(pattern, text):
 def test_scanning_a_compiled_pattern_adds_only_a_lookahead():
     fast = scanning(re.compile("研发|打造"))
     assert fast.pattern == "(?=[打研])(?:研发|打造)" and fast.groups == 0
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(alphabet="新华网社报讯财经闻中国日电记者，。 甲乙a1", max_size=80))
+def test_ending_in_finds_what_a_whole_scan_finds(text):
+    """X网讯, X社讯: scanning only the 13 characters before each 网讯/社讯/… gives the same matches."""
+    assert [(m.span(), m.groups()) for m in ending_in(metadata.WIRE, metadata._WIRE_END, 13, text)] == \
+        [(m.span(), m.groups()) for m in metadata.WIRE.finditer(text)]

@@ -17,6 +17,7 @@ ITEM = f"[{CJK}A-Za-z0-9][{CJK}A-Za-z0-9·()（）+\\-]{{0,14}}?"
 #: A list ends with 等 or with a count (四款, 3个, 多项) before its head noun.
 LIST = re.compile(f"({ITEM}(?:、{ITEM}){{1,12}}(?:(?:和|及|与|以及){ITEM})?)"
                   f"(?:等|(?=[一二两三四五六七八九十多\\d]+(?:款|个|项|种|家|类|大)))")
+_LIST_END = re.compile(r"等|[一二两三四五六七八九十多\d](?:款|个|项|种|家|类|大)")
 
 #: Head nouns after 等 (checked at the end of the phrase), with the class they give.
 HEADS: tuple[tuple[str, str], ...] = (
@@ -82,7 +83,7 @@ def _lists(doc: Document):
     text = doc.norm
     for sentence in doc.sentences:
         first = text.find("、", sentence.start, sentence.end)
-        if first >= 0:
+        if first >= 0 and _LIST_END.search(text, first, sentence.end):  # (a list ends with 等 or a count)
             yield from LIST.finditer(text, max(sentence.start, first - 16), sentence.end)
 
 

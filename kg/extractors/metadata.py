@@ -15,6 +15,7 @@ import re
 from kg.extractors.base import CJK, Resources, is_cjk, mention
 from kg.extractors.people import looks_like_name
 from kg.types import Document, Link, Mention, MetaField, Span
+from kg.textscan import ending_in
 
 NAME = "metadata@1"
 AUTHOR = re.compile(f"(?:作者|文|撰文|记者)[ \\t]*[:|/][ \\t]*([{CJK}A-Za-z· \\t]{{2,40}})")
@@ -37,6 +38,8 @@ REPORTED = re.compile(f"据({_NAME_RUN}{{2,12}}?{MEDIA_END})(?=报道|消息|援
 FROM = re.compile(f"(?:来源|出处|稿源)\\s*:\\s*({_NAME_RUN}{{2,14}})(?=[\\s,;。|]|$)")
 #: 中国证券网讯: a news wire's dateline.
 WIRE = re.compile(f"({_NAME_RUN}{{1,10}}?(?:网|社|报|新闻|财经))讯")
+#: what every WIRE match ends with, at most 13 characters after its start: the scan starts from it
+_WIRE_END = re.compile("(?:网|社|报|新闻|财经)讯")
 #: 《X》 naming a newspaper or magazine: by its ending, or by what follows it (杂志, 记者, 报道).
 TITLED = re.compile(f"《([^》\\n]{{2,20}})》(杂志|记者|报道|援引|消息|刊文|刊发|发文|评论员)?")
 NOT_MEDIA = frozenset("本报 本刊 该报 该刊 此报 本网 该网 本社 记者 报 网 社 财经 新闻 官网 全网 联网 上网".split())
@@ -133,7 +136,7 @@ def _media(doc: Document, res: Resources, state: _Found) -> list[Mention]:
                     state.meta.setdefault("author", name)
                 break
     for pattern, byline in ((REPORTED, False), (FROM, True), (WIRE, True)):
-        for m in pattern.finditer(text) if pattern is not WIRE or "讯" in text else ():
+        for m in ending_in(WIRE, _WIRE_END, 13, text) if pattern is WIRE else pattern.finditer(text):
             start = _trim_known(text, m.start(1), m.end(1), res) if pattern is WIRE else m.start(1)
             if pattern is FROM and not re.search(MEDIA_END + "$", m.group(1)) \
                     and res.lexicon.by_surface.get(m.group(1)) is None and len(m.group(1)) > 8:
