@@ -51,8 +51,15 @@ _GOES_ON = re.compile(r"(?:大关|关口)?,? ?(?:并|已|最终|目前|进一步
 _LISTED_BEFORE = re.compile(r"([\u4e00-\u9fff]{2}) ?\d[\d.,]*(?: ?[万亿])? ?[件笔个家项次户人元]、 ?$")
 #: The same for labels read before the number (服务 may belong there: 日均服务调用量).
 LABEL_STOP_BEFORE = LABEL_STOP_WORDS - {"服务", "应用"}
+#: Periods written before a figure's label (2023年净利润, 前三季度营收, 今年上半年): not part of the label.
+TIME_WORDS = frozenset("年 全年 季度 一季度 二季度 三季度 四季度 前三季度 年度 半年 同期 今年以来".split())
+
+
+def _period(word: str, tag) -> bool:
+    return word in TIME_WORDS or tag(word) == "t" and word.endswith(("年", "月", "末", "初", "季度", "期"))
+
 _PREV_STOP = re.compile(r"(超过|超出|超|逾|近|约|达到|达|累计|共|合计|高达|办理|实现|完成|服务|覆盖|拥有|为|突破|"
-                        r"升至|增至|降至|增加至|提升至|减少至|下降至|变更为|变为|至|由|从|人民币|美元|港元|欧元|"
+                        r"升至|增至|降至|增加至|提升至|减少至|下降至|变更为|变为|至|由|从|人民币|美元|港元|欧元|新台币|港币|澳门币|日元|英镑|"
                         r"由 ?\d[\d.,]*[万亿]*[元%]?|从 ?\d[\d.,]*[万亿]*[元%]?|"
                         r"(?:同比|较上年|较年初)?(?:增长|下降|增加|减少|大增)\d[\d.]*%)$")
 #: Growth words read before a number: kept at the end of its label (科技贷款余额同比增长30%).
@@ -134,7 +141,7 @@ def _label_before(doc: Document, pos: int, tag) -> str:
         tok = index.token(i)
         word = doc.norm[tok.start:min(tok.end, start + len(before))]
         verb_ok = tag(word).startswith("v") and len(word) == 2 and (not out or word in _VERB_MODIFIERS)
-        if not word or (tag(word) in ("v", "p", "c", "u", "d", "r", "uj") and not verb_ok) \
+        if not word or (tag(word) in ("v", "p", "c", "u", "d", "r", "uj") and not verb_ok) or _period(word, tag) \
                 or any(a <= tok.start < b for a, b in spans) or word in LABEL_STOP_BEFORE or \
                 not re.fullmatch(f"[{CJK}A-Za-z]+", word) or len(out) + len(word) > 10:
             break
