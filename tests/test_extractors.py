@@ -65,6 +65,12 @@ def test_quoted_slogan_is_not_an_entity(pipeline):
     assert not doc.mentions
 
 
+def test_a_quoted_name_after_a_known_bank_is_not_a_bank(pipeline):
+    """建设银行“星河云”: 银行 before the quote is the owner's name, not a descriptor of the quoted one."""
+    doc = run(pipeline, "近日，建设银行“星河云”通过了可信云认证。")
+    assert ("星河云", "FinancialInstitution") not in {(m.text, m.cls) for m in doc.mentions}
+
+
 @pytest.mark.parametrize("text, name, cls", [
     ("该行成立了数字金融研究院。", "数字金融研究院", "ResearchInstitute"),
     ("华夏星辰科技有限公司今日发布公告。", "华夏星辰科技有限公司", "Company"),

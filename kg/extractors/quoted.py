@@ -52,8 +52,9 @@ _VERBS = re.compile("依托|通过|使用|基于|利用|同样|运营|采用|借
 _SERIES_BAD = set("的了是在和与及等为将把被从向对")
 
 
-def classify(before: str, name: str, after: str) -> tuple[str, str] | None:
-    """(class, canonical name) for a quoted name, or None when nothing says what it is."""
+def classify(before: str, name: str, after: str, owner: bool = False) -> tuple[str, str] | None:
+    """(class, canonical name) for a quoted name, or None when nothing says what it is; ``owner``:
+    a known organization is written right before the quote (甲乙银行“甲乙云”: its thing, not a bank)."""
     rest = after.lstrip()
     if rest.startswith("等"):  # “工银聚富通”等服务和产品: the head noun ends the phrase
         rest = _LIST_COUNT.sub("", rest[1:])  # 等一系列产品, 等三款产品 (not the 系 of 等系统)
@@ -70,7 +71,7 @@ def classify(before: str, name: str, after: str) -> tuple[str, str] | None:
                 return cls, name + "系列"
             return cls, name
     for head, cls in BEFORE:
-        if before.endswith(head):
+        if before.endswith(head) and not (owner and cls in ("Company", "FinancialInstitution")):
             return cls, name
     platform = _PLATFORM_AFTER.match(rest)
     if platform and not _SERIES_BAD.intersection(platform.group(1)) and not _VERBS.search(platform.group(1)):
@@ -93,7 +94,9 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         if chain and not _JOIN.fullmatch(text[chain[-1].end():m.start()]):
             chain = []
         chain.append(m)
-        typed = classify(text[max(0, m.start() - 8):m.start()], name, text[m.end():m.end() + 12])
+        before = text[max(0, m.start() - 8):m.start()]
+        owner = any(end == len(before) and e.cls != "Place" for _, end, e in res.lexicon.find(before))
+        typed = classify(before, name, text[m.end():m.end() + 12], owner)
         if typed is None:
             continue
         cls, canonical = typed
