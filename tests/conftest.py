@@ -1,9 +1,16 @@
 """Shared fixtures: paths to ../shared and the example articles, and one pipeline per session."""
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import pytest
+
+# A test run started in the background by a non-interactive shell (`make test &`, nohup, a CI
+# script) inherits SIGINT ignored, and so would every kg process the tests start: the Ctrl-C
+# tests then see a build that cannot be interrupted. Give SIGINT back its default, as a terminal does.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
