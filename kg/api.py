@@ -133,11 +133,9 @@ def build_documents(documents: Iterable[Document], *, base: str = ids.DEFAULT_BA
     for doc in docs:  # lone surrogates (JSON escapes, Python strings) cannot be hashed or written
         doc.text = clean_text(doc.text)
     with collector_tuned(), open_runner(workers, dask) as runner:
-        documents, entities, graph, relations = run_stages(docs, runner, options, progress=progress,
-                                                           keep_documents=keep_documents)
-    from kg.counts import graph_counts  # what kg viz and kg stats count too
-    del relations  # (mentions of a fact in several sentences would count it several times)
-    entity_count, relation_count = graph_counts(graph.chunks())
+        documents, entities, graph, tally = run_stages(docs, runner, options, progress=progress,
+                                                       keep_documents=keep_documents)
+    entity_count, relation_count = tally.counts()  # what kg viz and kg stats count too (kg.counts)
     return BuildResult(documents, len(docs), entities, graph, list(skipped or []),
                        time.perf_counter() - started, relation_count, entity_count)
 

@@ -191,9 +191,9 @@ class CorpusBuild:
                 docs = [d for _, d in self.state.column("final", chunk)]
                 tasks = ((b, api.entity_subset((api.document_keys(d, self.lexicon) for d, _ in b), entities))
                          for b in batched([(d, hashes[self.iri(d)]) for d in docs], api.BATCH))
-                for batch in self.runner.imap(api.graph_task, tasks, self.options):
+                for batch, _ in self.runner.imap(api.graph_task, tasks, self.options):
                     # the one write path of every store: graphs replaced, the default graph their merge
-                    self.store.write_graphs(b"".join(data for _, data, _ in batch), [iri for iri, _, _ in batch])
+                    self.store.write_graphs(b"".join(data for _, data in batch), [iri for iri, _ in batch])
                     bar.update(len(batch))
                 # without a flush, Oxigraph keeps every write in memory (measured: +750 MB per 10^6 quads)
                 self.store.flush()

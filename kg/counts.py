@@ -8,6 +8,7 @@ is an IRI typed with one of the ontology's entity classes. ``kg build`` (files a
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Iterable
 
 import pyoxigraph as ox
@@ -34,6 +35,35 @@ _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _NQ_TYPED = re.compile(rb"^(<[^>]*>) <" + re.escape(_RDF_TYPE.encode()) + rb"> <" + re.escape(ZKG_IRI.encode())
                        + rb"(\w+)> ", re.M)
 _ENTITY_CLASS_NAMES = frozenset(name.encode() for name in ENTITY_CLASSES)
+
+
+@dataclass
+class Tally:
+    """The entities and relation triples of some graphs, as N-Quads terms, kept while the graphs are
+    written (:meth:`kg.rdf.DocumentGraph.nquads`): the same sets :func:`graph_counts` finds by
+    scanning the N-Quads after, so ``kg build`` need not read its output again."""
+
+    entities: set[str] = field(default_factory=set)
+    facts: set[tuple[str, str, str]] = field(default_factory=set)
+
+    def update(self, other: "Tally") -> "Tally":
+        self.entities |= other.entities
+        self.facts |= other.facts
+        return self
+
+    def update_all(self, others: Iterable["Tally"]) -> "Tally":
+        for other in others:
+            self.update(other)
+        return self
+
+    def counts(self) -> tuple[int, int]:
+        """(entities, relations), as :func:`graph_counts` gives them."""
+        return len(self.entities), len(self.facts)
+
+
+#: the N-Quads terms a Tally looks for: entity classes (objects of rdf:type) and relations (predicates)
+ENTITY_CLASS_TERMS = frozenset(f"<{ZKG_IRI}{name}>" for name in ENTITY_CLASSES)
+RELATION_TERMS = frozenset(f"<{ZKG_IRI}{name}>" for name in RELATIONS)
 
 
 def count_entities(source: "ox.Store | bytes | Iterable") -> int:

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from functools import partial
 from typing import Callable, Iterable, Iterator
 
+from kg.counts import Tally
 from kg.parallel import Runner, batched
 from kg.spool import Part, Spooled, open_spool, spool, spool_folder
 from kg.stages import (BATCH, BuildOptions, Contribution, Names, analyze_batch, content_hash,
@@ -45,9 +46,9 @@ def unique_ids(docs: Iterable[Document]) -> Iterator[Document]:
 
 def run_stages(docs: list[Document], runner: Runner, options: BuildOptions, *,
                progress: bool | None = None, keep_documents: bool = True
-               ) -> tuple[Callable[[], list[Document]] | None, dict[str, Entity], Spooled, int]:
+               ) -> tuple[Callable[[], list[Document]] | None, dict[str, Entity], Spooled, Tally]:
     """The three stages over documents held in memory: a function that gives the final documents
-    (None unless ``keep_documents``), entities, the graph's N-Quads, the number of relations.
+    (None unless ``keep_documents``), entities, the graph's N-Quads, its entities and relations.
 
     Local runners keep every document in the worker that analysed it (``_run_kept``); on Dask
     the documents travel with every batch (``_run_passed``). Both give the same bytes.
@@ -72,17 +73,16 @@ def _relate_kept(state: dict, known: Names, options: BuildOptions) -> Contributi
 
 
 def _graph_kept(state: dict, entities: dict[str, Entity], options: BuildOptions, packed: bool,
-                folder: str, keep: bool) -> tuple[list[Part], int, list[Document] | Part | None]:
+                folder: str, keep: bool) -> tuple[list[Part], Tally, list[Document] | Part | None]:
     """Stage 3 on the documents this worker keeps: their graphs go to the spool ``folder``.
-    Where each graph is, the number of relations, and, if ``keep``, the documents (if
+    Where each graph is, their entities and relations, and, if ``keep``, the documents (if
     ``packed``, pickled into the spool: where they are)."""
-    docs = state.pop("docs", [])
-    graphs = document_graphs(zip(docs, state.pop("hashes", [])), entities, options)
+    docs, tally = state.pop("docs", []), Tally()
+    graphs = document_graphs(zip(docs, state.pop("hashes", [])), entities, options, tally)
     parts = spool(folder, ((_graph_key(iri), data) for iri, data in graphs))
-    relations = sum(len(doc.relations) for doc in docs)
     if keep and packed:
-        return parts, relations, spool(folder, [("documents", pickle.dumps(docs, pickle.HIGHEST_PROTOCOL))])[0]
-    return parts, relations, docs if keep else None
+        return parts, tally, spool(folder, [("documents", pickle.dumps(docs, pickle.HIGHEST_PROTOCOL))])[0]
+    return parts, tally, docs if keep else None
 
 
 def _graph_key(iri: str) -> str:
@@ -114,7 +114,7 @@ def _run_kept(docs: list[Document], runner: Runner, options: BuildOptions, progr
     graph = Spooled(files, sorted(part for parts, _, _ in answers for part in parts))
     kept = [(positions, documents) for positions, (_, _, documents) in zip(owner, answers)]
     documents = partial(_gather, kept, files, len(docs)) if keep_documents else None
-    return documents, entities, graph, sum(relations for _, relations, _ in answers)
+    return documents, entities, graph, Tally().update_all(tally for _, tally, _ in answers)
 
 
 def _gather(kept: list[tuple[list[int], list[Document] | Part]], files, count: int) -> list[Document]:
@@ -150,19 +150,18 @@ def _run_passed(docs: list[Document], runner: Runner, options: BuildOptions, pro
     entities = merge_entities(contributions, lexicon)
     tasks = ((list(zip(docs_, hashes_)), entity_subset(contribs, entities)) for docs_, hashes_, contribs
              in zip(batched(final, BATCH), batched(hashes, BATCH), batched(contributions, BATCH)))
-    relations = 0
+    tally = Tally()
 
     def graphs() -> Iterator[tuple[str, bytes]]:  # written to the spool as they arrive
-        nonlocal relations
-        for batch in runner.imap(graph_task, tasks, options):
-            for iri, data, n in batch:
-                relations += n
+        for batch, counted in runner.imap(graph_task, tasks, options):
+            tally.update(counted)
+            for iri, data in batch:
                 yield _graph_key(iri), data
 
     with spool_folder() as folder:
         parts = spool(folder, graphs())
         graph = Spooled(open_spool(folder), sorted(parts))
-    return partial(_landed, final), entities, graph, relations
+    return partial(_landed, final), entities, graph, tally
 
 
 def _landed(items: list[Document | bytes]) -> list[Document]:

@@ -19,6 +19,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from kg import ids
+from kg.counts import ENTITY_CLASS_TERMS, RELATION_TERMS, Tally
 from kg.ontology import ITSRDF_IRI, NIF_IRI, PROV_IRI, RELATIONS, ZKG, fits
 from kg.resolve import key_of
 from kg.types import Document, Entity, Span
@@ -143,10 +144,22 @@ class DocumentGraph:
             found = self._nodes[key] = (iri(ids.entity_iri(entity.key, self.base)), entity)
         return found
 
-    def nquads(self) -> str:
-        """The graph's N-Quads, one line per unique quad, sorted."""
+    def nquads(self, tally: Tally | None = None) -> str:
+        """The graph's N-Quads, one line per unique quad, sorted; ``tally`` gets its entities
+        (subjects typed with an entity class) and relation triples."""
         self.build()
         tail, subjects = f" {self.g} .\n", self.subjects
+        if tally is not None:
+            classes, relations = ENTITY_CLASS_TERMS, RELATION_TERMS
+            for s, pairs in subjects.items():
+                if s[:1] != "<":
+                    continue
+                for p, o in pairs:
+                    if p == _TYPE_KEY:
+                        if o in classes:
+                            tally.entities.add(s)
+                    elif p in relations and o[:1] == "<":
+                        tally.facts.add((s, p, o))
         return "".join([f"{s} {p or TYPE} {o}{tail}" for s in sorted(subjects)
                         for p, o in sorted(set(subjects[s]))])
 
@@ -301,10 +314,12 @@ ARTICLE_LINKS = {"author": "Person", "publishedIn": "Publication"}
 
 def document_nquads(doc: Document, entities: dict[str, Entity], lexicon, *,
                     base: str = ids.DEFAULT_BASE, include_text: bool = True,
-                    version: str | None = None, configuration: str | None = None) -> str:
+                    version: str | None = None, configuration: str | None = None,
+                    tally: Tally | None = None) -> str:
     """The sorted N-Quads of one document's named graph (``version``: its content hash;
-    ``configuration``: the pipeline configuration, when it is not the default)."""
-    return DocumentGraph(doc, entities, lexicon, base, include_text, version, configuration).nquads()
+    ``configuration``: the pipeline configuration, when it is not the default; ``tally``: gets
+    the graph's entities and relations)."""
+    return DocumentGraph(doc, entities, lexicon, base, include_text, version, configuration).nquads(tally)
 
 
 def document_quads(doc: Document, entities: dict[str, Entity], lexicon, **options) -> list:

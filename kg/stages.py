@@ -22,6 +22,7 @@ from typing import Iterable, Iterator
 
 from kg import ids
 from kg.config import effective_config
+from kg.counts import Tally
 from kg.lexicon import JOB_TITLE
 from kg.ontology import specificity
 from kg.pipeline import Pipeline
@@ -191,22 +192,24 @@ def document_keys(doc: Document, lexicon) -> set[str]:
 
 
 def graph_batch(items: list[tuple[Document | bytes, str]], entities: dict[str, Entity],
-                options: BuildOptions) -> list[tuple[str, bytes, int]]:
-    """Stage 3 (in a worker): each document's graph IRI, sorted N-Quads and number of relations."""
-    docs = [land(item) for item, _ in items]
-    graphs = document_graphs(zip(docs, (digest for _, digest in items)), entities, options)
-    return [(iri, data, len(doc.relations)) for doc, (iri, data) in zip(docs, graphs)]
+                options: BuildOptions) -> tuple[list[tuple[str, bytes]], Tally]:
+    """Stage 3 (in a worker): each document's graph IRI and sorted N-Quads, and the batch's
+    entities and relations (:class:`kg.counts.Tally`)."""
+    tally = Tally()
+    graphs = document_graphs(((land(item), digest) for item, digest in items), entities, options, tally)
+    return list(graphs), tally
 
 
-def document_graphs(items: Iterable[tuple[Document, str]], entities: dict[str, Entity], options: BuildOptions
-            ) -> Iterator[tuple[str, bytes]]:
-    """Each document's graph IRI and sorted N-Quads (``items``: documents and content hashes)."""
+def document_graphs(items: Iterable[tuple[Document, str]], entities: dict[str, Entity], options: BuildOptions,
+                    tally: Tally | None = None) -> Iterator[tuple[str, bytes]]:
+    """Each document's graph IRI and sorted N-Quads (``items``: documents and content hashes);
+    ``tally`` gets their entities and relations."""
     lexicon = pipeline_for(options).lexicon
     described = configuration_of(options)
     for doc, digest in items:
         yield ids.document_iri(doc.id, options.base), document_nquads(
             doc, entities, lexicon, base=options.base, include_text=options.include_text,
-            version=digest, configuration=described).encode("utf-8")
+            version=digest, configuration=described, tally=tally).encode("utf-8")
 
 
 @lru_cache(maxsize=8)
@@ -222,7 +225,7 @@ def entity_subset(keys: Iterable[set[str]], entities: dict[str, Entity]) -> dict
     return {k: entities[k] for k in sorted(wanted) if k in entities}
 
 
-def graph_task(task: tuple, options: BuildOptions) -> list[tuple[str, bytes, int]]:
+def graph_task(task: tuple, options: BuildOptions) -> tuple[list[tuple[str, bytes]], Tally]:
     """Stage 3 as a runner task: ``task`` is (documents with their content hashes, their entities)."""
     items, entities = task
     return graph_batch(items, entities, options)

@@ -82,3 +82,16 @@ def test_graph_counts_ignores_lookalikes_inside_literals():
     assert graph_counts([nquads]) == (count_entities(nquads), count_relations(nquads)) == (2, 1)
     lines = nquads.splitlines(keepends=True)
     assert graph_counts([b"".join(lines[:3]), b"".join(lines[3:])]) == (2, 1)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_counts_kept_while_writing_are_those_of_the_written_graph(workers):
+    """kg build counts entities and relations as it writes each graph (kg.counts.Tally): the same
+    numbers as scanning what it wrote, whatever the number of workers."""
+    from kg import api
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "examples" / "articles").glob("*.txt"))]
+    result = api.build_documents([api.Document(id=f"d{i}", text=t) for i, t in enumerate(texts * 2)],
+                                 workers=workers)
+    assert (result.entity_count, result.relation_count) == graph_counts(result.graph.chunks())
+    assert result.relation_count > 10 and result.entity_count > 10
