@@ -184,9 +184,19 @@ def test_short_names_of_a_brand_and_an_industry(pipeline, text, name):
     assert (name, "Company") in found(run(pipeline, text))
 
 
+@pytest.mark.parametrize("text, name", [
+    ("青禾基金和蓝海信托共同发起成立星海资产管理有限公司。", "青禾基金"),  # a fund manager: a new word before 基金
+    ("该轮融资由河隆基金领投。", "河隆基金"),                             # not 由河隆基金: the preposition is cut off
+])
+def test_fund_managers(pipeline, text, name):
+    assert (name, "FinancialInstitution") in found(run(pipeline, text))
+
+
 @pytest.mark.parametrize("text, absent", [
     ("公司股份发生变动。", "公司股份"),
     ("中国汽车销量增长。", "中国汽车"),
+    ("公募基金、私募基金和房地产基金纷纷入市。", "公募基金"),  # kinds of funds, not fund managers
+    ("公募基金、私募基金和房地产基金纷纷入市。", "房地产基金"),
 ])
 def test_common_words_before_an_industry_are_not_brands(pipeline, text, absent):
     assert absent not in {name for name, _ in found(run(pipeline, text))}

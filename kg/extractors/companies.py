@@ -1,7 +1,7 @@
 """Company names recognized by their form rather than a suffix word, for suffix@1.
 
-Latin names before a legal form (Acme Digital Holdings Limited), the members of a consortium
-(甲、乙及丙财团), partnerships (甲乙投资合伙企业(有限合伙)), a subsidiary named right after
+A brand and an industry word (万通地产, 青禾基金, 平安人寿), Latin names before a legal form (Acme
+Digital Holdings Limited), the members of a consortium (甲、乙及丙财团), partnerships (甲乙投资合伙企业(有限合伙)), a subsidiary named right after
 the word for it (科技子公司甲乙金科), a bank's wealth-management company (甲银理财, 甲乙理财 of 甲乙银行)
 and a known company's business named by its line (京东金融, 腾讯云).
 """
@@ -10,15 +10,67 @@ from __future__ import annotations
 import re
 
 from kg.extractors.base import CJK, CLAUSE_END, NAME_CHAR, Resources, bad_name_start, mention, stops_name, token_index
-from kg.extractors.suffix import (CATEGORY_HEADS, FIN_WORDS, GENERIC, MAX_CHARS, NAME, STOP, name_like,
-                                  _proper)
+from kg.extractors.suffix import (CATEGORY_HEADS, FIN_WORDS, GENERIC, GLUED_PREPOSITIONS, MAX_CHARS, NAME,
+                                  RARE_BRAND, STOP, _proper, name_like)
 from kg.types import Document, Mention
 from kg.textscan import scanning
 
 
 def propose(doc: Document, res: Resources) -> list[Mention]:
-    return _latin(doc) + _consortia(doc, res) + _partnerships(doc, res) + _appositions(doc, res) + \
-        _wealth(doc, res) + _brand_units(doc, res)
+    return _industry(doc, res) + _latin(doc) + _consortia(doc, res) + _partnerships(doc, res) + \
+        _appositions(doc, res) + _wealth(doc, res) + _brand_units(doc, res)
+
+
+#: Industry words that end a company's short name (万通地产, 中博传媒) after a proper-name word.
+INDUSTRY = frozenset("""地产 置业 传媒 娱乐 影业 影视 财经 电子 汽车 制药 医药 药业 能源 电气 电器 软件 通信 通讯
+物流 航空 实业 资本 动漫 互娱 工作室 食品 乳业 酒业 钢铁 化工 建工 矿业 重工 环保 家电 服饰 商贸 百货 电商 快递
+股份 生物 水泥 医疗 光电 材料 机械 电力 煤业 有色 黄金 啤酒 纺织 造船 港口 高速 银行 证券 保险 信托 科技
+人寿 财险 产险 寿险 基金""".split())
+#: Industry words that make the short name a financial institution.
+FIN_INDUSTRY = ("银行", "证券", "保险", "信托", "资本", "基金")
+#: Characters that do not occur in the proper-name part of a company's short name.
+NOT_IN_BRAND = set("的了是在和与及上下一二两三多新大小个轮维度这那些其各该本我你他插将把被从向对为等全")
+PROPER_TAGS = ("nz", "nt", "nrt", "j", "ns", "x")
+
+
+def _brand_word(head: str, tail: str, res: Resources) -> bool:
+    """A word that can be a firm's brand before an industry word: a proper noun or a rare word; before
+    基金 (a fund manager, or a kind of fund: 房地产基金, 避险基金) a new word or an uncommon proper noun."""
+    tag, seg = res.segmenter.pos(head), res.segmenter
+    if tail == "基金":
+        return not seg.in_dictionary(head) or tag in PROPER_TAGS and seg.frequency(head) < RARE_FUND
+    return tag in PROPER_TAGS or seg.frequency(head) < RARE_BRAND
+
+
+#: jieba frequency below which a proper noun before 基金 names a fund manager (中银基金, not 房地产基金)
+RARE_FUND = 1000
+
+
+def _industry(doc: Document, res: Resources) -> list[Mention]:
+    """Company short names: a proper-name word followed by an industry word (万通地产)."""
+    found, tokens = [], doc.tokens
+    for i in token_index(doc).where(INDUSTRY):  # an industry word as a whole token
+        if i == 0:
+            continue
+        head, tail = tokens[i - 1].text, tokens[i].text
+        if 2 <= len(head) <= 4 and head not in GENERIC and head not in STOP \
+                and not bad_name_start(head, res.segmenter, res.lexicon) and not head.isdigit() \
+                and not NOT_IN_BRAND.intersection(head) and head not in res.lexicon.by_surface \
+                and all(NAME_CHAR.match(c) for c in head) \
+                and _brand_word(head, tail, res) and (i < 2 or tokens[i - 2].text not in ("的",)) \
+                and not any(e.cls == "Place" for s0, e0, e in res.lexicon.find(head) if e0 - s0 == len(head)):
+            cls = "FinancialInstitution" if tail in FIN_INDUSTRY else "Company"
+            start = tokens[i - 1].start + (len(head) == 3 and head[0] in GLUED_PREPOSITIONS
+                                           and not res.segmenter.in_dictionary(head))  # 由|赛富基金
+            found.append(mention(doc, start, tokens[i].end, cls, NAME, 0.6))
+        elif tail in INSURER_LINES and len(head) == 2 and res.segmenter.pos(head) in ("a", "an") \
+                and all(NAME_CHAR.match(c) for c in head):
+            found.append(mention(doc, tokens[i - 1].start, tokens[i].end, "FinancialInstitution", NAME, 0.6))
+    return found
+
+
+#: Lines of business only insurers name themselves by: an adjective may be the brand (甲乙人寿, 幸福人寿).
+INSURER_LINES = frozenset(("人寿", "财险", "产险", "寿险"))
 
 
 #: Latin-script company names: capitalised words before a legal-form word (Acme Digital Limited).

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 from kg.extractors.base import CJK, CLAUSE_END, Resources, bad_name_start, mention, token_index
-from kg.extractors.suffix import GENERIC, INDUSTRY, STOP, _place_word, fragment
+from kg.extractors.companies import INDUSTRY
+from kg.extractors.suffix import GENERIC, STOP, _place_word, fragment
 from kg.types import Document, Mention
 
 NAME = "parties@1"

@@ -37,7 +37,7 @@ TRIGGERS: tuple[tuple[str, str, str], ...] = (
 _TRIGGER = scanning(re.compile("|".join(f"(?P<t{i}>{p})" for i, (p, _, _) in enumerate(TRIGGERS))))
 _COOPERATE = re.compile(r"(?:与|和|同|携手|联合)(?P<body>(?:(?!与|和|同)[^,;:。!?\n]){2,60}?)"
                         r"(?:签署|签订|签约|达成|开展|建立|展开|深化|共建|合作|战略合作|联合)(?!竞争|较量|角逐|诉讼|价格战|争夺)")
-_JOIN = re.compile(r"(?:携手|联合)(?P<body>[^,;:。!?\n]{2,30}?)(?=[,;:。!?\n]|在|共同|开展|推出|打造)")
+_JOIN = re.compile(r"(?:携手|联合|牵手|联手)(?P<body>[^,;:。!?\n]{2,30}?)(?=[,;:。!?\n]|在|共同|开展|推出|打造)")
 #: 兴远基金由星河证券全资设立, 数字人民币App由数研所开发: the doer comes after 由.
 _PASSIVE = re.compile(r"(?P<by>由)(?P<body>[^,;:。!?\n]{2,40}?)(?:全资|控股|出资|发起|牵头|会同有关部门|联合|自主)?"
                       r"(?P<verb>设立|成立|组建|开发|研发|推出|打造|发布|收购)(?P<of>的)?")

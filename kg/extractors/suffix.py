@@ -64,7 +64,8 @@ GENERIC = frozenset("""大型 中型 小型 中小 中小型 商业 国有 股�
 所属 分支 总 一级 二级 省级 市级 县级 专业 综合 服务 运营 管理 研发 创新 技术 业务 数据 安全 客户 合作 会员 成员
 合规 风险 计算 信息 网络 总部 研究 科研 高校 知名 新闻 新 发展 基金 证券 保险 支付 信托 期货 理财 资管 消费
 银行业 该 本 此 两家 多家 几家 各家 外部 第三方 大中型 农商 城商 智慧 智能 虚拟 实体 网上 手机 线上 线下 直营
-纯网络 民营 社区 普惠 养老 私人 绿色 个人 团体 健康 意外 短期 长期 车 汽车 财产 人身 产险 寿险 财险 人寿""".split())
+纯网络 民营 社区 普惠 养老 私人 绿色 个人 团体 健康 意外 短期 长期 车 汽车 财产 人身 产险 寿险 财险 人寿
+公募 私募 货币 债券 股票 混合 指数 天使 引导 专项 对冲 主权 产业 社保""".split())
 #: Common words that end like an organization suffix (…局, …部) but never name one.
 NOT_ORGS = ("格局", "大局", "全局", "布局", "结局", "部署", "干部", "内部", "外部", "全部", "局部", "底部", "顶部",
             "总部", "东部", "西部", "南部", "北部", "中部", "俱乐部", "后部", "前部", "腹部", "头部",
@@ -210,18 +211,6 @@ def classify(name: str, suffix: str, cls: str, place: bool = False) -> str:
     return cls
 
 
-#: Industry words that end a company's short name (万通地产, 中博传媒) after a proper-name word.
-INDUSTRY = frozenset("""地产 置业 传媒 娱乐 影业 影视 财经 电子 汽车 制药 医药 药业 能源 电气 电器 软件 通信 通讯
-物流 航空 实业 资本 动漫 互娱 工作室 食品 乳业 酒业 钢铁 化工 建工 矿业 重工 环保 家电 服饰 商贸 百货 电商 快递
-股份 生物 水泥 医疗 光电 材料 机械 电力 煤业 有色 黄金 啤酒 纺织 造船 港口 高速 银行 证券 保险 信托 科技
-人寿 财险 产险 寿险""".split())
-#: Industry words that make the short name a financial institution.
-FIN_INDUSTRY = ("银行", "证券", "保险", "信托", "资本")
-#: Characters that do not occur in the proper-name part of a company's short name.
-NOT_IN_BRAND = set("的了是在和与及上下一二两三多新大小个轮维度这那些其各该本我你他插将把被从向对为等全")
-PROPER_TAGS = ("nz", "nt", "nrt", "j", "ns", "x")
-
-
 #: A country's army or navy (美军, 俄海军): public bodies in news annotation conventions.
 MILITARY = re.compile(r"(?<![\u4e00-\u9fff])[美俄德日英法韩朝印以伊](?:军|海军|陆军|空军)(?:部队)?")
 
@@ -230,35 +219,9 @@ def _military(doc: Document) -> list[Mention]:
     return [mention(doc, m.start(), m.end(), "GovernmentAgency", NAME, 0.6) for m in MILITARY.finditer(doc.norm)]
 
 
-def _industry(doc: Document, res: Resources) -> list[Mention]:
-    """Company short names: a proper-name word followed by an industry word (万通地产)."""
-    found, tokens = [], doc.tokens
-    for i in token_index(doc).where(INDUSTRY):  # an industry word as a whole token
-        if i == 0:
-            continue
-        head, tail = tokens[i - 1].text, tokens[i].text
-        if 2 <= len(head) <= 4 and head not in GENERIC and head not in STOP \
-                and not bad_name_start(head, res.segmenter, res.lexicon) and not head.isdigit() \
-                and not NOT_IN_BRAND.intersection(head) and head not in res.lexicon.by_surface \
-                and all(NAME_CHAR.match(c) for c in head) \
-                and (res.segmenter.pos(head) in PROPER_TAGS or res.segmenter.frequency(head) < RARE_BRAND) \
-                and (i < 2 or tokens[i - 2].text not in ("的",)) \
-                and not any(e.cls == "Place" for s0, e0, e in res.lexicon.find(head) if e0 - s0 == len(head)):
-            cls = "FinancialInstitution" if tail in FIN_INDUSTRY else "Company"
-            found.append(mention(doc, tokens[i - 1].start, tokens[i].end, cls, NAME, 0.6))
-        elif tail in INSURER_LINES and len(head) == 2 and res.segmenter.pos(head) in ("a", "an") \
-                and all(NAME_CHAR.match(c) for c in head):
-            found.append(mention(doc, tokens[i - 1].start, tokens[i].end, "FinancialInstitution", NAME, 0.6))
-    return found
-
-
-#: Lines of business only insurers name themselves by: an adjective may be the brand (甲乙人寿, 幸福人寿).
-INSURER_LINES = frozenset(("人寿", "财险", "产险", "寿险"))
-
-
 def propose(doc: Document, res: Resources) -> list[Mention]:
     """Organization mentions ending in a known suffix, extended left over name-like words."""
-    tokens, found = doc.tokens, _industry(doc, res) + _military(doc)
+    tokens, found = doc.tokens, _military(doc)
     index = token_index(doc)
     heads = res.memo.setdefault(NAME, {})
     # the tokens that end in a suffix (each distinct word is judged once, and remembered)
