@@ -63,6 +63,7 @@ def test_quoted_names_typed_by_noun(pipeline, text, name, cls):
 def test_quoted_slogan_is_not_an_entity(pipeline):
     doc = run(pipeline, "坚持“稳中求进”的总基调。")
     assert not doc.mentions
+    assert not run(pipeline, "以金融“活水”服务实体经济发展。").mentions  # 服务 the verb, not a service
 
 
 def test_a_quoted_name_after_a_known_bank_is_not_a_bank(pipeline):

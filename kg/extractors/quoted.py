@@ -25,7 +25,7 @@ AFTER: tuple[tuple[str, str], ...] = (
     ("产品", "FinancialProduct"), ("贷款", "FinancialProduct"), ("信用卡", "FinancialProduct"),
     ("借记卡", "FinancialProduct"), ("理财", "FinancialProduct"), ("基金", "FinancialProduct"),
     ("保险", "FinancialProduct"), ("金融服务", "FinancialProduct"),
-    ("品牌", "Product"),
+    ("品牌", "Product"), ("服务", "Product"),
     ("子公司", "Company"), ("公司", "Company"), ("集团", "Company"),
 )
 #: Descriptors just before the opening quote.
@@ -66,7 +66,7 @@ def classify(before: str, name: str, after: str, owner: bool = False) -> tuple[s
     if series and series.group(1) and not _SERIES_BAD.intersection(series.group(1)):
         return "ProductSeries", name + series.group(1) + "系列"
     for head, cls in AFTER:
-        if rest.startswith(head):
+        if rest.startswith(head) and not (head == "服务" and "\u4e00" <= rest[2:3] <= "\u9fff"):  # (服务实体经济: a verb)
             if cls == "ProductSeries" and not name.endswith("系列"):
                 return cls, name + "系列"
             return cls, name
