@@ -40,6 +40,7 @@ def surfaces(pipeline, text):
     # a bank's wealth-management company; an adjective as an insurer's brand; a subsidiary's short name
     ("星河银行旗下的河银理财推出了新产品。", "河银理财", "FinancialInstitution"),
     ("集团旗下美好人寿近日宣布上线新系统。", "美好人寿", "FinancialInstitution"),
+    ("星河银行零售金融部总经理赵六表示。", "星河银行零售金融部", "OrganizationUnit"),  # a firm's, not a ministry
 ])
 def test_names_found(pipeline, text, name, cls):
     assert (name, cls) in mentions(pipeline, text)

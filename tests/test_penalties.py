@@ -299,6 +299,7 @@ NB_FULL, NB_SHORT = "国家金融监督管理总局宁波监管局", "宁波监�
     ({"name": NB_FULL}, ("penalized", "amount", "type", "date", "documentNumber"),
      [("云岭农村商业银行股份有限公司", "800000", "罚款", "2024-04-10", "甬金罚决字〔2024〕12号"),
       ("张伟", "50000", "罚款", "", ""), ("张伟", "50000", "警告", "", ""),
+      ("李娜", "", "警告", "", ""),  # 该局对…李娜予以警告: the regulator's, not the bank unit's named before
       ("青禾银行股份有限公司", "3000000", "罚款", "", "")]),
 ])
 def test_penalties_by_regulator(params, columns, expected):

@@ -32,6 +32,8 @@ _POST_AFTER = re.compile(r"(?:等[\u4e00-\u9fff]{0,6}?)?(?:均|都|则|已|将|�
                          r"(?:于[\d一二三四五六七八九十]{1,4}[年月](?:\d{1,2}[月日])?)?"
                          r"(?:出身于|出身|有|出任|担任|现任|时任|曾任|任职于|任职|就职于|供职于|升任|兼任|调任|履新|就任|加盟|加入|来自|"
                          r"获任|获聘|受聘|任|是|为|系|在)")
+#: 张三，现任/曾任/历任: the person, a comma, and a post
+_CAREER = re.compile(r",(?:男,|女,)?(?:现任|曾任|历任|时任|原任)")
 #: 任命张三为行长, 聘任李四担任首席信息官: the appointing organization employs the person
 _APPOINT = re.compile(r"(?:同意|决定|宣布)?(?:任命|聘任|聘请|委任|选举|推选|提名|聘)$")
 _AS = re.compile(r"(?:为|担任|出任|任)(?:该行|该公司|公司|本行|本公司|集团)?")
@@ -98,6 +100,8 @@ def _after_verb(doc: Document, person: Mention) -> Relation | None:
     """张三出任某银行党委委员, 张三是某公司副总经理, 张三曾在某银行任职."""
     text = doc.norm
     m = _POST_AFTER.match(text, person.end, min(len(text), person.end + 12))
+    if m is None:  # 张三，现任某银行董事长 (a résumé's first line)
+        m = _CAREER.match(text, person.end)
     if m is None:
         return None
     end = min(len(text), m.end() + 30)

@@ -147,6 +147,8 @@ OPENERS = frozenset("对 与 和 向 为 同 由 及 将 把 联合 携手 跟 �
 INSIDE = re.compile(r"(?:依托|旗下|下属|所属|内设|内部|行内|集团内)(?:的)?$")
 
 
+#: A firm's name inside a unit's (甲乙银行零售金融部): the unit is the firm's, not a ministry.
+FIRM_IN_NAME = re.compile(r"(?:银行|证券|保险|信托|公司|集团|基金|期货|人寿|财险|产险)(?=[\u4e00-\u9fff]{2})")
 #: Government-like suffixes: with no owner before them the name is a public body.
 MINISTRY_SUFFIXES = ("部", "总局", "局", "署", "厅", "委员会", "委")
 #: Text just before a unit that shows whose unit it is (该行风险管理部, 公司财务部).
@@ -309,7 +311,8 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
             doc.norm[max(0, start - 3):start]) or (j > 0 and _is_known_org(tokens[j - 1].text, res))
         if cls == "ResearchInstitute" and (inside or owned):
             cls = "OrganizationUnit"
-        elif cls == "OrganizationUnit" and suffix in MINISTRY_SUFFIXES and not inside:
+        elif cls == "OrganizationUnit" and suffix in MINISTRY_SUFFIXES and not inside \
+                and not FIRM_IN_NAME.search(name[:-len(suffix)]):
             cls = "GovernmentAgency"  # 国防部, 新闻出版总署: a department of nothing named is a ministry
         end = tok.end
         if cls in COMPANY_CLASSES and not branch and _described(doc, tokens, j, i, res):
