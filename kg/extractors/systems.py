@@ -126,6 +126,7 @@ def _enumerations(doc: Document, res: Resources) -> list[Mention]:
 
 #: 甲乙推出的丙丁: a name right after a build verb and 的, ended by the clause or a verb of the clause.
 MADE = re.compile(f"(?:{BUILD_VERBS})的([{CJK}A-Za-z0-9]{{2,8}}?)(?=[,，;；。、“”\"\n]|已|在|是|将|于|主要|目前|也|还|正|已经|现|可|能|为|自|上线|推出|平台|系统)")
+_DESCRIBES_QUOTED = re.compile("(?:平台|系统)[“\"「]")
 #: Words of a sentence that are not part of a name (推出的产品, 研发的新技术).
 NOT_A_NAME_TAGS = ("v", "vn", "d", "p", "c", "u", "r", "m", "q", "f", "t", "a", "ad", "an")
 
@@ -136,8 +137,9 @@ def _made(doc: Document, res: Resources) -> list[Mention]:
     found, index, seg = [], token_index(doc), res.segmenter
     for m in MADE.finditer(doc.norm):
         start, end = m.span(1)
-        if not index.aligned(start, end) or doc.norm[start:end] in res.lexicon.by_surface:
-            continue
+        if not index.aligned(start, end) or doc.norm[start:end] in res.lexicon.by_surface \
+                or _DESCRIBES_QUOTED.match(doc.norm, end):
+            continue  # (研发的智慧风控平台“天眼”: the quoted word is the name, the words before describe it)
         tokens = doc.tokens[index.at(start):index.at(end - 1) + 1]
         tags = [seg.pos(t.text) for t in tokens]
         singles = sum(len(t.text) == 1 for t in tokens)
