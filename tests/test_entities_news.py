@@ -41,6 +41,7 @@ def surfaces(pipeline, text):
     ("星河银行旗下的河银理财推出了新产品。", "河银理财", "FinancialInstitution"),
     ("集团旗下美好人寿近日宣布上线新系统。", "美好人寿", "FinancialInstitution"),
     ("星河银行零售金融部总经理赵六表示。", "星河银行零售金融部", "OrganizationUnit"),  # a firm's, not a ministry
+    ("星河银行手机银行月活跃用户超过7000万。", "星河银行手机银行", "Platform"),       # the bank's app, not a bank
 ])
 def test_names_found(pipeline, text, name, cls):
     assert (name, cls) in mentions(pipeline, text)

@@ -51,6 +51,8 @@ _GOES_ON = re.compile(r"(?:大关|关口)?,? ?(?:并|已|最终|目前|进一步
 _LISTED_BEFORE = re.compile(r"([\u4e00-\u9fff]{2}) ?\d[\d.,]*(?: ?[万亿])? ?[件笔个家项次户人元]、 ?$")
 #: The same for labels read before the number (服务 may belong there: 日均服务调用量).
 LABEL_STOP_BEFORE = LABEL_STOP_WORDS - {"服务", "应用"}
+#: One-character ends of a measure's name (不良贷款率, 交易额, 下载量): a label, not the verb 率 or a count.
+MEASURE_ENDS = frozenset("率额量值")
 #: Periods written before a figure's label (2023年净利润, 前三季度营收, 今年上半年): not part of the label.
 TIME_WORDS = frozenset("年 全年 季度 一季度 二季度 三季度 四季度 前三季度 年度 半年 同期 今年以来".split())
 
@@ -141,7 +143,9 @@ def _label_before(doc: Document, pos: int, tag) -> str:
         tok = index.token(i)
         word = doc.norm[tok.start:min(tok.end, start + len(before))]
         verb_ok = tag(word).startswith("v") and len(word) == 2 and (not out or word in _VERB_MODIFIERS)
-        if not word or (tag(word) in ("v", "p", "c", "u", "d", "r", "uj") and not verb_ok) or _period(word, tag) \
+        measure = not out and word in MEASURE_ENDS  # 不良贷款|率 (cut from 率为): the label's last character
+        if not word or (tag(word) in ("v", "p", "c", "u", "d", "r", "uj") and not verb_ok and not measure) \
+                or _period(word, tag) \
                 or any(a <= tok.start < b for a, b in spans) or word in LABEL_STOP_BEFORE or \
                 not re.fullmatch(f"[{CJK}A-Za-z]+", word) or len(out) + len(word) > 10:
             break

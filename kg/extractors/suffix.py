@@ -72,6 +72,8 @@ NOT_ORGS = ("格局", "大局", "全局", "布局", "结局", "部署", "干部"
             "子公司", "分公司", "孙公司", "总公司", "母公司", "本公司", "该公司", "新公司",
             "编委")
 COMPANY_CLASSES = ("Company", "FinancialInstitution")
+#: A bank's channels, named like a bank (某银行手机银行): products, not institutions.
+CHANNELS = ("手机银行", "网上银行", "电话银行")
 RARE = 1000  # jieba frequency below which a verb may be part of a name
 RARE_PROPER = 200  # below which a common noun may be the proper part of a company's name
 RARE_BRAND = 50  # below which a dictionary word may be the brand before an industry word (双沟|酒业)
@@ -319,6 +321,8 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
             continue  # 几家猎头公司, 第一家小额贷款公司: a kind of firm, counted, not a name
         if doc.norm[start - 1:start] == "《" or (cls == "FinancialInstitution" and SECTOR_AFTER.match(doc.norm, end)):
             continue  # 《天龙八部》 is a title; 中国银行业 is the banking sector
+        if name.endswith(CHANNELS):
+            cls = "Platform"  # 某银行手机银行: the bank's app, not a bank
         if name.endswith(ROLE_TAILS) and len(name) > 4:
             end -= 2  # 乐山市委常委: the committee, not its member
         if cls == "GovernmentAgency" and _business_unit(name[: -len(suffix)], res):
