@@ -63,6 +63,8 @@ def test_names_found(pipeline, text, name, cls):
     ("In The Group of experts", "The Group"),
     ("王一鸣曾任星河银行副行长。", "曾任"),                          # the adverb 曾 and a verb
     ("星河银行自主研发的智慧风控平台“天眼”已投产。", "智慧风控"),      # describes the quoted name
+    ("星河金控董事会通过，由王一鸣接任星河证券董事长。", "王一鸣接任星河证券"),  # a career verb opens no name
+    ("监管部门将持续督导银行强化内控。", "督导银行"),
     ("星河银行副行长张一因违规被警告。", "张一因"),                     # 因 (because) after the name
     ("个人理财需求旺盛，银行理财规模下降。", "个人理财"),
     ("个人理财需求旺盛，银行理财规模下降。", "银行理财"),

@@ -94,8 +94,8 @@ TRANSLITERATED = re.compile(r"·")
 PERSON_TAGS = ("nr", "nrfg", "nrt")
 #: A shareholder's stake right after a name (甲乙持股5%, 甲乙均持股2%) marks a person in a list of holders.
 #: A name between an appointment verb and its post (任命甲乙为行长, 聘任甲乙担任总裁).
-APPOINT_BEFORE = re.compile(r"(?:任命|聘任|聘请|委任|提名|选举|推选)$")
-APPOINT_AFTER = re.compile(r"(?:为|担任|出任)")
+APPOINT_BEFORE = re.compile(r"(?:任命|聘任|聘请|委任|提名|选举|推选|由)$")
+APPOINT_AFTER = re.compile(r"(?:为|担任|出任|接任|继任|接替)")
 STAKE_AFTER = re.compile(r"(?:均|分别)?(?:持股|持有|出资|认缴)\s*[0-9一二三四五六七八九十]")
 #: A byline: the reporter's name after 记者/通讯员/实习生, then a space, a mark or the end of the line.
 BYLINE = re.compile(f"(?:记者|通讯员|实习生|撰文|文/|作者[:：]?)\\s*([{CJK}]{{2,3}})")
