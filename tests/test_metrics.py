@@ -62,6 +62,9 @@ CASES = [  # sentence, value, subject, unit, a word the label must contain, a wo
     ("星河银行手机银行月活跃用户数超过4000万。", 40000000, "星河银行手机银行", "户", "用户数", None),
     ("星河银行员工人数超过2万。", 20000, "星河银行", "人", "员工人数", None),
     ("星河银行不良贷款率为1.25%。", 1.25, "星河银行", "%", "不良贷款率", None),  # 率 cut from the token 率为
+    # a credit line is the lender's figure; 向 inside 意向性 does not end the label
+    ("星河银行将为青禾集团提供不超过500亿元的意向性授信。", 50000000000, "星河银行", "元", "意向性授信", None),
+    ("星河保险完成对青禾养老的增资，增资金额为8亿元。", 800000000, "星河保险", "元", "增资金额", None),
     # the period and the currency before a figure are not its label
     ("星河银行2023年净利润为200亿元。", 20000000000, "星河银行", "元", "净利润", "年"),
     ("星河銀行今年上半年稅後淨利達新台幣200億元。", 20000000000, "星河銀行", "元", "稅後淨利", "上半年"),

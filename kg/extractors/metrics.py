@@ -24,7 +24,8 @@ CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 QUALIFIERS = {"超过": "atLeast", "超出": "atLeast", "超": "atLeast", "逾": "atLeast", "不少于": "atLeast",
               "不低于": "atLeast", "近": "approximately", "将近": "approximately", "接近": "approximately",
               "约": "approximately", "大约": "approximately", "余": "moreThan", "多": "moreThan",
-              "不足": "lessThan", "不到": "lessThan", "少于": "lessThan", "低于": "lessThan"}
+              "不足": "lessThan", "不到": "lessThan", "少于": "lessThan", "低于": "lessThan",
+              "不超过": "atMost", "不高于": "atMost", "最高": "atMost", "最多": "atMost"}
 UNITS = ("美元", "港元", "欧元", "日元", "英镑", "人民币", "元", "户", "人次", "次", "个", "家", "笔", "项", "款", "名",
          "人", "位", "张", "台", "套", "件", "条", "份", "座", "所", "倍", "%", "吨", "辆", "架", "艘", "GB", "TB")
 TIME_UNITS = ("年", "月", "日", "天", "小时", "分钟", "秒", "期", "周", "季度", "届", "代", "号")
@@ -67,7 +68,12 @@ _PREV_STOP = re.compile(r"(超过|超出|超|逾|近|约|达到|达|累计|共|�
 #: Growth words read before a number: kept at the end of its label (科技贷款余额同比增长30%).
 _GROWTH = re.compile(r"(?:同比|较上年|较年初|年)?(?:增长|增幅|下降|增加|减少)$")
 #: Verbs that form a noun phrase with the head word that follows (注册用户, 活跃客户).
-_VERB_MODIFIERS = frozenset("注册 活跃 研发 营业 融资 投资 管理 发行 交易 授信 认购 下载 访问 持股 出资 认缴 实缴".split())
+#: Words jieba tags as verbs that name what a figure counts (意向性授信, 小微贷款)
+_FIN_NOUNS = frozenset("授信 贷款 融资 投资 结算 存款 理财".split())
+_VERB_MODIFIERS = frozenset("注册 活跃 研发 营业 融资 投资 管理 发行 交易 授信 认购 下载 访问 持股 出资 认缴 实缴 增资 注资 "
+                            "收购 募集 发放 放款".split())
+_FOR = re.compile(r"(?:为|向|对|给)$")
+_PROVIDES = re.compile(r"(?:提供|发放|给予|授予|新增)")
 #: 该平台/该产品/该App: the product named before (its figures are its own, not the bank's)
 _PRODUCT_ANAPHOR = re.compile(r"(?:该|此|这一|这款|这个)(?:平台|产品|系统|应用|App|APP|app|客户端|小程序)")
 #: Words before a number that make the holder, not the organization the clause is about, its subject.
@@ -108,9 +114,11 @@ def _label_after(doc: Document, pos: int, tag) -> str:
     if doc.norm.startswith("的", pos):  # 近50%的零售理财交易
         pos += 1
     text = doc.norm[pos:pos + 10]
-    cut = _LABEL_STOP.search(text)
-    label = text[: cut.start() if cut else len(text)]
     index = token_index(doc)
+    # a function word ends the label, not the same character inside a word (意向性授信, 行为)
+    cut = next((c for c in _LABEL_STOP.finditer(text) if not is_cjk(c.group())
+                or pos + c.start() in index.start_set and pos + c.end() in index.end_set), None)
+    label = text[: cut.start() if cut else len(text)]
     first = index.token(index.at(pos)) if len(index) and index.at(pos) < len(index) else None
     if first is not None and first.start == pos and first.text in DEAL_VERBS:
         return first.text  # 以20亿元收购某公司: the sum of the acquisition
@@ -120,7 +128,8 @@ def _label_after(doc: Document, pos: int, tag) -> str:
         tok = index.token(i)
         if tok.start >= pos + len(label) or count == 3:
             break
-        if tok.start >= pos and ((out and tag(tok.text).startswith(("v", "f"))) or tok.text in LABEL_STOP_WORDS):
+        if tok.start >= pos and ((out and tag(tok.text).startswith(("v", "f")) and tok.text not in _FIN_NOUNS)
+                                 or tok.text in LABEL_STOP_WORDS):
             break
         out += doc.norm[max(tok.start, pos):min(tok.end, pos + len(label))]
         count += 1
@@ -191,6 +200,9 @@ def _subject(doc: Document, subjects: Subjects, pos: int):
         if holders:
             return holders[-1]
     orgs = [x for x in before if x.start >= cs and is_a(x.cls, "Organization")]
+    if len(orgs) >= 2 and _FOR.search(doc.norm, orgs[-2].end, orgs[-1].start) \
+            and _PROVIDES.match(doc.norm, orgs[-1].end):
+        return orgs[-2]  # 甲银行将为乙集团提供500亿元授信: the lender's figure, not the borrower's
     products = [x for x in before if is_a(x.cls, "Product")]
     if not orgs and not products and _PRODUCT_ANAPHOR.search(doc.norm, sentence.start, pos):
         products = [x for x in mentions_between(doc, max(0, sentence.start - 600), sentence.start)
