@@ -42,6 +42,9 @@ def surfaces(pipeline, text):
     ("集团旗下美好人寿近日宣布上线新系统。", "美好人寿", "FinancialInstitution"),
     ("星河银行零售金融部总经理赵六表示。", "星河银行零售金融部", "OrganizationUnit"),  # a firm's, not a ministry
     ("星河银行手机银行月活跃用户超过7000万。", "星河银行手机银行", "Platform"),       # the bank's app, not a bank
+    # media named as the source of a report
+    ("据《财经》杂志报道，星河证券拟赴港上市。", "财经", "Publication"),  # 《》 and 杂志: even a common word
+    ("据青禾财经网报道，星河证券拟赴港上市。", "青禾财经网", "Publication"),
 ])
 def test_names_found(pipeline, text, name, cls):
     assert (name, cls) in mentions(pipeline, text)
@@ -62,6 +65,7 @@ def test_names_found(pipeline, text, name, cls):
     ("活动由该行承办，多方协办。", "承办"),
     ("In The Group of experts", "The Group"),
     ("王一鸣曾任星河银行副行长。", "曾任"),                          # the adverb 曾 and a verb
+    ("《本报》记者获悉，星河证券拟赴港上市。", "本报"),                  # the paper itself
     ("星河银行自主研发的智慧风控平台“天眼”已投产。", "智慧风控"),      # describes the quoted name
     ("星河金控董事会通过，由王一鸣接任星河证券董事长。", "王一鸣接任星河证券"),  # a career verb opens no name
     ("监管部门将持续督导银行强化内控。", "督导银行"),

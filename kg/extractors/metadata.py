@@ -42,6 +42,8 @@ WIRE = re.compile(f"({_NAME_RUN}{{1,10}}?(?:网|社|报|新闻|财经))讯")
 _WIRE_END = re.compile("(?:网|社|报|新闻|财经)讯")
 #: 《X》 naming a newspaper or magazine: by its ending, or by what follows it (杂志, 记者, 报道).
 TITLED = re.compile(f"《([^》\\n]{{2,20}})》(杂志|记者|报道|援引|消息|刊文|刊发|发文|评论员)?")
+#: The paper or site that writes (本报, 该刊): never another medium's name, even in 《》.
+SELF_MEDIA = frozenset("本报 本刊 该报 该刊 此报 本网 该网 本社".split())
 NOT_MEDIA = frozenset("本报 本刊 该报 该刊 此报 本网 该网 本社 记者 报 网 社 财经 新闻 官网 全网 联网 上网".split())
 
 
@@ -104,10 +106,12 @@ def _trim_known(text: str, start: int, end: int, res: Resources) -> int:
     return start
 
 
-def _publication(doc: Document, found: list, start: int, end: int, state: _Found, byline: bool) -> bool:
-    """Add a Publication mention over ``[start, end)``; at the top of the text it is the article's."""
+def _publication(doc: Document, found: list, start: int, end: int, state: _Found, byline: bool,
+                 titled: bool = False) -> bool:
+    """Add a Publication mention over ``[start, end)``; at the top of the text it is the article's.
+    ``titled``: written as 《X》杂志, so even a common word (《财经》) is the title."""
     name = doc.norm[start:end]
-    if name in NOT_MEDIA or len(name) < 2 or name.isdigit():
+    if name in (SELF_MEDIA if titled else NOT_MEDIA) or len(name) < 2 or name.isdigit():
         return False
     found.append(mention(doc, start, end, "Publication", NAME, 0.8))
     if byline and "publishedIn" not in state.links and start < BYLINE:
@@ -144,7 +148,7 @@ def _media(doc: Document, res: Resources, state: _Found) -> list[Mention]:
             _publication(doc, found, start, m.end(1), state, byline)
     for m in TITLED.finditer(text):
         if m.group(2) or re.search(MEDIA_END + "$", m.group(1)):
-            _publication(doc, found, m.start(1), m.end(1), state, False)
+            _publication(doc, found, m.start(1), m.end(1), state, False, titled=m.group(2) is not None)
     return found
 
 
