@@ -55,6 +55,7 @@ def test_company_names_from_name_pieces(pipeline, text, name):
     ("集團將推出全新手機應用程式「星河易融」。", "星河易融", "Platform"),   # the noun before the quote
     ("该行先后上线了“星河e险”“智能理赔”等系统。", "星河e险", "Platform"),  # 等系统: not 统
     ("该行先后上线了“星河e险”“智能理赔”等系统。", "智能理赔", "Platform"),
+    ("该行推出“星河智慧”系列产品，包括“星河e贷”、“青禾通”和“蓝海投”。", "蓝海投", "Product"),  # a series' member
 ])
 def test_quoted_names_typed_by_noun(pipeline, text, name, cls):
     assert (name, cls) in {(m.canonical or m.text, m.cls) for m in run(pipeline, text).mentions}

@@ -74,6 +74,8 @@ DEALS = [
     ("与 A、B 签署: the first", "中国工商银行与华为、腾讯签署战略合作协议。", ("中国工商银行", "cooperatesWith", "华为")),
     ("与 A、B 签署: the second", "中国工商银行与华为、腾讯签署战略合作协议。", ("中国工商银行", "cooperatesWith", "腾讯")),
     ("向…战略投资", "腾讯向京东战略投资10亿元。", ("腾讯", "invests", "京东")),
+    ("a series' members listed after 包括", "星河银行推出“星河智慧”系列产品，包括“星河e贷”、“青禾通”和“蓝海投”。",
+     ("蓝海投", "memberOf", "星河智慧")),
     ("an owner's product launched (的“X”App正式上线)", "星河银行的“星河管家”App正式上线。", ("星河银行", "develops", "星河管家")),
     ("an owner's platform upgraded", "近日，星河银行“青禾云”平台完成升级。", ("星河银行", "develops", "青禾云")),
     ("a heading: X：推出“Y”服务", "星河银行：推出“星河智投”服务", ("星河银行", "develops", "星河智投")),

@@ -86,6 +86,7 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
     """Mentions for quoted names whose neighbouring noun tells their class."""
     text, found = doc.norm, []
     chain: list[re.Match] = []  # quotes written one after another (“甲”“乙”, “甲”、“乙”和“丙”)
+    listed = -1  # where a list of a series' members goes on (甲系列产品，包括“乙”、“丙”)
     for m in QUOTE.finditer(text):
         name = m.group(1)
         if _BAD_NAME.search(name) or name != name.strip():
@@ -97,8 +98,15 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         before = text[max(0, m.start() - 8):m.start()]
         owner = any(end == len(before) and e.cls != "Place" for _, end, e in res.lexicon.find(before))
         typed = classify(before, name, text[m.end():m.end() + 12], owner)
+        if typed is None and (m.start() == listed or _JOIN.fullmatch(text[listed:m.start()])) and listed >= 0:
+            typed = ("Product", name)  # a member of the series just named
         if typed is None:
             continue
+        if typed[0] == "ProductSeries":
+            members = _MEMBERS.match(text, m.end())
+            listed = members.end() if members else -1
+        elif listed >= 0:
+            listed = m.end()
         cls, canonical = typed
         found.append(mention(doc, m.start(1), m.end(1), cls, NAME, 0.9,
                              canonical=canonical if canonical != name else None))
@@ -112,3 +120,5 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
 
 
 _JOIN = re.compile(r"\s*(?:、|和|及|与|以及)?\s*")
+#: after a series: its members follow (“甲”系列产品，包括…)
+_MEMBERS = re.compile(r"[”」\"]?(?:系列)?(?:产品|服务)?[,，:：]?(?:主要)?(?:包括|包含|涵盖|有|如|分别为|分别是)[:：]?")

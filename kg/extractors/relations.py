@@ -233,11 +233,23 @@ _LAUNCHED = re.compile(r"[”\"」]?(?:平台|系统|App|APP|app|小程序|客�
                        r"(?:正式|成功|全新|全面|顺利)?(?:上线|发布|推出|亮相|面世|投产|落地|完成升级|升级|迭代|焕新)")
 
 
+#: after a series: its members follow (“甲”系列产品，包括…), written between quotes and list marks
+_SERIES_MEMBERS = re.compile(r"[”」\"]?(?:系列)?(?:产品|服务)?[,:]?(?:主要)?(?:包括|包含|涵盖|有|如|分别为|分别是)[:]?")
+_ITEM_GAP = re.compile(r"[“”\"「」\s、和及与]*")
+
+
 def _series(doc: Document) -> list[Relation]:
     """Products whose name starts with a series' name are members of it (融安e信 in 融安e系列)."""
     out = []
     series = [m for m in doc.mentions if m.cls == "ProductSeries"]
     for s in series:
+        members = _SERIES_MEMBERS.match(doc.norm, s.end)
+        pos = members.end() if members else len(doc.norm)
+        for m in mentions_between(doc, pos, doc.sentence_of(s.start).end):  # 甲系列产品，包括“乙”、“丙”和“丁”
+            if not is_a(m.cls, "Product") or m.cls == "ProductSeries" or not _ITEM_GAP.fullmatch(doc.norm, pos, m.start):
+                break
+            out.append(Relation(m, "memberOf", s, doc.sentence_of(m.start), NAME, 0.75))
+            pos = m.end
         base = (s.canonical or s.text).removesuffix("系列")
         if len(base) < 2:
             continue
