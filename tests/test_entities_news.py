@@ -66,6 +66,8 @@ def test_names_found(pipeline, text, name, cls):
     ("In The Group of experts", "The Group"),
     ("王一鸣曾任星河银行副行长。", "曾任"),                          # the adverb 曾 and a verb
     ("《本报》记者获悉，星河证券拟赴港上市。", "本报"),                  # the paper itself
+    ("此外，星河银行还与蓝海科技、白云数据等5家企业签署了协议。", "星河银行还"),  # 与 a preposition, not a list mark
+    ("双方将共建金融科技实验室。", "共建金融科技实验室"),
     ("星河银行自主研发的智慧风控平台“天眼”已投产。", "智慧风控"),      # describes the quoted name
     ("星河金控董事会通过，由王一鸣接任星河证券董事长。", "王一鸣接任星河证券"),  # a career verb opens no name
     ("监管部门将持续督导银行强化内控。", "督导银行"),

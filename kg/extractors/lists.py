@@ -72,10 +72,20 @@ def _items(doc: Document, start: int, body: str, res: Resources) -> list[tuple[i
         offset = _first_item_start(doc, start + pos, start + end, res) - start - pos if not spans else 0
         lead = _LEAD.match(piece[offset:])
         offset += lead.end() if lead else 0
-        if end - pos - offset >= 2:
+        if sep is not None and sep.group() != "、" and _ends_with_adverb(doc, start + end, res):
+            spans = []  # 甲银行还与乙、丙等企业签署: 与 is a preposition, the list starts after it
+        elif end - pos - offset >= 2:
             spans.append((start + pos + offset, start + end))
         pos = sep.end() if sep else pos
     return spans
+
+
+def _ends_with_adverb(doc: Document, end: int, res: Resources) -> bool:
+    """True when the word that ends at ``end`` is an adverb or a verb (还, 也, 将, 共同)."""
+    index = token_index(doc)
+    if end not in index.end_set:
+        return False
+    return res.segmenter.pos(doc.tokens[index.at(end - 1)].text)[:1] in ("d", "v")
 
 
 def _lists(doc: Document):

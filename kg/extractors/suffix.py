@@ -308,6 +308,10 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         if glued and cls not in COMPANY_CLASSES and tok.end - tokens[glued[-1]].start >= 4:
             start = tokens[glued[-1]].start + 1  # 以乙期局, 项目由市国资委: a preposition glued to the name
             name = doc.norm[start:tok.end]
+        elif j < i and len(tokens[j].text) == 3 and tokens[j].text[0] in GLUED_PREPOSITIONS | {"为"} \
+                and not seg.in_dictionary(tokens[j].text) and start == tokens[j].start:
+            start += 1  # 推荐为|海胶集团董事: 为 glued to the name's first characters
+            name = doc.norm[start:tok.end]
         cls = classify(name, suffix, cls, place)
         inside = INSIDE.search(doc.norm[max(0, start - 6):start]) or OWNER_BEFORE.search(
             doc.norm[max(0, start - 3):start]) or (j > 0 and _is_known_org(tokens[j - 1].text, res))
