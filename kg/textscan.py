@@ -19,6 +19,7 @@ except ImportError:  # pragma: no cover - older Pythons
 
 #: The first-character class is given up on past this many items.
 MAX_FIRSTS = 400
+_GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
 
 
 #: classes a first character may be given by, as written inside a character class
@@ -50,6 +51,8 @@ def _firsts(items) -> tuple[set[str], bool]:
                     raise _Unknown  # a negated class, …
             return out | chars, False
         if op == C.SUBPATTERN:
+            if av[1] & re.IGNORECASE:
+                raise _Unknown  # (?i:…): the class would miss the other case
             chars, empty = _firsts(av[-1])
         elif op == C.BRANCH:
             chars, empty = set(), False
@@ -72,7 +75,10 @@ def first_chars(pattern: str, flags: int = 0) -> frozenset[str] | None:
     """What a match of ``pattern`` can start with, as the items of a character class (escaped
     characters, ranges, ``\\d``), or None when that cannot be listed."""
     try:
-        chars, empty = _firsts(P.parse(pattern, flags))
+        parsed = P.parse(pattern, flags)
+        if parsed.state.flags & re.IGNORECASE:
+            return None  # (?i)…: the class would miss the other case
+        chars, empty = _firsts(parsed)
     except _Unknown:
         return None
     return None if empty or not chars or len(chars) > MAX_FIRSTS else frozenset(chars)
@@ -83,8 +89,8 @@ def scanning(pattern: str | re.Pattern, flags: int = 0) -> re.Pattern:
     if isinstance(pattern, re.Pattern):
         pattern, flags = pattern.pattern, pattern.flags
     chars = first_chars(pattern, flags & ~re.UNICODE)
-    if chars is None or flags & re.IGNORECASE:
-        return re.compile(pattern, flags)
+    if chars is None or flags & re.IGNORECASE or _GLOBAL_FLAGS.match(pattern):
+        return re.compile(pattern, flags)  # ((?i)… must stay at the start of the expression)
     klass = "".join(sorted(chars))
     return re.compile(f"(?=[{klass}])(?:{pattern})", flags)
 

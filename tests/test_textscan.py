@@ -22,7 +22,7 @@ def test_first_chars(pattern, firsts):
     assert first_chars(pattern) == firsts
 
 
-@pytest.mark.parametrize("pattern", [".x", "[^a]b", "(?:a)?", "x*", "\\Sx"])
+@pytest.mark.parametrize("pattern", [".x", "[^a]b", "(?:a)?", "x*", "\\Sx", "(?i)ab", "(?i:a)b"])
 def test_patterns_whose_start_cannot_be_listed_are_kept(pattern):
     assert first_chars(pattern) is None
     assert scanning(pattern).pattern == pattern
