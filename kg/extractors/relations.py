@@ -86,7 +86,8 @@ _QUALITY = re.compile(r"(?:性|性能|能力|水平|效率)$")
 _GENERIC = re.compile(r"^(?:国内|国际|全球|海外)?[一二三四五六七八九十两几多数]+(?:大|家|个|类)")
 #: what may stand between a subject and 位于 in its clause (其总部位于, 公司目前位于)
 _ASIDE = re.compile(r"\([^()]*\)|（[^（）]*）")  # 某银行（以下简称“某行”）总部位于…
-_LOCATED_LEAD = re.compile(r"^(?:的)?(?:其|该行|该公司|公司|总部|注册地|目前|现|现已|已|则|均|都|也|亦|同样|正式)*$")
+_LOCATED_LEAD = re.compile(r"^(?:的)?(?:其|该行|该公司|公司|总部|注册地|目前|现|现已|已|则|均|都|也|亦|同样|正式)*"
+                           r"(?:(?:是|为|系)(?:一家|一所|一个)?)?$")  # 甲银行是一家总部设在杭州的城商行
 
 
 def _relation(doc, s, p, o, pos, confidence) -> Relation | None:
