@@ -1,9 +1,10 @@
 """Company names recognized by their form rather than a suffix word, for suffix@1.
 
 A brand and an industry word (万通地产, 青禾基金, 平安人寿), Latin names before a legal form (Acme
-Digital Holdings Limited), the members of a consortium (甲、乙及丙财团), partnerships (甲乙投资合伙企业(有限合伙)), a subsidiary named right after
-the word for it (科技子公司甲乙金科), a bank's wealth-management company (甲银理财, 甲乙理财 of 甲乙银行)
-and a known company's business named by its line (京东金融, 腾讯云).
+Digital Holdings Limited), the members of a consortium (甲、乙及丙财团), partnerships
+(甲乙投资合伙企业(有限合伙)), a subsidiary named right after the word for it (科技子公司甲乙金科), a
+bank's wealth-management company (甲银理财, 甲乙理财 of 甲乙银行) and a known company's business named
+by its line (京东金融, 腾讯云).
 """
 from __future__ import annotations
 
