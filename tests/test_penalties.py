@@ -146,6 +146,14 @@ NOTICE = """行政处罚信息公开表
 行政处罚决定书文号：甬金罚决字〔2024〕12号
 作出决定日期：2024年4月10日
 """
+#: the field names of a national regulator's notice form, with 姓名或名称 and a bracketed note after a field name
+FORM = """行政处罚决定书文号：甬金罚决字〔2024〕12号
+被处罚当事人姓名或名称：星河农村商业银行股份有限公司
+主要违法违规事实（案由）：贷款资金被挪用
+行政处罚内容：罚款60万元
+作出处罚决定的机关名称：国家金融监督管理总局宁波监管局
+作出处罚决定的日期：2024年4月10日
+"""
 TABLE = """序号 | 当事人名称 | 主要违法违规事实 | 行政处罚内容 | 作出决定机关
 1 | 星河农村商业银行股份有限公司 | 贷款管理不审慎 | 罚款45万元 | 国家金融监督管理总局宁波监管局
 """
@@ -154,7 +162,8 @@ TABLE = """序号 | 当事人名称 | 主要违法违规事实 | 行政处罚内
 @pytest.mark.parametrize("text, reason, amount, number", [
     (NOTICE, "未按规定报送大额交易报告；员工行为管理不到位", Decimal(800000), "甬金罚决字〔2024〕12号"),
     (TABLE, "贷款管理不审慎", Decimal(450000), None),
-], ids=["fields", "table"])
+    (FORM, "贷款资金被挪用", Decimal(600000), "甬金罚决字〔2024〕12号"),
+], ids=["fields", "table", "form"])
 def test_notice_records(text, reason, amount, number):
     party, agency = "星河农村商业银行股份有限公司", "国家金融监督管理总局宁波监管局"
     _, (pen,), relations = read(text, {party: BANK, agency: AGENCY})

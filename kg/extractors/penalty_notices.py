@@ -24,7 +24,8 @@ MENTIONS = "penalty-mentions@1"
 
 #: Field names of a notice, by role.
 FIELDS = {
-    "party": ("当事人名称", "被处罚当事人名称", "被处罚单位名称", "被处罚当事人", "单位名称", "机构名称", "当事人"),
+    "party": ("当事人名称", "被处罚当事人名称", "被处罚单位名称", "被处罚当事人姓名或名称", "当事人姓名或名称",
+              "被处罚当事人", "单位名称", "机构名称", "当事人"),
     "person": ("个人姓名", "当事人姓名", "被处罚人姓名", "责任人姓名"),
     "facts": ("主要违法违规事实", "主要违法违规行为", "主要违法事实", "违法违规事实", "违法事实", "案由", "案件事由"),
     "content": ("行政处罚内容", "行政处罚决定", "处罚内容", "处罚决定", "处罚种类"),
@@ -35,7 +36,7 @@ FIELDS = {
 }
 ROLE = {name: role for role, names in FIELDS.items() for name in names}
 _KEYS = "|".join(sorted(ROLE, key=len, reverse=True))
-_FIELD = scanning(re.compile(rf"(?<![\u4e00-\u9fff])(?P<key>{_KEYS})\s*:\s*"))
+_FIELD = scanning(re.compile(rf"(?<![\u4e00-\u9fff])(?P<key>{_KEYS})(?:\([^()]{{1,8}}\))?\s*:\s*"))  # 事实(案由):
 _CELL_SPLIT = re.compile(r"\s*(?:\||\t|\s{2,})\s*")
 _FINANCIAL = re.compile(r"银行|保险|证券|基金|支付|信托|期货|金融|信用社|财险|寿险|产险|险企|监管局|证监|资产管理|理财|消费金融|小额贷款")
 _ORG_END = re.compile(r"(?:公司|集团|合作社|信用社|分行|支行|分理处|营业部|中心|事务所)$")
@@ -91,11 +92,19 @@ def records(doc: Document) -> list[dict[str, Span]]:
     if ":" not in doc.norm and "|" not in doc.norm and "\t" not in doc.norm:
         return []
     out: list[dict[str, Span]] = []
+    unplaced: list[tuple[str, Span]] = []  # fields a record did not take (a form's 文号 above its party)
     for role, span in _fields(doc):
         if role in ("party", "person") and (not out or role in out[-1] or "content" in out[-1]):
             out.append({})
         if out and role not in out[-1] and span.start - next(iter(out[-1].values()), span).start < 800:
             out[-1][role] = span
+        else:
+            unplaced.append((role, span))
+    for record in out:  # a field written just above a record's party is that record's
+        first = min(s.start for s in record.values()) if record else 0
+        for role, span in unplaced:
+            if role not in record and 0 <= first - span.end < 200 and role not in ("party", "person"):
+                record[role] = span
     return [r for r in out if ("party" in r or "person" in r) and len(r) >= 2] + _tables(doc)
 
 
