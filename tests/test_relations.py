@@ -55,6 +55,8 @@ PEOPLE = [
      ("王芳", "worksFor", "星河科技有限公司")),
     ("对相关负责人: the fined bank, not the agency", "宁波监管局对星河银行罚款80万元，并对相关负责人王芳罚款5万元。",
      ("王芳", "worksFor", "星河银行")),
+    ("the second person fined (对…王五、副行长李四)", "宁波监管局对星河银行罚款80万元，对时任该行行长王五、副行长李芳给予警告。",
+     ("李芳", "worksFor", "星河银行")),
 ]
 
 STRUCTURE = [

@@ -91,9 +91,12 @@ def _parties(window: list[Mention], text: str) -> list[Mention]:
 
 def _distribute(members: list[Mention], amounts: list[Metric], each: bool) -> list[list[Metric]]:
     """One list of amounts per member: all to a lone member; one each when 分别 and the counts
-    agree (A、B分别被罚79万元、36万元); none when who pays what is unclear."""
+    agree (A、B分别被罚79万元、36万元) or the same to each when 分别 names one; none when who pays
+    what is unclear."""
     if len(members) == 1:
         return [amounts]
+    if each and len(amounts) == 1:  # 对甲、乙分别处罚款5万元: each of them pays it
+        amounts = amounts * len(members)
     if each and len(amounts) == len(members):
         return [[Metric(a.start, a.end, a.text, a.label, a.value, a.unit, a.qualifier, m, a.sentence,
                         a.extractor, a.confidence)] for m, a in zip(members, amounts)]

@@ -60,10 +60,6 @@ def _rel(doc: Document, person: Mention, org: Mention | None, conf: float) -> Re
 _ANAPHOR = re.compile(r"(?:该行|该公司|该机构|该集团|该分行|该支行|该分公司|其)$")
 
 
-#: 对相关负责人张三罚款: the person is the object of the agency's penalty
-_PENALIZED = re.compile(r"对(?:相关|时任|原任?|该行|该公司|其)*$")
-
-
 def _antecedent(doc: Document, pos: int, bank: bool) -> list[Mention]:
     """The organization (not an agency) named last in the 600 characters before ``pos`` (a bank for 该行)."""
     found = [m for m in mentions_between(doc, max(0, pos - 600), pos) if is_org(m) and m.cls != "GovernmentAgency"
@@ -88,8 +84,9 @@ def _before_title(doc: Document, person: Mention, chain_start: int, subjects: Su
     sentence = doc.sentence_of(person.start)
     para = text.rfind("\n", 0, person.start) + 1
     subject = subjects.at(chain_start)
-    if subject is not None and subject.cls == "GovernmentAgency" and _PENALIZED.search(text, cs, chain_start):
-        subject = next(iter(_antecedent(doc, chain_start, False)), None)  # the agency fines him, he works there
+    if subject is not None and subject.cls == "GovernmentAgency" and "对" in text[cs:chain_start]:
+        # 对相关负责人张三、副行长李四罚款: the agency fines them, they work for the organization named before
+        subject = next(iter(_antecedent(doc, chain_start, False)), None)
     if subject is not None and subject.start >= para and subject.cls != "OrganizationUnit":
         rel = _rel(doc, person, subject, 0.7 if subject.start >= sentence.start else 0.6)
         return [rel] if rel else []
