@@ -42,6 +42,8 @@ def surfaces(pipeline, text):
     ("集团旗下美好人寿近日宣布上线新系统。", "美好人寿", "FinancialInstitution"),
     ("星河银行零售金融部总经理赵六表示。", "星河银行零售金融部", "OrganizationUnit"),  # a firm's, not a ministry
     ("星河银行手机银行月活跃用户超过7000万。", "星河银行手机银行", "Platform"),       # the bank's app, not a bank
+    ("国家金融监督管理总局批复同意李芳担任星河保险总经理。", "李芳", "Person"),   # approved for a post
+    ("星河银行发布公告称，王五因工作调动辞去该行行长职务。", "王五", "Person"),   # jieba glues 因 to the name
     # media named as the source of a report
     ("据《财经》杂志报道，星河证券拟赴港上市。", "财经", "Publication"),  # 《》 and 杂志: even a common word
     ("据青禾财经网报道，星河证券拟赴港上市。", "青禾财经网", "Publication"),

@@ -82,7 +82,8 @@ NOT_GIVEN_BARE = NOT_GIVEN | set("我你他她它这那们个不很么吗吧呢�
 
 
 #: Words around a person's name that make it a person even without a surname (莫里尼奥表示).
-SPEECH_AFTER = re.compile(r"(?:表示|指出|认为|透露|强调|坦言|回应|介绍|称|说|告诉|笑称|直言|解释|先生|女士|教授|博士)")
+SPEECH_AFTER = re.compile(r"(?:表示|指出|认为|透露|强调|坦言|回应|介绍|称|说|告诉|笑称|直言|解释|先生|女士|教授|博士|"
+                          r"辞去|辞任|卸任|因(?:个人原因|工作调动|年龄原因|工作原因|到龄))")  # 甲乙因工作调动辞去…职务
 ROLE_BEFORE = re.compile(r"(?:主教练|教练|球员|前锋|后卫|门将|总监|记者|通讯员|编辑|教授|工程师|导演|演员|歌手|主持人|"
                          r"作家|画家|裁判|主裁判|律师|专家|分析师|研究员|董事|经理|主任|部长|省长|市长|局长|首相|总统|总理)$")
 #: Characters common in transliterated foreign names; a name with · is grown over these only.
@@ -94,7 +95,7 @@ TRANSLITERATED = re.compile(r"·")
 PERSON_TAGS = ("nr", "nrfg", "nrt")
 #: A shareholder's stake right after a name (甲乙持股5%, 甲乙均持股2%) marks a person in a list of holders.
 #: A name between an appointment verb and its post (任命甲乙为行长, 聘任甲乙担任总裁).
-APPOINT_BEFORE = re.compile(r"(?:任命|聘任|聘请|委任|提名|选举|推选|由)$")
+APPOINT_BEFORE = re.compile(r"(?:任命|聘任|聘请|委任|提名|选举|推选|由|同意|核准|批准)$")
 APPOINT_AFTER = re.compile(r"(?:为|担任|出任|接任|继任|接替)")
 STAKE_AFTER = re.compile(r"(?:均|分别)?(?:持股|持有|出资|认缴)\s*[0-9一二三四五六七八九十]")
 #: A byline: the reporter's name after 记者/通讯员/实习生, then a space, a mark or the end of the line.
@@ -103,7 +104,7 @@ BYLINE_END = re.compile(r"(?:\s|[,，。;；、|/)）:：]|$)")
 #: Adverbs the segmenter glues to a two-character name before a verb (张乙均持股: 张乙 + 均).
 ADVERB_TAILS = set("均皆亦都也")
 #: Conjunctions glued the same way (董事长张乙及…: 张乙 + 及)
-CONJUNCTION_TAILS = set("及与携")  # not 和: 3-character names end in it (王平和)
+CONJUNCTION_TAILS = set("及与携因")  # not 和: 3-character names end in it (王平和); 甲乙因…
 GLUED_TAILS = frozenset(ADVERB_TAILS | CONJUNCTION_TAILS)
 
 
