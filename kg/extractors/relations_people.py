@@ -32,6 +32,8 @@ _POST_AFTER = re.compile(r"(?:等[\u4e00-\u9fff]{0,6}?)?(?:均|都|则|已|将|�
                          r"(?:于[\d一二三四五六七八九十]{1,4}[年月](?:\d{1,2}[月日])?)?"
                          r"(?:出身于|出身|有|出任|担任|现任|时任|曾任|任职于|任职|就职于|供职于|升任|兼任|调任|履新|就任|加盟|加入|来自|"
                          r"获任|获聘|受聘|接任|继任|任|是|为|系|在)")
+#: 张三(因…)辞去/卸任/不再担任: a post the person held
+_RESIGNS = re.compile(r"(?:因[^,;:。!?\n]{1,10}?)?(?:辞去|辞任|卸任|不再担任)")
 #: 张三，现任/曾任/历任: the person, a comma, and a post
 _CAREER = re.compile(r",(?:男,|女,)?(?:现任|曾任|历任|时任|原任)")
 #: 任命张三为行长, 聘任李四担任首席信息官: the appointing organization employs the person
@@ -99,6 +101,11 @@ def _after_verb(doc: Document, person: Mention) -> Relation | None:
     m = _POST_AFTER.match(text, person.end, min(len(text), person.end + 12))
     if m is None:  # 张三，现任某银行董事长 (a résumé's first line)
         m = _CAREER.match(text, person.end)
+    if m is None:
+        m = _RESIGNS.match(text, person.end)  # 张三因工作调动辞去该行行长职务: he held the post
+        if m is not None and text.startswith(("该行", "该公司"), m.end()):
+            org = next(iter(_antecedent(doc, person.start, text.startswith("该行", m.end()))), None)
+            return _rel(doc, person, org, 0.7) if org is not None else None
     if m is None:
         return None
     end = min(len(text), m.end() + 30)
