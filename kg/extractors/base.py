@@ -118,6 +118,18 @@ def is_org(m: Mention) -> bool:
     return is_a(m.cls, "Organization")
 
 
+def antecedent(doc: Document, pos: int, bank: bool = False) -> Mention | None:
+    """What 其/该行/该公司 before ``pos`` points back to: the organization (not an agency) named last
+    in the 600 characters before it; ``bank``: a bank (该行)."""
+    found = [m for m in mentions_between(doc, max(0, pos - 600), pos) if is_org(m) and m.cls != "GovernmentAgency"
+             and (not bank or m.cls == "FinancialInstitution")]
+    return found[-1] if found else None
+
+
+#: A firm's name inside a longer name (甲乙银行零售金融部, 甲乙银行上海分行): what follows belongs to that firm.
+FIRM_IN_NAME = re.compile(r"(?:银行|证券|保险|信托|公司|集团|基金|期货|人寿|财险|产险|农商|农信)(?=[\u4e00-\u9fff]{2})")
+
+
 def fitting_relation(doc: Document, s: Mention | None, p: str, o: Mention | None, pos: int, conf: float,
                      extractor: str) -> Relation | None:
     """The relation (s, p, o) in the sentence at ``pos``, or None when an end is missing, both ends

@@ -44,7 +44,7 @@ _WIRE_END = re.compile("(?:网|社|报|新闻|财经)讯")
 TITLED = re.compile(f"《([^》\\n]{{2,20}})》(杂志|记者|报道|援引|消息|刊文|刊发|发文|评论员)?")
 #: The paper or site that writes (本报, 该刊): never another medium's name, even in 《》.
 SELF_MEDIA = frozenset("本报 本刊 该报 该刊 此报 本网 该网 本社".split())
-NOT_MEDIA = frozenset("本报 本刊 该报 该刊 此报 本网 该网 本社 记者 报 网 社 财经 新闻 官网 全网 联网 上网".split())
+NOT_MEDIA = SELF_MEDIA | frozenset("记者 报 网 社 财经 新闻 官网 全网 联网 上网".split())
 
 
 def _date(text: str) -> tuple[str, int] | None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from kg.extractors.base import Resources, mentions_between
+from kg.extractors.base import Resources, antecedent, mentions_between
 from kg.extractors.discourse import clause_start, subjects_of
 from kg.extractors.metrics import MULTIPLIERS, QUALIFIERS, parse_number, written_as
 from kg.extractors import penalty_notices as notices
@@ -143,9 +143,9 @@ class _Reader:
 
     def antecedent(self, pos: int) -> Mention | None:
         """What 其/该行 points back to: the last organization (not an agency) named before."""
-        found = [m for m in self.before(max(0, pos - 600), pos) if _party_ok(m)]
-        if found:
-            return found[-1]
+        found = antecedent(self.doc, pos)
+        if found is not None:
+            return found
         subject = self.subjects.at(pos)
         return subject if subject is not None and _party_ok(subject) else None
 

@@ -98,12 +98,12 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         before = text[max(0, m.start() - 8):m.start()]
         owner = any(end == len(before) and e.cls != "Place" for _, end, e in res.lexicon.find(before))
         typed = classify(before, name, text[m.end():m.end() + 12], owner)
-        if typed is None and (m.start() == listed or _JOIN.fullmatch(text[listed:m.start()])) and listed >= 0:
+        if typed is None and listed >= 0 and _JOIN.fullmatch(text[listed:m.start()]):
             typed = ("Product", name)  # a member of the series just named
         if typed is None:
             continue
         if typed[0] == "ProductSeries":
-            members = _MEMBERS.match(text, m.end())
+            members = SERIES_MEMBERS.match(text, m.end())
             listed = members.end() if members else -1
         elif listed >= 0:
             listed = m.end()
@@ -120,5 +120,6 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
 
 
 _JOIN = re.compile(r"\s*(?:、|和|及|与|以及)?\s*")
-#: after a series: its members follow (“甲”系列产品，包括…)
-_MEMBERS = re.compile(r"[”」\"]?(?:系列)?(?:产品|服务)?[,，:：]?(?:主要)?(?:包括|包含|涵盖|有|如|分别为|分别是)[:：]?")
+#: after a series (its name or its closing quote): its members follow (“甲”系列产品，包括…); the text is
+#: normalized, so , and : are half-width
+SERIES_MEMBERS = re.compile(r"[”」\"]?(?:系列)?(?:产品|服务)?[,:]?(?:主要)?(?:包括|包含|涵盖|有|如|分别为|分别是)[:]?")

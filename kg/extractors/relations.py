@@ -16,6 +16,7 @@ from kg.extractors.discourse import Subjects, clause_end, clause_start, subjects
 from kg.extractors.relations_deals import propose_deals
 from kg.extractors.relations_lists import propose_lists
 from kg.extractors.relations_people import works_for
+from kg.extractors.quoted import SERIES_MEMBERS
 from kg.extractors.relations_structure import branches, subsidiaries
 from kg.ontology import RELATIONS, fits, is_a
 from kg.types import Document, Mention, Relation, Span
@@ -234,8 +235,7 @@ _LAUNCHED = re.compile(r"[”\"」]?(?:平台|系统|App|APP|app|小程序|客�
                        r"(?:正式|成功|全新|全面|顺利)?(?:上线|发布|推出|亮相|面世|投产|落地|完成升级|升级|迭代|焕新)")
 
 
-#: after a series: its members follow (“甲”系列产品，包括…), written between quotes and list marks
-_SERIES_MEMBERS = re.compile(r"[”」\"]?(?:系列)?(?:产品|服务)?[,:]?(?:主要)?(?:包括|包含|涵盖|有|如|分别为|分别是)[:]?")
+#: between a series' members (quoted.SERIES_MEMBERS says where they start): quotes and list marks
 _ITEM_GAP = re.compile(r"[“”\"「」\s、和及与]*")
 
 
@@ -244,7 +244,7 @@ def _series(doc: Document) -> list[Relation]:
     out = []
     series = [m for m in doc.mentions if m.cls == "ProductSeries"]
     for s in series:
-        members = _SERIES_MEMBERS.match(doc.norm, s.end)
+        members = SERIES_MEMBERS.match(doc.norm, s.end)
         pos = members.end() if members else len(doc.norm)
         for m in mentions_between(doc, pos, doc.sentence_of(s.start).end):  # 甲系列产品，包括“乙”、“丙”和“丁”
             if not is_a(m.cls, "Product") or m.cls == "ProductSeries" or not _ITEM_GAP.fullmatch(doc.norm, pos, m.start):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extractors.base import Resources, is_org, mentions_between
+from kg.extractors.base import Resources, antecedent, is_org, mentions_between
 from kg.extractors.discourse import Subjects, clause_start
 from kg.types import Document, Mention, Relation
 
@@ -62,13 +62,6 @@ def _rel(doc: Document, person: Mention, org: Mention | None, conf: float) -> Re
 _ANAPHOR = re.compile(r"(?:该行|该公司|该机构|该集团|该分行|该支行|该分公司|其)$")
 
 
-def _antecedent(doc: Document, pos: int, bank: bool) -> list[Mention]:
-    """The organization (not an agency) named last in the 600 characters before ``pos`` (a bank for 该行)."""
-    found = [m for m in mentions_between(doc, max(0, pos - 600), pos) if is_org(m) and m.cls != "GovernmentAgency"
-             and (not bank or m.cls == "FinancialInstitution")]
-    return found[-1:]
-
-
 def _before_title(doc: Document, person: Mention, chain_start: int, subjects: Subjects) -> list[Relation]:
     """The organization(s) a title chain that ends at the person belongs to."""
     text = doc.norm
@@ -76,7 +69,8 @@ def _before_title(doc: Document, person: Mention, chain_start: int, subjects: Su
     orgs = [m for m in mentions_between(doc, cs, chain_start) if is_org(m)]
     orgs = [m for m in orgs if not _NOT_ORG_END.match(text[m.end:chain_start])]
     if not orgs and _ANAPHOR.search(text, max(cs, chain_start - 6), chain_start):
-        orgs = _antecedent(doc, chain_start, text[chain_start - 1:chain_start] == "行")  # 该行, 该分行
+        found = antecedent(doc, chain_start, text[chain_start - 1:chain_start] == "行")  # 该行, 该分行
+        orgs = [found] if found else []
     if orgs:
         near = orgs[-1]
         out = [_rel(doc, person, near, 0.85 if near.end >= chain_start - 1 else 0.75)]
@@ -88,7 +82,7 @@ def _before_title(doc: Document, person: Mention, chain_start: int, subjects: Su
     subject = subjects.at(chain_start)
     if subject is not None and subject.cls == "GovernmentAgency" and "对" in text[cs:chain_start]:
         # 对相关负责人张三、副行长李四罚款: the agency fines them, they work for the organization named before
-        subject = next(iter(_antecedent(doc, chain_start, False)), None)
+        subject = antecedent(doc, chain_start)
     if subject is not None and subject.start >= para and subject.cls != "OrganizationUnit":
         rel = _rel(doc, person, subject, 0.7 if subject.start >= sentence.start else 0.6)
         return [rel] if rel else []
@@ -104,8 +98,7 @@ def _after_verb(doc: Document, person: Mention) -> Relation | None:
     if m is None:
         m = _RESIGNS.match(text, person.end)  # 张三因工作调动辞去该行行长职务: he held the post
         if m is not None and text.startswith(("该行", "该公司"), m.end()):
-            org = next(iter(_antecedent(doc, person.start, text.startswith("该行", m.end()))), None)
-            return _rel(doc, person, org, 0.7) if org is not None else None
+            return _rel(doc, person, antecedent(doc, person.start, text.startswith("该行", m.end())), 0.7)
     if m is None:
         return None
     end = min(len(text), m.end() + 30)

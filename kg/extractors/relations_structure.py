@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extractors.base import is_org, mentions_between
+from kg.extractors.base import FIRM_IN_NAME, is_org, mentions_between
 from kg.extractors.discourse import Subjects, clause_start
 from kg.ontology import is_a
 from kg.types import Document, Mention, Relation
@@ -78,16 +78,12 @@ def subsidiaries(doc: Document, subjects: Subjects) -> list[Relation]:
     return out
 
 
-#: a branch whose name holds its parent's (甲乙银行上海分行): not a bare branch of the one named before
-_NAMED_PARENT = re.compile(r"(?:银行|保险|证券|信托|公司|集团|人寿|财险|产险|基金|期货|农商|农信)[\u4e00-\u9fff]{2,}")
-
-
 def _bare_branches(doc: Document, orgs: list[Mention], done: set) -> list[Relation]:
     """Branches named by their place alone belong to the nearest organization before them."""
     out, parent = [], None
     for m in orgs:
         name = doc.norm[m.start:m.end]
-        bare = bool(_BARE_BRANCH.match(name)) and not _NAMED_PARENT.search(name)
+        bare = bool(_BARE_BRANCH.match(name)) and not FIRM_IN_NAME.search(name)  # (甲乙银行上海分行: its own parent)
         if bare and m.span not in done and parent is not None and m.start - parent.end <= 400:
             rel = _rel(doc, m, "subOrganizationOf", parent, m.start, 0.7)
             out += [rel] if rel else []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extractors.base import (CLAUSE_END, NAME_CHAR, Resources, bad_name_start, mention, stops_name,
+from kg.extractors.base import (CLAUSE_END, FIRM_IN_NAME, NAME_CHAR, Resources, bad_name_start, mention, stops_name,
                                 token_index)
 from kg.types import Document, Mention
 
@@ -137,6 +137,8 @@ FRAGMENT_STOP = frozenset("年月日号个家名位次元万亿余多约共于�
 
 #: Prepositions that jieba glues to an unknown name's first character (以证期局 -> 以证/期局).
 GLUED_PREPOSITIONS = frozenset("以于被把将从由")
+#: …and before a company's name, 为 too (推荐为|海胶集团)
+GLUED_BEFORE_FIRM = GLUED_PREPOSITIONS | {"为"}
 #: One-character administrative levels that open a public body's name (市金融办, 省国资委).
 ADMIN_LEVELS = frozenset("省市县区州")
 #: Department words after a bank-like word (私人银行部): the department is the name.
@@ -149,8 +151,6 @@ OPENERS = frozenset("对 与 和 向 为 同 由 及 将 把 联合 携手 跟 �
 INSIDE = re.compile(r"(?:依托|旗下|下属|所属|内设|内部|行内|集团内)(?:的)?$")
 
 
-#: A firm's name inside a unit's (甲乙银行零售金融部): the unit is the firm's, not a ministry.
-FIRM_IN_NAME = re.compile(r"(?:银行|证券|保险|信托|公司|集团|基金|期货|人寿|财险|产险)(?=[\u4e00-\u9fff]{2})")
 #: Government-like suffixes: with no owner before them the name is a public body.
 MINISTRY_SUFFIXES = ("部", "总局", "局", "署", "厅", "委员会", "委")
 #: Text just before a unit that shows whose unit it is (该行风险管理部, 公司财务部).
@@ -308,7 +308,7 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         if glued and cls not in COMPANY_CLASSES and tok.end - tokens[glued[-1]].start >= 4:
             start = tokens[glued[-1]].start + 1  # 以乙期局, 项目由市国资委: a preposition glued to the name
             name = doc.norm[start:tok.end]
-        elif j < i and len(tokens[j].text) == 3 and tokens[j].text[0] in GLUED_PREPOSITIONS | {"为"} \
+        elif j < i and len(tokens[j].text) == 3 and tokens[j].text[0] in GLUED_BEFORE_FIRM \
                 and not seg.in_dictionary(tokens[j].text) and start == tokens[j].start:
             start += 1  # 推荐为|海胶集团董事: 为 glued to the name's first characters
             name = doc.norm[start:tok.end]
@@ -318,7 +318,7 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         if cls == "ResearchInstitute" and (inside or owned):
             cls = "OrganizationUnit"
         elif cls == "OrganizationUnit" and suffix in MINISTRY_SUFFIXES and not inside \
-                and not FIRM_IN_NAME.search(name[:-len(suffix)]):
+                and not FIRM_IN_NAME.search(name[:-len(suffix)]):  # 甲乙银行零售金融部: the firm's unit
             cls = "GovernmentAgency"  # 国防部, 新闻出版总署: a department of nothing named is a ministry
         end = tok.end
         if cls in COMPANY_CLASSES and not branch and _described(doc, tokens, j, i, res):
