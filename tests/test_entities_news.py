@@ -312,3 +312,31 @@ def test_a_mention_named_like_a_job_title_is_not_a_job_title_entity(pipeline):
     title = next(t for t in pipeline.lexicon.titles if t in pipeline.lexicon.by_name)
     entities = merge_entities([{title: ({"Person": {0.7: 1}}, {title}, set())}], pipeline.lexicon)
     assert entities[title].cls == "Person"  # every class written is a term of the ontology
+
+
+@pytest.mark.parametrize("text, name, cls", [
+    # jieba calls 三元 and 四维 numerals: as a brand they open a name (but 三家, 一批 are counts)
+    ("河州三元乳业股份有限公司发布公告。", "河州三元乳业股份有限公司", "Company"),
+    ("四维星图科技有限公司成立。", "四维星图科技有限公司", "Company"),
+    ("三元集团为其提供担保。", "三元集团", "Company"),
+    ("三元股份表示同意。", "三元股份", "Company"),
+    # an organization word of jieba's dictionary that ends in an industry word
+    ("冀东水泥在河州筹建了一条生产线。", "冀东水泥", "Company"),
+    # the partner of a signing named by place and brand (沈阳|甲乙), the other side by its suffix
+    ("沈阳青禾与星河信托签署《股权转让协议》。", "沈阳青禾", "Company"),
+])
+def test_brands_jieba_reads_as_numerals_or_places(pipeline, text, name, cls):
+    assert (name, cls) in mentions(pipeline, text)
+
+
+@pytest.mark.parametrize("text, bad", [
+    ("三家银行参与了试点。", "三家银行"),
+    ("罚款500万元星河银行并未申辩。", "500万元星河银行"),   # an amount, not a brand
+    ("工商银行将抓住新一轮科技革命的机遇。", "新一轮科技"),
+    ("河州集团购得青禾集团股权。", "河州集团购得青禾集团"),   # a deal verb inside no name
+    ("记者随即致电青禾公司有关人士。", "致电青禾公司"),
+    ("该片演员以新人身分签约出道。", "出道"),                 # signing: the object is no party
+    ("海洋生物的天堂。", "海洋生物"),                       # a kind, not a firm
+])
+def test_counts_deal_verbs_and_kinds_are_no_names(pipeline, text, bad):
+    assert bad not in surfaces(pipeline, text)

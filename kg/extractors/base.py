@@ -68,7 +68,8 @@ def mention(doc: Document, start: int, end: int, cls: str, extractor: str,
 #: time words, adverbs and category nouns in apposition (券商华泰证券). Hand-written, general.
 LEAD_WORDS = frozenset("""离不开 助力 助推 面向 服务 位列 位居 跻身 迈向 走向 意指 落实 荣获 获得 获 颠覆 构建 打造 推动
 推进 带动 支持 赋能 携手 联手 牵手 对接 加入 进入 入驻 成为 作为 担任 出任 任职 就职 供职 时任 现任 曾任 原任 历任
-前任 拟任 兼任 离任 卸任 履新 接任 接替 继任 升任 调任 接棒 督导 辅导 共建 合建 共同 辞去 辞任 离职 宣布 发布 公布 披露 表示 称 指出 介绍 透露 认为 强调 显示 报道 据悉 据 经 由 被 向 对
+前任 拟任 兼任 离任 卸任 履新 接任 接替 继任 升任 调任 接棒 督导 辅导 共建 合建 共同 辞去 辞任 离职 致电 购得 竞得
+受让 买入 买下 卖出 出售 转让 增持 减持 举牌 接盘 入主 拿下 购买 宣布 发布 公布 披露 表示 称 指出 介绍 透露 认为 强调 显示 报道 据悉 据 经 由 被 向 对
 给 让 使 令 帮助 协助 联合 依托 依靠 借助 通过 利用 包括 涵盖 覆盖 比如 例如 如 譬如 其中 另有 以及 还有 并且 而且 同时
 此外 另外 目前 当前 近日 日前 今年 去年 明年 今日 昨日 近期 近年 此前 此后 随后 之后 以来 期间 已经 已 曾 将 正 正在
 仍 仍然 也 都 均 还 又 再 更 最 很 较 不 没有 未 不设 设立 成立 组建 筹建 收购 并购 控股 参股 入股 投资 注资 增资 持有
@@ -86,6 +87,19 @@ _LEAD_PREFIX = re.compile(r"^(?:这|今年|去年|明年|近年|今天|昨天|�
 SOFT_LEAD = frozenset("服务 投资 控股 合作 监管 机构 企业 公司 集团 平台 持股 参股 入股 注资 增资 成立 设立 银行业".split())
 
 
+#: Second characters that make a numeral and a classifier (三家, 一批, 四方): a count, not a brand.
+_COUNTED = frozenset("家个位名项种批只条次件类届期号年月日天些部座场所支股倍成层级点分秒周代方面路队步句声下回遍番本张片块"
+                     "根套份间头口双对群流等线体大小强佳轮架台辆吨亩")
+_NUMERALS = frozenset("零一二三四五六七八九十百千万亿两几数多余首第")
+
+
+def numeral_brand(word: str) -> bool:
+    """True for a two-character word that jieba calls a numeral but that is a brand (三元, 四维), not a
+    count (三家, 一批) or a number (八一, 十五)."""
+    return len(word) == 2 and word[0] in "一二三四五六七八九" and word[1] not in _NUMERALS \
+        and word[1] not in _COUNTED
+
+
 def bad_name_start(word: str, segmenter=None, lexicon=None) -> bool:
     """True when ``word`` cannot be the first word of an organization's name: a verb, role word,
     adverb or category noun (:data:`LEAD_WORDS`), a verb phrase ending in 出/向/到…, a number,
@@ -100,7 +114,8 @@ def bad_name_start(word: str, segmenter=None, lexicon=None) -> bool:
             return True
     if segmenter is not None:
         tag = segmenter.pos(word)
-        if tag in ("d", "m", "t", "p", "c", "r", "q", "f", "mq", "tg", "dg", "i") and segmenter.frequency(word) >= 50:
+        if tag in ("d", "m", "t", "p", "c", "r", "q", "f", "mq", "tg", "dg", "i") and segmenter.frequency(word) >= 50 \
+                and not (tag == "m" and numeral_brand(word)):
             return True
         if tag in ("v", "vd") and segmenter.frequency(word) >= 1000:
             return True

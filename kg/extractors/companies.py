@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from kg.extractors.base import CJK, CLAUSE_END, NAME_CHAR, Resources, bad_name_start, mention, stops_name, token_index
+from kg.extractors.base import (CJK, CLAUSE_END, NAME_CHAR, Resources, bad_name_start, mention, numeral_brand,
+                               stops_name, token_index)
 from kg.extractors.suffix import (CATEGORY_HEADS, FIN_WORDS, GENERIC, GLUED_PREPOSITIONS, MAX_CHARS, NAME,
                                   RARE_BRAND, STOP, _proper, name_like)
 from kg.types import Document, Mention
@@ -40,7 +41,7 @@ def _brand_word(head: str, tail: str, res: Resources) -> bool:
     tag, seg = res.segmenter.pos(head), res.segmenter
     if tail == "基金":
         return not seg.in_dictionary(head) or tag in PROPER_TAGS and seg.frequency(head) < RARE_FUND
-    return tag in PROPER_TAGS or seg.frequency(head) < RARE_BRAND
+    return tag in PROPER_TAGS or seg.frequency(head) < RARE_BRAND or numeral_brand(head)
 
 
 #: jieba frequency below which a proper noun before 基金 names a fund manager (中银基金, not 房地产基金)
@@ -56,7 +57,9 @@ def _industry(doc: Document, res: Resources) -> list[Mention]:
         head, tail = tokens[i - 1].text, tokens[i].text
         if 2 <= len(head) <= 4 and head not in GENERIC and head not in STOP \
                 and not bad_name_start(head, res.segmenter, res.lexicon) and not head.isdigit() \
-                and not NOT_IN_BRAND.intersection(head) and head not in res.lexicon.by_surface \
+                and (not NOT_IN_BRAND.intersection(head) or numeral_brand(head)
+                     or len(head) == 2 and res.segmenter.pos(head) == "nz") \
+                and head not in res.lexicon.by_surface \
                 and all(NAME_CHAR.match(c) for c in head) \
                 and _brand_word(head, tail, res) and (i < 2 or tokens[i - 2].text not in ("的",)) \
                 and not any(e.cls == "Place" for s0, e0, e in res.lexicon.find(head) if e0 - s0 == len(head)):
@@ -67,7 +70,35 @@ def _industry(doc: Document, res: Resources) -> list[Mention]:
         elif tail in INSURER_LINES and len(head) == 2 and res.segmenter.pos(head) in ("a", "an") \
                 and all(NAME_CHAR.match(c) for c in head):
             found.append(mention(doc, tokens[i - 1].start, tokens[i].end, "FinancialInstitution", NAME, 0.6))
+    return found + _known_firms(doc, res)
+
+
+def _known_firms(doc: Document, res: Resources) -> list[Mention]:
+    """Company short names jieba has as one organization word (nt) ending in an industry word (冀东水泥,
+    长城汽车), whose brand part is a proper name (not 网络通信)."""
+    memo, found, tokens = res.memo.setdefault("companies.known", {}), [], doc.tokens
+    for word, where in token_index(doc).words.items():
+        cls = memo.get(word, False)
+        if cls is False:
+            cls = memo[word] = _known_firm(word, res)
+        if cls is not None:
+            found += [mention(doc, tokens[i].start, tokens[i].end, cls, NAME, 0.6) for i in where]
     return found
+
+
+#: jieba frequency below which an organization word is a firm's name (冀东水泥 6), not a kind (海洋生物 157).
+RARE_FIRM = 50
+
+
+def _known_firm(word: str, res: Resources) -> str | None:
+    tail = word[-2:]
+    if len(word) < 4 or tail not in INDUSTRY or word in res.lexicon.by_surface or res.segmenter.pos(word) != "nt" \
+            or res.segmenter.frequency(word) >= RARE_FIRM:
+        return None
+    head = word[:-2]
+    if head in GENERIC or res.segmenter.pos(head) not in PROPER_TAGS and res.segmenter.in_dictionary(head):
+        return None
+    return "FinancialInstitution" if tail in FIN_INDUSTRY else "Company"
 
 
 #: Lines of business only insurers name themselves by: an adjective may be the brand (甲乙人寿, 幸福人寿).

@@ -20,12 +20,14 @@ NAME = "parties@1"
 #: Verbs whose subject and object are both organizations.
 DEALS = frozenset("""收购 并购 兼并 入股 增持 减持 参股 注资 增资 联姻 携手 联手 牵手 合资 重组 受让 借壳 入主
 接盘 竞购 控股 要约收购 吸收合并""".split())
+#: Verbs of signing (甲乙与丙丁签署协议): their subject and partner are organizations, their object a document.
+SIGNS = frozenset("签署 签订".split())
 #: Words whose subject is an organization (甲乙大股东, 甲乙旗下, 甲乙董事长): no object is read after them,
 #: except after 旗下, whose object is the organization's own business (甲乙旗下丙丁).
-HOLDERS = frozenset("""大股东 控股股东 股东 旗下 子公司 全资子公司 控股子公司 董事长 总裁 董事会 股价 股票""".split())
+HOLDERS = frozenset("""大股东 控股股东 股东 旗下 子公司 全资子公司 控股子公司 董事长 总裁 董事会 股价 股票 董秘""".split())
 #: Marks of a listed company under special treatment (ST甲乙, *ST甲乙): the name follows.
 LISTED = frozenset(("ST", "*ST", "S*ST"))
-_STARTS = LISTED | DEALS | HOLDERS
+_STARTS = LISTED | DEALS | HOLDERS | SIGNS
 #: Words between a subject and its deal verb (甲乙拟收购, 甲乙已完成收购).
 AUXILIARIES = frozenset("拟 将 已 已经 宣布 计划 正式 成功 完成 刚 刚刚 再次 继续 全面 或 欲 有意 又 也 还 首次 近日 日前 "
                         "今日 昨日 曾 正 正在 将要 有望 第一 第二 第三 第四 第五 的 大".split())
@@ -88,6 +90,20 @@ def _name(doc: Document, res: Resources, first: int, last: int, listed: bool = F
     return mention(doc, tokens[first].start, tokens[last].end - trim, "Company", NAME, 0.5)
 
 
+def _partner_before(tokens, k: int, res: Resources) -> int:
+    """The index of the 与/和 that opens a partner's name of a few words ending at ``k`` in a word that
+    makes it a firm's (甲乙|信托, a known name), or -1."""
+    if tokens[k].text not in GENERIC and tokens[k].text not in INDUSTRY and tokens[k].text not in res.lexicon.by_surface:
+        return -1
+    for first in range(k - 1, max(-1, k - MAX_PIECES - 1), -1):
+        word = tokens[first].text
+        if word in PARTNERS:
+            return first if first < k else -1
+        if word in STOP or word in CLAUSE_END or not HAN.fullmatch(word):
+            return -1
+    return -1
+
+
 def _opening_place(words: list[str], res: Resources) -> int:
     """1 when the first of several words is a lexicon place (江苏|联鑫, 大连|圣亚), else 0."""
     entry = res.lexicon.by_surface.get(words[0])
@@ -106,7 +122,7 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
             if hit:
                 found.append(hit)
             continue
-        if tok.text not in DEALS and tok.text not in HOLDERS:
+        if tok.text not in DEALS and tok.text not in HOLDERS and tok.text not in SIGNS:
             continue
         k = t - 1
         while k >= 0 and tokens[k].text in AUXILIARIES:
@@ -119,12 +135,15 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
                 first -= 1  # 宏图|远拓: a common word opening the clause may open the name
             hit = _name(doc, res, first + 1, k) if first < k else None
             if hit is None:
-                break
-            found.append(hit)
+                first = _partner_before(tokens, k, res) if tok.text not in HOLDERS else -1
+                if first < 1:
+                    break  # 甲乙与丙丁银行签署: the partner has a name of its own (suffix@1 reads it)
+            else:
+                found.append(hit)
             if first < 1 or tokens[first].text not in PARTNERS:
                 break
             k = first - 1
-        if tok.text in HOLDERS and tok.text != "旗下":
+        if tok.text in SIGNS or tok.text in HOLDERS and tok.text != "旗下":
             continue
         k = t + 1
         while k < len(tokens) and tokens[k].text in OBJECT_OPENERS:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extractors.base import (CLAUSE_END, FIRM_IN_NAME, NAME_CHAR, Resources, bad_name_start, mention, stops_name,
+from kg.extractors.base import (CLAUSE_END, FIRM_IN_NAME, NAME_CHAR, Resources, bad_name_start, mention, numeral_brand, stops_name,
                                 token_index)
 from kg.types import Document, Mention
 
@@ -111,7 +111,7 @@ def name_like(word: str, res: Resources, company: bool = False) -> bool:
     if word in STOP or not all(NAME_CHAR.match(c) for c in word):
         return False
     tag = res.segmenter.pos(word)
-    if tag not in BAD_TAGS:
+    if tag not in BAD_TAGS or tag == "m" and numeral_brand(word):
         return True
     # a company name may hold a business word (支付) or a rare verb (远航), not a common one (实现)
     return company and (word in FIN_WORDS or word in BUSINESS_VERBS
@@ -170,7 +170,8 @@ def _proper(word: str, res: Resources) -> bool:
     """A word that can make a company's name its own: a proper noun, a rare or new word, Latin."""
     if word in res.lexicon.by_surface or re.search(r"[A-Za-z]", word):
         return True
-    return res.segmenter.pos(word) in PROPER_TAGS_ORG or res.segmenter.frequency(word) < RARE_PROPER
+    return res.segmenter.pos(word) in PROPER_TAGS_ORG or res.segmenter.frequency(word) < RARE_PROPER \
+        or numeral_brand(word)
 
 
 def _starts_with_place(text: str, res: Resources) -> bool:
