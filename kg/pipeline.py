@@ -24,7 +24,7 @@ from kg.extractors.gazetteer import boundary_ok
 from kg.lexicon import Lexicon, default_lexicon
 from kg.io import clean_text
 from kg.normalize import normalize
-from kg.segment import Segmenter
+from kg.segment import Segmenter, split_titles
 from kg.spans import filter_spans, merge_statistical
 from kg.resolve import apply_facts
 from kg.types import Alias, Document, Link, Mention, MetaField, Metric, Penalty, Relation, Span
@@ -96,7 +96,7 @@ class Pipeline:
         """Stages 1-4: normalize, segment, propose mentions, resolve overlaps, propagate names."""
         doc.text = clean_text(doc.text)  # lone surrogates (from JSON escapes) cannot be written
         doc.norm = normalize(doc.text)
-        doc.tokens = self.res.segmenter.tokenize(doc.norm)
+        doc.tokens = split_titles(doc.norm, self.res.segmenter.tokenize(doc.norm))
         doc.sentences = split_sentences(doc.norm)
         doc.reindex()  # the one index of tokens and sentences every extractor reads
         proposed: list[Mention] = []

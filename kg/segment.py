@@ -15,6 +15,9 @@ for where jieba-rs and jieba differ:
   jieba does not) or with a character three times in a row (哈哈哈: the HMM finds equally
   likely segmentations and the two break the tie differently) go to jieba itself.
 
+``split_titles`` then splits the few dictionary words that glue an organization's suffix to a job
+title (银行行长, 大学教授: 甲乙|银行行长 hides the bank), which the pipeline applies to a document's tokens.
+
 tests/test_segment.py checks the tokens against jieba's on real and random text. Parts of
 speech come from jieba's dictionary by lookup, never from the slow ``jieba.posseg`` HMM.
 """
@@ -130,6 +133,26 @@ class Segmenter:
     def in_dictionary(self, word: str) -> bool:
         """True when jieba's dictionary knows ``word`` (so it is not a new name)."""
         return word in self._tags
+
+
+#: jieba dictionary words made of an organization's suffix and a title, and where they split.
+TITLE_COMPOUNDS = {"银行行长": 2, "公司总裁": 2, "医院院长": 2, "协会主席": 2, "协会会长": 2, "局局长": 1,
+                   "大学教授": 2, "大学校长": 2, "学院院长": 2, "社主任": 1}
+_TITLE_COMPOUND = re.compile("|".join(TITLE_COMPOUNDS))
+
+
+def split_titles(text: str, tokens: list[Token]) -> list[Token]:
+    """``tokens`` with each :data:`TITLE_COMPOUNDS` word split in two (甲乙|银行|行长)."""
+    if not _TITLE_COMPOUND.search(text):
+        return tokens
+    out = []
+    for tok in tokens:
+        cut = TITLE_COMPOUNDS.get(tok.text)
+        if cut is None:
+            out.append(tok)
+        else:
+            out += [_token((tok.text[:cut], tok.start, tok.start + cut)), _token((tok.text[cut:], tok.start + cut, tok.end))]
+    return out
 
 
 @lru_cache(maxsize=2)

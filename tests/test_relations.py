@@ -27,6 +27,11 @@ def triples(pipeline: Pipeline, text: str, extractor: str | None = RULES) -> set
 
 
 PEOPLE = [
+    ("jieba glues 银行行长 into one word", "青禾银行行长王建国、副行长刘小波出席了仪式。", ("王建国", "worksFor", "青禾银行")),
+    ("the second post of 银行行长", "青禾银行行长王建国、副行长刘小波出席了仪式。", ("刘小波", "worksFor", "青禾银行")),
+    ("after a quote, 大学教授 split", "“利率仍有下行空间。”河州大学教授王建国说。", ("王建国", "worksFor", "河州大学")),
+    ("apposition: the person, a comma, the post", "王建国，星河证券首席经济学家。", ("王建国", "worksFor", "星河证券")),
+    ("apposition in brackets", "（王建国 青禾银行行长）", ("王建国", "worksFor", "青禾银行")),
     ("title before the name", "招商银行行长王刚表示，今年将加大科技投入。", ("王刚", "worksFor", "招商银行")),
     ("a chain of titles", "中国建设银行党委书记、董事长刘伟出席了发布会。", ("刘伟", "worksFor", "中国建设银行")),
     ("a chief officer title", "中国银行首席信息官王明表示，数字化转型是长期工程。", ("王明", "worksFor", "中国银行")),
@@ -81,6 +86,10 @@ DEALS = [
     ("a series' members listed after 包括", "星河银行推出“星河智慧”系列产品，包括“星河e贷”、“青禾通”和“蓝海投”。",
      ("蓝海投", "memberOf", "星河智慧")),
     ("an owner's product launched (的“X”App正式上线)", "星河银行的“星河管家”App正式上线。", ("星河银行", "develops", "星河管家")),
+    ("an owner's quoted app (的“X”APP), no launch", "星河证券的“青禾通”APP新增智能选股功能。",
+     ("星河证券", "develops", "青禾通")),
+    ("推出的X平台 followed by its clause", "星河银行推出的青禾智能风控平台已上线。",
+     ("星河银行", "develops", "青禾智能风控平台")),
     ("an owner's platform upgraded", "近日，星河银行“青禾云”平台完成升级。", ("星河银行", "develops", "青禾云")),
     ("a heading: X：推出“Y”服务", "星河银行：推出“星河智投”服务", ("星河银行", "develops", "星河智投")),
     ("牵手…，共同打造", "星河银行牵手青禾保险，共同打造养老金融服务平台。", ("星河银行", "cooperatesWith", "青禾保险")),
@@ -158,6 +167,8 @@ LISTS = [
 ]
 
 NEGATIVE = [
+    ("apposition with no title: a customer", "王建国，星河证券的客户。", ("王建国", "worksFor", "星河证券")),
+    ("a list of people is no apposition", "记者王建国、星河银行行长刘小波。", ("王建国", "worksFor", "星河银行")),
     ("a branch whose name holds another bank is not the branch of the bank before",
      "星河银行推出新产品。青禾银行上海分行因违规被罚款。", ("青禾银行上海分行", "subOrganizationOf", "星河银行")),
     ("展开竞争 is no cooperation", "腾讯与华为展开竞争。", ("腾讯", "cooperatesWith", "华为")),

@@ -77,3 +77,18 @@ ALPHABET = st.sampled_from(list(
 @given(st.lists(ALPHABET, max_size=60).map("".join))
 def test_random_text(reference, segmenter, text):
     _same(reference, segmenter, text)
+
+
+@pytest.mark.parametrize("text, words", [
+    ("青禾银行行长王建国表示", ["青禾", "银行", "行长"]),
+    ("河州大学教授说", ["河州", "大学", "教授"]),
+    ("星河协会会长王建国", ["星河", "协会", "会长"]),
+    ("银行业发展", ["银行业"]),                       # no compound: the tokens are jieba's
+])
+def test_title_compounds_are_split(segmenter, text, words):
+    from kg.segment import split_titles
+
+    tokens = split_titles(text, segmenter.tokenize(text))
+    texts = [t.text for t in tokens]
+    assert all(w in texts for w in words)
+    assert "".join(texts) == text and all(text[t.start:t.end] == t.text for t in tokens)

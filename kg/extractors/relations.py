@@ -222,7 +222,8 @@ def _adjacent(doc: Document, finder: _Finder) -> list[Relation]:
             rel = _relation(doc, right, "usesTechnology", left, right.start, 0.75)
             out += [rel] if rel else []
         if is_a(left.cls, "Organization") and left.cls != "GovernmentAgency" and is_a(right.cls, "Product") \
-                and _OWNED_GAP.fullmatch(gap) and _LAUNCHED.match(doc.norm, right.end):
+                and _OWNED_GAP.fullmatch(gap) and (_LAUNCHED.match(doc.norm, right.end)
+                                                   or gap.endswith(("“", '"', "「")) and _APP.match(doc.norm, right.end)):
             rel = _relation(doc, left, "develops", right, right.start, 0.75)  # 某银行的“某某”App正式上线
             out += [rel] if rel else []
     return out
@@ -233,6 +234,8 @@ _OWNED_GAP = re.compile(r"(?:的)?[“\"「]?")
 #: after the product: its kind, then a launch (“某某”App正式上线, “某某”平台完成升级)
 _LAUNCHED = re.compile(r"[”\"」]?(?:平台|系统|App|APP|app|小程序|客户端|产品|服务)?(?:已|已经|于[^,;:。!?\n]{1,12}?)?"
                        r"(?:正式|成功|全新|全面|顺利)?(?:上线|发布|推出|亮相|面世|投产|落地|完成升级|升级|迭代|焕新)")
+#: a quoted name and an app's kind after it: 某证券的“某某”App (the firm's app, launched or not)
+_APP = re.compile(r"[”\"」](?:App|APP|app|小程序|客户端|手机银行)")
 
 
 #: between a series' members (quoted.SERIES_MEMBERS says where they start): quotes and list marks

@@ -42,13 +42,17 @@ _AS = re.compile(r"(?:为|担任|出任|任)(?:该行|该公司|公司|本行|�
 _NOT_ORG_END = re.compile(r"^(?:的)?(?:客户|用户|股东|合作)")
 
 
-def _title_regex(res: Resources) -> re.Pattern:
-    cached = res.memo.get("worksFor.titles")
+def _title_regex(res: Resources, ahead: bool = False) -> re.Pattern:
+    """A chain of titles ending where the search ends (before a name), or (``ahead``) one that a clause
+    ends after (王五，某证券首席经济学家。)."""
+    key = "worksFor.titles" + (".ahead" if ahead else "")
+    cached = res.memo.get(key)
     if cached is None:
         titles = sorted(set(res.lexicon.titles), key=lambda t: (-len(t), t))
         one = "(?:" + "|".join([*(re.escape(t) for t in titles), EXTRA_TITLES]) + ")"
-        cached = re.compile(f"{_PREFIX}{one}(?:{_SEP}{_PREFIX}{one})*(?:的)?$")
-        res.memo["worksFor.titles"] = cached
+        chain = f"{_PREFIX}{one}(?:{_SEP}{_PREFIX}{one})*"
+        cached = re.compile(chain + r"(?=[,;:。!?)\n]|$)" if ahead else chain + "(?:的)?$")
+        res.memo[key] = cached
     return cached
 
 
@@ -137,6 +141,17 @@ def _appointed(doc: Document, person: Mention, regex: re.Pattern, subjects: Subj
     return _rel(doc, person, subject, 0.7)
 
 
+def _apposition(doc: Document, person: Mention, res: Resources) -> Relation | None:
+    """王五，某证券首席经济学家。 / （王五 某银行行长）: the person, then the organization and a title."""
+    text = doc.norm
+    if text[person.end:person.end + 1] not in (",", " ", "("):
+        return None
+    orgs = [m for m in mentions_between(doc, person.end + 1, min(len(text), person.end + 30)) if is_org(m)]
+    if not orgs or orgs[0].start != person.end + 1 or not _title_regex(res, ahead=True).match(text, orgs[0].end):
+        return None
+    return _rel(doc, person, orgs[0], 0.75)
+
+
 def _from_org(doc: Document, person: Mention) -> Relation | None:
     """来自某银行的张三: the organization the person comes from."""
     text = doc.norm
@@ -187,7 +202,8 @@ def works_for(doc: Document, res: Resources, subjects: Subjects) -> list[Relatio
             orgs = [m for m in mentions_between(doc, cs, found[0].object.end) if is_org(m)]
             second = _second_post(doc, person, orgs, regex) if orgs and orgs[-1] is found[0].object else None
             found += [second] if second else []
-        for after in (_after_verb(doc, person), _appointed(doc, person, regex, subjects), _from_org(doc, person)):
+        for after in (_after_verb(doc, person), _appointed(doc, person, regex, subjects), _from_org(doc, person),
+                      _apposition(doc, person, res)):
             if after is not None and all(r.object.span != after.object.span for r in found):
                 found.append(after)
                 successor = _successor(doc, person)

@@ -14,7 +14,9 @@ from kg.textscan import scanning
 NAME = "systems@1"
 BUILD_VERBS = "自主研发|创新研发|研发|打造|推出|建成|构建|搭建|上线|发布|开发|首创|建设|升级|推广"
 PHRASE = re.compile(
-    f"(?:{BUILD_VERBS})(?:了|出)?([{CJK}A-Za-z0-9()+\\-、]{{2,40}}?(?:平台|系统|App|APP))(?![{CJK}“\"])")
+    f"(?:{BUILD_VERBS})(?:了|出|的)?([{CJK}A-Za-z0-9()+\\-、]{{2,40}}?(?:平台|系统|App|APP))"
+    # the name ends the phrase, or a word of the clause follows it (甲乙推出的丙丁平台已上线)
+    f"(?:(?![{CJK}“\"])|(?=已|将|于|正式|上线|累计|目前|还|也|可|主要))")
 #: Leading words that belong to the clause, not to the name.
 _LEAD = re.compile(r"^(?:同业首家|首家|首个|全新|一批|一套|一系列|一个|新一代|新的|自主|全球|全行|同业)+")
 #: Words that only describe: a name made of these alone is not a name (企业级新技术平台).
