@@ -301,6 +301,8 @@ def test_descriptor_before_a_quote_wins_over_a_later_app(pipeline):
 @pytest.mark.parametrize("text, bad", [
     ("公司董事张三表示。", "公司"),
     ("董事合伙人梁伯韬也表示。", "董事"),
+    ("时任总经理刘小波被警告。", "时任总"),     # a role word and the head of a title the name would cut
+    ("高级经理王建国表示。", "高级"),
 ])
 def test_no_person_from_a_noun_or_title_before_a_title(pipeline, text, bad):
     assert bad not in surfaces(pipeline, text)

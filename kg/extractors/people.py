@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kg.extractors.base import CJK, Resources, is_cjk, mention, token_index
+from kg.extractors.base import CJK, LEAD_WORDS, Resources, is_cjk, mention, token_index
 from kg.segment import UNKNOWN
 from kg.types import Document, Mention
 
@@ -326,6 +326,8 @@ def _name_tokens(doc: Document, start: int, end: int, res: Resources) -> bool:
     characters, new words or names (吕/仲涛, 田惠宇), not 陆续 or 客户."""
     index = token_index(doc)
     for tok in doc.tokens[index.at(start):index.at(end - 1) + 1]:
-        if len(tok.text) >= 2 and res.segmenter.pos(tok.text)[:1] in ("d", "v", "a", "c", "p", "r", "m", "q", "u"):
+        if len(tok.text) >= 2 and res.segmenter.pos(tok.text)[:1] in ("d", "v", "a", "b", "c", "p", "r", "m", "q", "u"):
             return False
+        if tok.text in LEAD_WORDS or tok.end > end and tok.text in res.lexicon.titles:
+            return False  # 时任|总经理: a role word, and a title the name would cut
     return True
