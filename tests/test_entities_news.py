@@ -339,6 +339,8 @@ def test_brands_jieba_reads_as_numerals_or_places(pipeline, text, name, cls):
     ("记者随即致电青禾公司有关人士。", "致电青禾公司"),
     ("该片演员以新人身分签约出道。", "出道"),                 # signing: the object is no party
     ("海洋生物的天堂。", "海洋生物"),                       # a kind, not a firm
+    ("原油期货价格上涨。", "原油期货"),                       # a contract, not a futures company
+    ("华宝投资收购青禾科技。", "华宝"),                       # 投资 read for its object only (战略投资X)
 ])
 def test_counts_deal_verbs_and_kinds_are_no_names(pipeline, text, bad):
     assert bad not in surfaces(pipeline, text)

@@ -9,6 +9,7 @@ after a deal verb, with a low confidence, so that any other extractor's reading 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from kg.extractors.base import CJK, CLAUSE_END, Resources, bad_name_start, mention, token_index
 from kg.extractors.companies import INDUSTRY
@@ -27,7 +28,9 @@ SIGNS = frozenset("签署 签订".split())
 HOLDERS = frozenset("""大股东 控股股东 股东 旗下 子公司 全资子公司 控股子公司 董事长 总裁 董事会 股价 股票 董秘""".split())
 #: Marks of a listed company under special treatment (ST甲乙, *ST甲乙): the name follows.
 LISTED = frozenset(("ST", "*ST", "S*ST"))
-_STARTS = LISTED | DEALS | HOLDERS | SIGNS
+#: 战略投资: read for its object only (甲乙投资 is also a company's name: 华宝|投资).
+INVESTS = "投资"
+_STARTS = LISTED | DEALS | HOLDERS | SIGNS | {INVESTS}
 #: Words between a subject and its deal verb (甲乙拟收购, 甲乙已完成收购).
 AUXILIARIES = frozenset("拟 将 已 已经 宣布 计划 正式 成功 完成 刚 刚刚 再次 继续 全面 或 欲 有意 又 也 还 首次 近日 日前 "
                         "今日 昨日 曾 正 正在 将要 有望 第一 第二 第三 第四 第五 的 大".split())
@@ -90,6 +93,18 @@ def _name(doc: Document, res: Resources, first: int, last: int, listed: bool = F
     return mention(doc, tokens[first].start, tokens[last].end - trim, "Company", NAME, 0.5)
 
 
+#: Lines of business that end a financial firm's short name but are verbs or nouns by themselves (青禾|支付).
+FINANCIAL_TAILS = (("支付",), ("消费", "金融"), ("金融",))
+
+
+def _financial_tail(tokens, k: int) -> int:
+    """How many tokens from ``k`` on are a financial line of business ending a name (收购青禾|支付), or 0."""
+    for tail in FINANCIAL_TAILS:
+        if tuple(t.text for t in tokens[k:k + len(tail)]) == tail:
+            return len(tail)
+    return 0
+
+
 def _partner_before(tokens, k: int, res: Resources) -> int:
     """The index of the 与/和 that opens a partner's name of a few words ending at ``k`` in a word that
     makes it a firm's (甲乙|信托, a known name), or -1."""
@@ -122,12 +137,15 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
             if hit:
                 found.append(hit)
             continue
-        if tok.text not in DEALS and tok.text not in HOLDERS and tok.text not in SIGNS:
+        invests = tok.text == INVESTS
+        if invests and (t == 0 or tokens[t - 1].text != "战略"):
+            continue
+        if tok.text not in DEALS and tok.text not in HOLDERS and tok.text not in SIGNS and not invests:
             continue
         k = t - 1
         while k >= 0 and tokens[k].text in AUXILIARIES:
             k -= 1
-        for _ in range(2):  # the subject, and before 与 its partner (甲乙与丙丁携手)
+        for _ in range(0 if invests else 2):  # the subject, and before 与 its partner (甲乙与丙丁携手)
             first = k
             while first >= 0 and k - first < MAX_PIECES and _piece(tokens, first, res):
                 first -= 1
@@ -152,7 +170,8 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         while last < len(tokens) and last - k < MAX_PIECES and _piece(tokens, last, res):
             last += 1
         if last > k:
-            hit = _name(doc, res, k, last - 1)
+            tail = _financial_tail(tokens, last)
+            hit = _name(doc, res, k, last - 1 + tail)
             if hit:
-                found.append(hit)
+                found.append(replace(hit, cls="FinancialInstitution") if tail else hit)
     return list({(m.start, m.end): m for m in found}.values())

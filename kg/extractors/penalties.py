@@ -37,7 +37,7 @@ _KINDS = (("没收", "没收违法所得"), ("罚款", "罚款"), ("罚金", "�
           ("监管措施", "监管措施"))
 #: 被/遭 (an agency may come between) and then the penalty: the party is the clause's subject.
 _PASSIVE = re.compile(r"(?:被|遭|遭到|受到|收到|领受|领)(?P<agency>[^,;:。!?被]{0,30}?)"
-                      r"(?:处以|并处|罚款|罚没|罚|警告|处罚|没收|责令|通报|吊销|取消|罚单|行政处罚)")
+                      r"(?:处以|并处|罚款|罚没|罚|警告|处罚|没收|责令|通报|吊销|取消|罚单|行政处罚|出具|采取)")
 _TO = re.compile(r"对(?!于|此|外|标|照|接|比|话)")
 _ANAPHOR = re.compile(r"(?:其|该(?:行|公司|机构|分行|支行|分公司|支公司|银行|支付机构|平台|集团|企业|社))")
 _Q = "|".join(sorted((q for q in QUALIFIERS if q not in ("余", "多")), key=len, reverse=True))

@@ -155,8 +155,8 @@ def _place_before(doc: Document, res: Resources, pos: int) -> int:
         if len(place) <= 4 and place.endswith(_PLACE_END) and text[start - 1:start] in _BOUNDARY \
                 and place[0] not in _BOUNDARY:
             return start
-    if pos >= 2 and text[pos - 3:pos - 2] in _BOUNDARY and re.fullmatch(r"[\u4e00-\u9fff]{2}", text[pos - 2:pos]) \
-            and text[pos - 2] not in _BOUNDARY:
+    if pos >= 2 and (text[pos - 3:pos - 2] in _BOUNDARY or any(text.endswith(n, 0, pos - 2) for n in _NATIONAL)) \
+            and re.fullmatch(r"[\u4e00-\u9fff]{2}", text[pos - 2:pos]) and text[pos - 2] not in _BOUNDARY:
         return pos - 2
     return -1
 

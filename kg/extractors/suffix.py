@@ -21,7 +21,7 @@ SUFFIXES: tuple[tuple[str, str], ...] = tuple(sorted({
     "股份有限公司": "Company", "有限责任公司": "Company", "有限公司": "Company", "公司": "Company",
     "集团": "Company", "控股": "Company",
     "银行": "FinancialInstitution", "分行": "FinancialInstitution", "支行": "FinancialInstitution",
-    "证券": "FinancialInstitution", "信托": "FinancialInstitution", "交易所": "FinancialInstitution",
+    "证券": "FinancialInstitution", "信托": "FinancialInstitution", "交易所": "FinancialInstitution", "期货": "FinancialInstitution",
     "信用社": "FinancialInstitution", "保险": "FinancialInstitution", "金控": "FinancialInstitution",
     "研究院": "ResearchInstitute", "研究所": "ResearchInstitute", "研究中心": "ResearchInstitute",
     "科学院": "ResearchInstitute", "大学": "ResearchInstitute", "学院": "ResearchInstitute",
@@ -174,6 +174,12 @@ def _proper(word: str, res: Resources) -> bool:
         or numeral_brand(word)
 
 
+def _futures_brand(word: str, res: Resources) -> bool:
+    """True when ``word`` before 期货 names a firm (a known or proper name, a new word), not a commodity."""
+    return bool(word) and (word in res.lexicon.by_surface or res.segmenter.pos(word) in PROPER_TAGS_ORG
+                           or not res.segmenter.in_dictionary(word))
+
+
 def _starts_with_place(text: str, res: Resources) -> bool:
     """True when a lexicon place starts ``text`` (memoized: the same few prefixes recur)."""
     memo = res.memo.setdefault("suffix.place", {})
@@ -243,6 +249,8 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         suffix, cls = hit
         if cls in COMPANY_CLASSES and i + 1 < len(tokens) and tokens[i + 1].text in UNIT_TAILS:
             continue  # 私人银行部, 证券事业部: the name goes on to a department
+        if suffix == "期货" and not _futures_brand(tok.text[:-2] or (tokens[i - 1].text if i else ""), res):
+            continue  # 原油期货, 股指期货: a kind of contract, not a futures company
         j = i
         branch = suffix in BRANCH_SUFFIXES
         seg, lex = res.segmenter, res.lexicon
