@@ -326,6 +326,10 @@ def test_a_mention_named_like_a_job_title_is_not_a_job_title_entity(pipeline):
     ("冀东水泥在河州筹建了一条生产线。", "冀东水泥", "Company"),
     # the partner of a signing named by place and brand (沈阳|甲乙), the other side by its suffix
     ("沈阳青禾与星河信托签署《股权转让协议》。", "沈阳青禾", "Company"),
+    # quoted names typed by their own ending or by the product the clause ends with
+    ("青禾银行推出“青禾Pay”移动支付服务。", "青禾Pay", "Platform"),
+    ("青禾銀行推出「青禾錢包」。", "青禾钱包", "Platform"),
+    ("星河证券推出“星智投”智能投顾产品。", "星智投", "FinancialProduct"),
 ])
 def test_brands_jieba_reads_as_numerals_or_places(pipeline, text, name, cls):
     assert (name, cls) in mentions(pipeline, text)
@@ -339,7 +343,8 @@ def test_brands_jieba_reads_as_numerals_or_places(pipeline, text, name, cls):
     ("记者随即致电青禾公司有关人士。", "致电青禾公司"),
     ("该片演员以新人身分签约出道。", "出道"),                 # signing: the object is no party
     ("海洋生物的天堂。", "海洋生物"),                       # a kind, not a firm
-    ("原油期货价格上涨。", "原油期货"),                       # a contract, not a futures company
+    ("原油期货价格上涨。", "原油期货"),
+    ("他说“要更好地服务”实体经济产品。", "要更好地服务"),           # a quoted phrase, not a name                       # a contract, not a futures company
     ("华宝投资收购青禾科技。", "华宝"),                       # 投资 read for its object only (战略投资X)
 ])
 def test_counts_deal_verbs_and_kinds_are_no_names(pipeline, text, bad):
