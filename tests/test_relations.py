@@ -27,6 +27,13 @@ def triples(pipeline: Pipeline, text: str, extractor: str | None = RULES) -> set
 
 
 PEOPLE = [
+    ("自…年起担任", "王建国自2018年起担任星河证券董事长。", ("王建国", "worksFor", "星河证券")),
+    ("a former post in the next clause", "王建国自2018年起担任星河证券董事长，此前曾在青禾银行任职多年。",
+     ("王建国", "worksFor", "青禾银行")),
+    ("曾任 glued by jieba to the name's first character", "王建国现任星河证券总裁，曾任青禾银行副行长。",
+     ("王建国", "worksFor", "青禾银行")),
+    ("a three-character name before 分别 (jieba: 刘|小波|分别)", "青禾银行行长王建国、星河证券总裁刘小波分别致辞。",
+     ("刘小波", "worksFor", "星河证券")),
     ("jieba glues 银行行长 into one word", "青禾银行行长王建国、副行长刘小波出席了仪式。", ("王建国", "worksFor", "青禾银行")),
     ("the second post of 银行行长", "青禾银行行长王建国、副行长刘小波出席了仪式。", ("刘小波", "worksFor", "青禾银行")),
     ("after a quote, 大学教授 split", "“利率仍有下行空间。”河州大学教授王建国说。", ("王建国", "worksFor", "河州大学")),
@@ -171,6 +178,8 @@ LISTS = [
 ]
 
 NEGATIVE = [
+    ("what a person says about a former post is no post of theirs", "王建国表示，此前曾在青禾银行任职。",
+     ("王建国", "worksFor", "青禾银行")),
     ("apposition with no title: a customer", "王建国，星河证券的客户。", ("王建国", "worksFor", "星河证券")),
     ("a list of people is no apposition", "记者王建国、星河银行行长刘小波。", ("王建国", "worksFor", "星河银行")),
     ("a branch whose name holds another bank is not the branch of the bank before",

@@ -57,7 +57,8 @@ def _best_name(candidate: str, doc: Document, start: int, res: Resources) -> int
             end = start + length
             # prefer the length that ends on a token boundary or before a non-name character
             follow = doc.norm[end:end + 1]
-            if not follow or not res.segmenter.in_dictionary(name[-1] + follow) or length == 2:
+            if not follow or end in token_index(doc).end_set or not res.segmenter.in_dictionary(name[-1] + follow) \
+                    or length == 2:
                 return length
     return 0
 

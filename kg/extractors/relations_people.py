@@ -29,7 +29,8 @@ _SEP = r"(?:、|兼|和|及|/|暨|兼任)?"
 _PREFIX = r"(?:党委|常务|执行|副|总|现任|时任|原|新任|拟任|前)*"
 #: After the person: verbs of holding or taking a post, then the organization.
 _POST_AFTER = re.compile(r"(?:等[\u4e00-\u9fff]{0,6}?)?(?:均|都|则|已|将|曾|也|还|现|正式|此前|先后|同时|早年){0,2}(?:经)?"
-                         r"(?:于[\d一二三四五六七八九十]{1,4}[年月](?:\d{1,2}[月日])?)?"
+                         r"(?:于[\d一二三四五六七八九十]{1,4}[年月](?:\d{1,2}[月日])?"
+                         r"|自[\d一二三四五六七八九十]{1,4}年(?:\d{1,2}月)?(?:起|以来))?"
                          r"(?:出身于|出身|有|出任|担任|现任|时任|曾任|任职于|任职|就职于|供职于|升任|兼任|调任|履新|就任|加盟|加入|来自|"
                          r"获任|获聘|受聘|接任|继任|任|是|为|系|在)")
 #: 张三(因…)辞去/卸任/不再担任: a post the person held
@@ -152,6 +153,34 @@ def _apposition(doc: Document, person: Mention, res: Resources) -> Relation | No
     return _rel(doc, person, orgs[0], 0.75)
 
 
+#: A later clause of the person's sentence about a former post: ，此前曾在某银行任职 / ，早年曾任某公司总经理
+_FORMER = re.compile(r"(?:此前|之前|早年|此后|随后|后|其后|先后|还|并)?(?:曾经|曾)?(?:在|任|担任|出任|供职于|就职于|任职于)")
+
+
+_SPEECH = re.compile(r"表示|说|称|指出|透露|介绍|认为|强调|坦言|提到|告诉")
+
+
+def _former_post(doc: Document, person: Mention) -> Relation | None:
+    """王五自2018年起担任甲公司董事长，此前曾在乙银行任职: the next clause's organization, when the
+    clause names no other person (its subject is still the person)."""
+    text, sentence = doc.norm, doc.sentence_of(person.start)
+    comma = text.find(",", person.end, sentence.end)
+    if comma < 0 or _SPEECH.search(text, person.end, comma):
+        return None  # 王五表示，此前曾在…: what the person says, about anyone
+    m = _FORMER.match(text, comma + 1)
+    if m is None or m.end() == comma + 1 or not m.group().startswith(("此前", "之前", "早年", "此后", "随后", "后", "其后",
+                                                                      "先后", "还", "并", "曾")):
+        return None
+    end = next((i for i in (text.find(c, m.end(), sentence.end) for c in ",;") if i >= 0), sentence.end)
+    inside = mentions_between(doc, comma + 1, end)
+    orgs = [x for x in inside if is_org(x)]
+    if any(x.cls == "Person" for x in inside) or not orgs or orgs[0].start - m.end() > 2:
+        return None
+    if m.group().endswith("在") and not re.search(r"任职|工作|供职|就职|担任|任", text[orgs[0].end:end]):
+        return None  # 后在某地发布…: not a post
+    return _rel(doc, person, orgs[0], 0.7)
+
+
 def _from_org(doc: Document, person: Mention) -> Relation | None:
     """来自某银行的张三: the organization the person comes from."""
     text = doc.norm
@@ -203,7 +232,7 @@ def works_for(doc: Document, res: Resources, subjects: Subjects) -> list[Relatio
             second = _second_post(doc, person, orgs, regex) if orgs and orgs[-1] is found[0].object else None
             found += [second] if second else []
         for after in (_after_verb(doc, person), _appointed(doc, person, regex, subjects), _from_org(doc, person),
-                      _apposition(doc, person, res)):
+                      _apposition(doc, person, res), _former_post(doc, person)):
             if after is not None and all(r.object.span != after.object.span for r in found):
                 found.append(after)
                 successor = _successor(doc, person)

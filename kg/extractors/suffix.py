@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extractors.base import (CLAUSE_END, FIRM_IN_NAME, NAME_CHAR, Resources, bad_name_start, mention, numeral_brand, stops_name,
+from kg.extractors.base import (CLAUSE_END, FIRM_IN_NAME, LEAD_WORDS, NAME_CHAR, Resources, bad_name_start, mention, numeral_brand, stops_name,
                                 token_index)
 from kg.types import Document, Mention
 
@@ -139,6 +139,8 @@ FRAGMENT_STOP = frozenset("年月日号个家名位次元万亿余多约共于�
 GLUED_PREPOSITIONS = frozenset("以于被把将从由")
 #: …and before a company's name, 为 too (推荐为|海胶集团)
 GLUED_BEFORE_FIRM = GLUED_PREPOSITIONS | {"为"}
+#: jieba frequency below which a role verb and a character are one word only by accident (曾任青, 现任华)
+RARE_GLUED = 50
 #: One-character administrative levels that open a public body's name (市金融办, 省国资委).
 ADMIN_LEVELS = frozenset("省市县区州")
 #: Department words after a bank-like word (私人银行部): the department is the name.
@@ -320,6 +322,10 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         elif j < i and len(tokens[j].text) == 3 and tokens[j].text[0] in GLUED_BEFORE_FIRM \
                 and not seg.in_dictionary(tokens[j].text) and start == tokens[j].start:
             start += 1  # 推荐为|海胶集团董事: 为 glued to the name's first characters
+            name = doc.norm[start:tok.end]
+        elif j < i and len(tokens[j].text) == 3 and tokens[j].text[:2] in LEAD_WORDS \
+                and seg.frequency(tokens[j].text) < RARE_GLUED and start == tokens[j].start:
+            start += 2  # 曾任青|禾|银行: a role verb glued to the name's first character
             name = doc.norm[start:tok.end]
         cls = classify(name, suffix, cls, place)
         inside = INSIDE.search(doc.norm[max(0, start - 6):start]) or OWNER_BEFORE.search(
