@@ -130,6 +130,10 @@ class Segmenter:
         """jieba's dictionary frequency of ``word`` (0 when unknown)."""
         return self._freqs.get(word, 0)
 
+    def tagged(self, tag: str) -> list[str]:
+        """The dictionary's words with part of speech ``tag``, sorted."""
+        return sorted(w for w, t in self._tags.items() if t == tag)
+
     def in_dictionary(self, word: str) -> bool:
         """True when jieba's dictionary knows ``word`` (so it is not a new name)."""
         return word in self._tags

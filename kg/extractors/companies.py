@@ -76,13 +76,12 @@ def _industry(doc: Document, res: Resources) -> list[Mention]:
 def _known_firms(doc: Document, res: Resources) -> list[Mention]:
     """Company short names jieba has as one organization word (nt) ending in an industry word (冀东水泥,
     长城汽车), whose brand part is a proper name (not 网络通信)."""
-    memo, found, tokens = res.memo.setdefault("companies.known", {}), [], doc.tokens
-    for word, where in token_index(doc).words.items():
-        cls = memo.get(word, False)
-        if cls is False:
-            cls = memo[word] = _known_firm(word, res)
-        if cls is not None:
-            found += [mention(doc, tokens[i].start, tokens[i].end, cls, NAME, 0.6) for i in where]
+    known = res.memo.get("companies.known")
+    if known is None:  # once per process: the few hundred such words of jieba's dictionary
+        known = res.memo["companies.known"] = {w: c for w in res.segmenter.tagged("nt") if (c := _known_firm(w, res))}
+    words, found, tokens = token_index(doc).words, [], doc.tokens
+    for word in sorted(words.keys() & known.keys(), key=lambda w: words[w][0]):  # in text order
+        found += [mention(doc, tokens[i].start, tokens[i].end, known[word], NAME, 0.6) for i in words[word]]
     return found
 
 
@@ -92,13 +91,14 @@ RARE_FIRM = 50
 
 def _known_firm(word: str, res: Resources) -> str | None:
     tail = word[-2:]
-    if len(word) < 4 or tail not in INDUSTRY or word in res.lexicon.by_surface or res.segmenter.pos(word) != "nt" \
-            or res.segmenter.frequency(word) >= RARE_FIRM:
-        return None
+    if len(word) < 4 or tail not in INDUSTRY or tail in FIN_INDUSTRY or word in res.lexicon.by_surface \
+            or res.segmenter.pos(word) != "nt" or res.segmenter.frequency(word) >= RARE_FIRM:
+        return None  # (banks and insurers are suffix@1's; 国家自然科学基金 is no firm)
     head = word[:-2]
-    if head in GENERIC or res.segmenter.pos(head) not in PROPER_TAGS and res.segmenter.in_dictionary(head):
-        return None
-    return "FinancialInstitution" if tail in FIN_INDUSTRY else "Company"
+    if head in GENERIC or res.segmenter.pos(head) not in PROPER_TAGS and res.segmenter.in_dictionary(head) \
+            or res.segmenter.pos(head) == "j" or len(head) == 2 and head.endswith("国"):
+        return None  # 邮电通信, 中国家电, 德国通讯: a sector or a country's, not a firm's name
+    return "Company"
 
 
 #: Lines of business only insurers name themselves by: an adjective may be the brand (甲乙人寿, 幸福人寿).
