@@ -330,6 +330,9 @@ def test_a_mention_named_like_a_job_title_is_not_a_job_title_entity(pipeline):
     ("青禾银行推出“青禾Pay”移动支付服务。", "青禾Pay", "Platform"),
     ("青禾銀行推出「青禾錢包」。", "青禾钱包", "Platform"),
     ("星河证券推出“星智投”智能投顾产品。", "星智投", "FinancialProduct"),
+    # a payment firm's short name before what a firm has (注册资本, 董事长): 支付 alone is a verb
+    ("青禾支付注册资本为10亿元。", "青禾支付", "FinancialInstitution"),
+    ("青禾集团无偿划拨所持河州建材集团股权。", "河州建材集团", "Company"),   # 所持 opens no name
 ])
 def test_brands_jieba_reads_as_numerals_or_places(pipeline, text, name, cls):
     assert (name, cls) in mentions(pipeline, text)
@@ -344,6 +347,7 @@ def test_brands_jieba_reads_as_numerals_or_places(pipeline, text, name, cls):
     ("该片演员以新人身分签约出道。", "出道"),                 # signing: the object is no party
     ("海洋生物的天堂。", "海洋生物"),                       # a kind, not a firm
     ("原油期货价格上涨。", "原油期货"),
+    ("星河保险原保险保费收入达320亿元。", "星河保险原保险"),          # a name, then a term with its suffix
     ("他说“要更好地服务”实体经济产品。", "要更好地服务"),           # a quoted phrase, not a name                       # a contract, not a futures company
     ("华宝投资收购青禾科技。", "华宝"),                       # 投资 read for its object only (战略投资X)
 ])

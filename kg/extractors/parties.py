@@ -25,7 +25,8 @@ DEALS = frozenset("""收购 并购 兼并 入股 增持 减持 参股 注资 增
 SIGNS = frozenset("签署 签订".split())
 #: Words whose subject is an organization (甲乙大股东, 甲乙旗下, 甲乙董事长): no object is read after them,
 #: except after 旗下, whose object is the organization's own business (甲乙旗下丙丁).
-HOLDERS = frozenset("""大股东 控股股东 股东 旗下 子公司 全资子公司 控股子公司 董事长 总裁 董事会 股价 股票 董秘""".split())
+HOLDERS = frozenset("""大股东 控股股东 股东 旗下 子公司 全资子公司 控股子公司 董事长 总裁 董事会 股价 股票 董秘
+注册资本""".split())
 #: Marks of a listed company under special treatment (ST甲乙, *ST甲乙): the name follows.
 LISTED = frozenset(("ST", "*ST", "S*ST"))
 #: 战略投资: read for its object only (甲乙投资 is also a company's name: 华宝|投资).
@@ -105,6 +106,14 @@ def _financial_tail(tokens, k: int) -> int:
     return 0
 
 
+def _financial_tail_before(tokens, k: int) -> int:
+    """How many tokens ending at ``k`` are a financial line of business ending a name (青禾|支付|的股东), or 0."""
+    for tail in FINANCIAL_TAILS:
+        if k + 1 >= len(tail) and tuple(t.text for t in tokens[k + 1 - len(tail):k + 1]) == tail:
+            return len(tail)
+    return 0
+
+
 def _partner_before(tokens, k: int, res: Resources) -> int:
     """The index of the 与/和 that opens a partner's name of a few words ending at ``k`` in a word that
     makes it a firm's (甲乙|信托, a known name), or -1."""
@@ -146,12 +155,15 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         while k >= 0 and tokens[k].text in AUXILIARIES:
             k -= 1
         for _ in range(0 if invests else 2):  # the subject, and before 与 its partner (甲乙与丙丁携手)
-            first = k
+            tail = _financial_tail_before(tokens, k)  # 青禾|支付|注册资本
+            first = k - tail
             while first >= 0 and k - first < MAX_PIECES and _piece(tokens, first, res):
                 first -= 1
-            if first < k and first >= 0 and _opening_word(tokens, first, res):
+            if first < k - tail and first >= 0 and _opening_word(tokens, first, res):
                 first -= 1  # 宏图|远拓: a common word opening the clause may open the name
-            hit = _name(doc, res, first + 1, k) if first < k else None
+            hit = _name(doc, res, first + 1, k) if first < k - tail else None
+            if hit is not None and tail:
+                hit = replace(hit, cls="FinancialInstitution")
             if hit is None:
                 first = _partner_before(tokens, k, res) if tok.text not in HOLDERS else -1
                 if first < 1:

@@ -263,6 +263,10 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
                 and tokens[j - 3].text in ("(", "（") and _place_word(tokens[j - 2].text, res):
             j -= 3  # 甲乙投资(北京)有限公司: the place in brackets belongs to the name
         while (j > 0 and i - j < MAX_TOKENS and tok.end - tokens[j - 1].start <= MAX_CHARS
+               # 星河保险|原|保险: a firm's name ends there and a description follows it (an agency's
+               # branch goes on: 某市公安局|某分局)
+               and not (j < i and cls in COMPANY_CLASSES and tokens[j - 1].text.endswith(suffix)
+                        and all(len(t.text) == 1 for t in tokens[j:i]))
                # the word right before a company suffix is its line of business (支付, 保险): only the
                # fixed lists stop it there, not jieba's common-verb test
                # after the pieces of an unknown name only a place may open it (北京|中|地|房地产...)
