@@ -22,7 +22,8 @@ _LIST_END = re.compile(r"等|[一二两三四五六七八九十多\d](?:款|个|
 #: Head nouns after 等 (checked at the end of the phrase), with the class they give.
 HEADS: tuple[tuple[str, str], ...] = (
     ("产品", "FinancialProduct"), ("贷款", "FinancialProduct"),
-    ("平台", "Platform"), ("系统", "Platform"), ("App", "Platform"), ("应用程序", "Platform"),
+    ("平台", "Platform"), ("系统", "Platform"), ("App", "Platform"), ("APP", "Platform"), ("app", "Platform"),
+    ("应用程序", "Platform"), ("小程序", "Platform"), ("客户端", "Platform"),
     ("技术", "Technology"), ("科技", "Technology"),
     ("银行", "FinancialInstitution"), ("金融机构", "FinancialInstitution"),
     ("公司", "Company"), ("企业", "Company"), ("部门", "GovernmentAgency"), ("部委", "GovernmentAgency"),

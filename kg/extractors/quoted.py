@@ -52,6 +52,7 @@ _PLATFORM_AFTER = re.compile(r"^([\u4e00-\u9fff]{1,10}?)(?:平台|系统|App|APP
 #: A description then 产品 as the clause's last word (“甲乙”智能投顾产品。); a service (“甲乙”…服务) is
 #: left alone: measured on news-dev, it named more descriptions than products
 _PRODUCT_AFTER = re.compile(r"^([\u4e00-\u9fff]{1,8}?)产品(?=[,;:。!?、\n]|$)")
+_AS_BRAND = re.compile(r"为(?:核心|主|统一|全新|服务)?品牌")
 _VERBS = re.compile("依托|通过|使用|基于|利用|同样|运营|采用|借助|接入|上线|推出|打造|搭建")
 _SERIES_BAD = set("的了是在和与及等为将把被从向对")
 
@@ -65,6 +66,8 @@ def classify(before: str, name: str, after: str, owner: bool = False) -> tuple[s
         rest = rest[: next((i for i, c in enumerate(rest) if c in ",。;、\n"), len(rest))][:8]
         cls = head_class(rest)
         return (cls, name) if cls and cls != "Technology" else None
+    if before.endswith("以") and _AS_BRAND.match(rest):
+        return "Product", name  # 以“甲乙”为品牌的…服务体系
     rest = _COUNT.sub("", rest)
     series = _SERIES_AFTER.match(rest)
     if series and series.group(1) and not _SERIES_BAD.intersection(series.group(1)):
