@@ -267,6 +267,9 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
                # branch goes on: 某市公安局|某分局)
                and not (j < i and cls in COMPANY_CLASSES and tokens[j - 1].text.endswith(suffix)
                         and all(len(t.text) == 1 for t in tokens[j:i]))
+               # 由原|某农信社, 由该|公司: a preposition and a determiner jieba glued into one word
+               and not (len(tokens[j - 1].text) == 2 and tokens[j - 1].text[0] in GLUED_PREPOSITIONS
+                        and tokens[j - 1].text[1] in "原该本其此")
                # the word right before a company suffix is its line of business (支付, 保险): only the
                # fixed lists stop it there, not jieba's common-verb test
                # after the pieces of an unknown name only a place may open it (北京|中|地|房地产...)
