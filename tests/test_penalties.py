@@ -185,6 +185,7 @@ def test_notice_records(text, reason, amount, number):
     ("国家金融监督管理总局宁波监管局近日批复同意星河银行变更注册资本。", {("国家金融监督管理总局宁波监管局", BANK_A)}),
     ("星河银行经国家金融监督管理总局宁波监管局批准开业。", {("国家金融监督管理总局宁波监管局", BANK_A)}),
     ("星河银行同意向国家金融监督管理总局宁波监管局报送材料。", set()),
+    ("经国家金融监督管理总局宁波监管局核准，星河银行获得基金托管资格。", {("国家金融监督管理总局宁波监管局", BANK_A)}),
 ])
 def test_approvals_give_regulates(text, expected):
     _, found, relations = read(text, {"国家金融监督管理总局宁波监管局": AGENCY, BANK_A: BANK})

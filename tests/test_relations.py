@@ -98,6 +98,7 @@ DEALS = [
     ("推出的X平台 followed by its clause", "星河银行推出的青禾智能风控平台已上线。",
      ("星河银行", "develops", "青禾智能风控平台")),
     ("总行位于", "星河银行总行位于河州市。", ("星河银行", "locatedIn", "河州市")),
+    ("由A和B共同出资设立: each founder", "青禾基金由星河证券和河州信托共同出资设立。", ("河州信托", "establishes", "青禾基金")),
     ("quoted apps listed before 等多款APP", "星河证券先后推出了“星智投”、“星财富”等多款APP。",
      ("星河证券", "develops", "星财富")),
     ("以“X”为品牌: the brand is the firm's", "星河银行打造了以“青禾”为品牌的数字金融服务体系。",

@@ -346,6 +346,11 @@ class _Reader:
             if _NOT_APPROVER.search(text[max(cs, sentence.start):agency.start]):
                 # Y经/获X批准: Y, named before in the clause, is approved
                 parties = [x for x in self.before(cs, agency.start) if _party_ok(x)]
+                if not parties and text[cs:agency.start] in ("经", "经过"):
+                    # 经X核准，Y获得…: the clause opens the sentence, Y opens the next clause
+                    end = _clause_end(text, m.end(), sentence.end)
+                    after = [x for x in self.before(end + 1, _clause_end(text, end + 1, sentence.end))]
+                    parties = after[:1] if after and _party_ok(after[0]) and after[0].start <= end + 2 else []
             elif m.start() - agency.end > 40 or (not _AND.match(text, cs, m.start()) and any(
                     _party_ok(x) and x.start > agency.end for x in named)):
                 continue  # another organization is the subject of this verb

@@ -197,8 +197,14 @@ def _passive(doc: Document, finder: _Finder) -> list[Relation]:
         if not topic or not doers:
             continue
         prop = _PASSIVE_PROPS[m.group("verb")]
-        rel = _relation(doc, doers[0], prop, topic[0], m.start(), 0.75)
-        out += [rel] if rel else []
+        listed = doers[:1]  # 由A、B和C共同发起设立: each listed organization
+        for x in doers[1:]:
+            if doc.norm[listed[-1].end:x.start] not in ("、", "和", "及", "与", "以及"):
+                break
+            listed.append(x)
+        for doer in listed:
+            rel = _relation(doc, doer, prop, topic[0], m.start(), 0.75)
+            out += [rel] if rel else []
         if prop == "establishes" and ("全资" in m.group() or "控股" in m.group()):
             rel = _relation(doc, topic[0], "subsidiaryOf", doers[0], m.start(), 0.7)
             out += [rel] if rel else []
