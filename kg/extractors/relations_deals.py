@@ -30,7 +30,10 @@ _INVEST = scanning(re.compile(rf"(?:向|对)(?P<body>{_STOP}{{2,40}}?)(?:进行|
 _GOT = re.compile(rf"(?:获得|获|迎来|接受)(?P<body>{_STOP}{{2,30}}?)(?:的)?(?:战略投资|投资|入股|增资|注资|领投)")
 _BY = re.compile(rf"被(?P<body>{_STOP}{{2,30}}?)(?:全资)?(?P<verb>收购|并购|兼并|控股|入股|战略投资|投资)")
 _OF = scanning(re.compile(rf"(?:完成|实现|宣布|启动)?对(?P<body>{_STOP}{{2,30}}?)的(?:全资|战略|股权)?(?P<verb>收购|并购|兼并|投资|增资|入股|注资)"))
-_HOLDER_OF = re.compile(rf"成为(?P<body>{_STOP}{{2,30}}?)的(?:第[一二三四五六七八九十]大|控股|主要|大|重要|战略|新|单一最大)?股东")
+_HOLDER_OF = re.compile(rf"成为(?P<body>{_STOP}{{2,30}}?)(?:的)?(?:第[一二三四五六七八九十]大|控股|主要|大|重要|战略|新|单一最大|基石)?"
+                        r"(?:股东|投资者|投资人)")
+#: Y领投X的B轮融资: Y invests in X (the round follows X)
+_LEADS_INTO = re.compile(rf"(?:联合领投|领投|跟投|参投)(?P<body>{_STOP}{{2,30}}?)(?:的)?(?:[A-E]\+?|Pre-[A-E]|天使|种子|新一|首)轮")
 _LEAD = re.compile(rf"(?P<body>{_STOP}{{2,40}}?)(?:联合领投|领投|跟投|参投)")
 _HOLDERS = re.compile(rf"股东(?:[\u4e00-\u9fff]{{0,6}}?)(?:分别|依次)?(?:包括|为|有|是)[:]?(?P<body>[^。;\n]{{2,200}})"
                       rf"(?P<more>(?:;[^。;\n]{{2,120}})*)")
@@ -124,6 +127,12 @@ def _passive_deals(doc: Document) -> list[Relation]:
                 rel = _rel(doc, s, prop, o, m.start(), 0.75)
                 out += [rel] if rel else []
     leads = "融资" in text and ("领投" in text or "跟投" in text or "参投" in text)  # the scan is slow
+    for m in _LEADS_INTO.finditer(text) if leads else ():  # A领投某公司的C轮融资
+        before = _orgs(doc, clause_start(text, m.start()), m.start())
+        raised = _orgs(doc, m.start("body"), m.end("body"))[:1]
+        if before and raised and before[-1].end >= m.start() - 2:
+            rel = _rel(doc, before[-1], "invests", raised[0], m.start(), 0.7)
+            out += [rel] if rel else []
     for m in _LEAD.finditer(text) if leads else ():  # 某公司完成B轮融资，由A领投，B跟投
         sentence = doc.sentence_of(m.start())
         if "融资" not in text[sentence.start:m.start()]:
