@@ -277,6 +277,7 @@ def test_quoted_platform_before_a_described_head(pipeline, text, name, found):
 @pytest.mark.parametrize("text, person", [
     ("（记者刘诗平、白洁纯）", "刘诗平"),
     ("（记者刘诗平、白洁纯）", "白洁纯"),
+    ("本报记者 王建国 刘小波 报道", "刘小波"),          # names separated by a space
     ("导演陈健携主演吴军出席。", "陈健"),
 ])
 def test_byline_lists_and_glued_verbs(pipeline, text, person):

@@ -247,8 +247,8 @@ def _bare_names(doc: Document, res: Resources) -> list[Mention]:
             if not length:
                 break
             found.append(mention(doc, start, start + length, "Person", NAME, 0.6))
-            if text[start + length:start + length + 1] != "、":
-                break
+            if text[start + length:start + length + 1] not in ("、", " ") or text.startswith("报道", start + length + 1):
+                break  # 记者 王乙丙 李丁 报道: names separated by 、 or a space
             start += length + 1
     for m in TRANSLITERATED.finditer(text):
         start, end = m.start(), m.end()
