@@ -331,6 +331,8 @@ def test_a_mention_named_like_a_job_title_is_not_a_job_title_entity(pipeline):
     ("青禾银行推出“青禾Pay”移动支付服务。", "青禾Pay", "Platform"),
     ("青禾銀行推出「青禾錢包」。", "青禾钱包", "Platform"),
     ("星河证券推出“星智投”智能投顾产品。", "星智投", "FinancialProduct"),
+    ("青禾支付推出跨境支付平台StarPay，服务东南亚商户。", "StarPay", "Platform"),   # a Latin name after its kind
+    ("该行基于开源区块链平台Hyperledger Fabric打造。", "Hyperledger Fabric", "Platform"),
     # a payment firm's short name before what a firm has (注册资本, 董事长): 支付 alone is a verb
     ("青禾支付注册资本为10亿元。", "青禾支付", "FinancialInstitution"),
     ("青禾集团无偿划拨所持河州建材集团股权。", "河州建材集团", "Company"),   # 所持 opens no name

@@ -26,7 +26,7 @@ NAME = "relations@1"
 
 #: (trigger regex, property, how many objects: "all" fitting mentions or the "first").
 TRIGGERS: tuple[tuple[str, str, str], ...] = (
-    (r"自主研发|创新研发|研发|打造|推出|建成|构建|搭建|上线|发布|开发|首创|推广|形成了|先后推出|陆续推出|拥有|建有|设有|升级|迭代|焕新",
+    (r"自主研发|创新研发|研发|打造|推出|建成|构建|搭建|上线|投产|发布|开发|首创|推广|形成了|先后推出|陆续推出|拥有|建有|设有|升级|迭代|焕新",
      "develops", "all"),
     (r"运用|(?<!手机)应用(?!程序|程式|软件|商店|市场|场景)|基于|采用|利用|融合|引入|依托", "usesTechnology", "all"),
     (r"发起设立|成立|设立|组建|创办|创立|筹建|新设", "establishes", "all"),

@@ -12,7 +12,7 @@ from kg.types import Document, Mention
 from kg.textscan import scanning
 
 NAME = "systems@1"
-BUILD_VERBS = "自主研发|创新研发|研发|打造|推出|建成|构建|搭建|上线|发布|开发|首创|建设|升级|推广"
+BUILD_VERBS = "自主研发|创新研发|研发|打造|推出|建成|构建|搭建|上线|投产|发布|开发|首创|建设|升级|推广"
 PHRASE = re.compile(
     f"(?:{BUILD_VERBS})(?:了|出|的)?([{CJK}A-Za-z0-9()+\\-、]{{2,40}}?(?:平台|系统|App|APP))"
     # the name ends the phrase, or a word of the clause follows it (甲乙推出的丙丁平台已上线)
@@ -76,6 +76,16 @@ PLATFORM_END = ("平台", "系统", "App", "APP", "客户端", "小程序")
 def _opens_item(word: str, res: Resources) -> bool:
     """True for the verb or function word before a list's first item (建有, 拥有, 包括)."""
     return bad_name_start(word, res.segmenter, res.lexicon) or res.segmenter.pos(word)[:1] in ("v", "p", "c", "u")
+
+
+#: A Latin-script name right after what it is (跨境支付平台StarPay, 开源区块链平台Hyperledger Fabric).
+LATIN_AFTER_KIND = scanning(re.compile(r"(?:平台|系统|钱包|框架|App|APP)\s?([A-Z][A-Za-z0-9]+(?:[ .\-][A-Z0-9][A-Za-z0-9]*){0,3})"
+                                       r"(?![A-Za-z0-9])"))
+
+
+def _latin_after_kind(doc: Document) -> list[Mention]:
+    return [mention(doc, m.start(1), m.end(1), "Platform", NAME, 0.65) for m in LATIN_AFTER_KIND.finditer(doc.norm)
+            if len(m.group(1)) >= 3]
 
 
 def _versions(doc: Document) -> list[Mention]:
@@ -165,7 +175,8 @@ def _conjuncts(doc: Document, start: int, end: int) -> list[tuple[int, int]]:
 
 def propose(doc: Document, res: Resources) -> list[Mention]:
     """Platform mentions for named systems that follow a build verb, and for XX App names."""
-    text, found = doc.norm, _apps(doc, res) + _versions(doc) + _enumerations(doc, res) + _made(doc, res)
+    text, found = doc.norm, _apps(doc, res) + _versions(doc) + _enumerations(doc, res) + _made(doc, res) \
+        + _latin_after_kind(doc)
     for m in PHRASE.finditer(text):
         start, end = m.span(1)
         name = text[start:end]
