@@ -357,3 +357,19 @@ def test_brands_jieba_reads_as_numerals_or_places(pipeline, text, name, cls):
 ])
 def test_counts_deal_verbs_and_kinds_are_no_names(pipeline, text, bad):
     assert bad not in surfaces(pipeline, text)
+
+
+@pytest.mark.parametrize("text, name, cls", [
+    # Taiwan's words for the same technology (s2twp writes them): the lexicon knows them as aliases
+    ("星河銀行建成人工智慧平臺。", "人工智能", "Technology"),
+    ("青禾證券導入雲端運算與大資料技術。", "云计算", "Technology"),
+    ("青禾銀行推出行動支付服務。", "移动支付", "Technology"),
+])
+def test_taiwan_words_for_technologies(pipeline, text, name, cls):
+    assert (name, cls) in mentions(pipeline, text)
+
+
+def test_taiwan_release_verb_launches(pipeline):
+    doc = pipeline(Document(id="t", text="星河保險近日釋出「青禾保」品牌。"))
+    assert ("星河保险", "develops", "青禾保") in {(r.subject.canonical or r.subject.text, r.predicate, r.object.text)
+                                                 for r in doc.relations}

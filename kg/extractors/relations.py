@@ -26,7 +26,7 @@ NAME = "relations@1"
 
 #: (trigger regex, property, how many objects: "all" fitting mentions or the "first").
 TRIGGERS: tuple[tuple[str, str, str], ...] = (
-    (r"自主研发|创新研发|研发|打造|推出|建成|构建|搭建|上线|投产|发布|开发|首创|推广|形成了|先后推出|陆续推出|拥有|建有|设有|升级|迭代|焕新",
+    (r"自主研发|创新研发|研发|打造|推出|建成|构建|搭建|上线|投产|发布|释出|开发|首创|推广|形成了|先后推出|陆续推出|拥有|建有|设有|升级|迭代|焕新",
      "develops", "all"),
     (r"运用|(?<!手机)应用(?!程序|程式|软件|商店|市场|场景)|基于|采用|利用|融合|引入|依托", "usesTechnology", "all"),
     (r"发起设立|成立|设立|组建|创办|创立|筹建|新设", "establishes", "all"),
@@ -239,7 +239,7 @@ def _adjacent(doc: Document, finder: _Finder) -> list[Relation]:
 _OWNED_GAP = re.compile(r"(?:的)?[“\"「]?")
 #: after the product: its kind, then a launch (“某某”App正式上线, “某某”平台完成升级)
 _LAUNCHED = re.compile(r"[”\"」]?(?:平台|系统|App|APP|app|小程序|客户端|产品|服务)?(?:已|已经|于[^,;:。!?\n]{1,12}?)?"
-                       r"(?:正式|成功|全新|全面|顺利)?(?:上线|发布|推出|亮相|面世|投产|落地|完成升级|升级|迭代|焕新)")
+                       r"(?:正式|成功|全新|全面|顺利)?(?:上线|发布|释出|推出|亮相|面世|投产|落地|完成升级|升级|迭代|焕新)")
 #: a quoted name and an app's kind after it: 某证券的“某某”App (the firm's app, launched or not)
 _APP = re.compile(r"[”\"」](?:App|APP|app|小程序|客户端|手机银行)")
 

@@ -21,7 +21,7 @@ from kg.textscan import scanning
 NAME = "relations@1"
 
 #: 推出/发布…, then a clause that lists what was launched
-_DEVELOP = re.compile(r"推出|发布|上线|打造|研发|建成|升级|开发|首发|上新|拥有|建有")
+_DEVELOP = re.compile(r"推出|发布|释出|上线|打造|研发|建成|升级|开发|首发|上新|拥有|建有")
 _GOES_ON = re.compile(r"[,:]\s*(?:其中|具体)?(?:分别为|分别是|分别有|包括|包含|涵盖|囊括|即|有)[:]?")
 #: 共建X, 共同设立X, 联合成立X, 合资成立X, 携手打造X: a verb shared by several subjects
 _JOINT = scanning(re.compile(r"(?:共同|联合|合资|携手|一起|合作)?(?:发起设立|设立|成立|组建|筹建|创办|共建|共同建设|打造|推出|建设)"

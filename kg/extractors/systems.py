@@ -12,7 +12,7 @@ from kg.types import Document, Mention
 from kg.textscan import scanning
 
 NAME = "systems@1"
-BUILD_VERBS = "自主研发|创新研发|研发|打造|推出|建成|构建|搭建|上线|投产|发布|开发|首创|建设|升级|推广"
+BUILD_VERBS = "自主研发|创新研发|研发|打造|推出|建成|构建|搭建|上线|投产|发布|释出|开发|首创|建设|升级|推广"
 PHRASE = re.compile(
     f"(?:{BUILD_VERBS})(?:了|出|的)?([{CJK}A-Za-z0-9()+\\-、]{{2,40}}?(?:平台|系统|App|APP))"
     # the name ends the phrase, or a word of the clause follows it (甲乙推出的丙丁平台已上线)
