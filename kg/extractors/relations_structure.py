@@ -28,7 +28,7 @@ _GAP_PARENT = re.compile(r"(?:的|之|集团)?(?:全资|控股)?$")
 _GAP_CHILD = re.compile(r"(?:的)?(?:[\u4e00-\u9fff]{0,8}?(?:子公司|公司|平台|品牌|机构|产品))?[“\"「]?")
 #: after a subsidiary's name: it opens (某银行理财子公司X正式开业), so its parent established it
 _OPENS = re.compile(r"(?:已|于[^,;:。!?\n]{1,12}?|日前|近日|今日|今天|昨日)?(?:正式|获批|宣告|宣布)?(?:开业|成立|揭牌|挂牌|开张)")
-_IS_CHILD = re.compile(r"(?:是|为|系|作为|成为)(?P<parent>[^,;:。!?\n]{2,30}?)(?:的|旗下的?)(?:全资|控股)?子公司")
+_IS_CHILD = re.compile(r"(?:是|为|系|作为|成为)(?P<parent>[^,;:。!?\n]{2,30}?)(?:的|旗下的?)(?:全资|控股)?(?:[\u4e00-\u9fff]{0,6}?)?子公司")
 #: a branch named by its place alone: two to six characters, then the branch word
 _BARE_BRANCH = re.compile(r"^(?:其|该行|该公司)?[\u4e00-\u9fff]{2,6}?(?:中心支公司|分公司|分行|支行|支公司|营业部)$")
 _BRANCH = re.compile(r"(?:分行|支行|分公司|支公司|营业部|分部|分中心|中心|研究院|研究所|实验室|事业部|[^分]部)$")
