@@ -103,6 +103,9 @@ CASES = [
     ("a warning letter issued to a broker, passive; the commission's office is one agency",
      "因违反反洗钱规定，星河证券被中国证监会宁波监管局出具警示函。",
      {"中国证监会宁波监管局": AGENCY, "星河证券": BANK}, [("中国证监会宁波监管局", "星河证券", ("警示函",), ())]),
+    ("a fine in Hong Kong dollars (港元) is the fine's amount, in its currency",
+     "香港證監會對星河證券罰款500萬港元。", {"香港證監會": AGENCY, "星河證券": BANK},
+     [("香港證監會", "星河證券", ("罚款",), (("罰款", Decimal(5000000)),))]),
     ("talk of penalties is not a penalty", "星河银行表示，将防范处罚风险。对于违规行为，宁波监管局将依法处罚。",
      {YN: AGENCY, BANK_A: BANK}, []),
     ("被 for something else", "星河银行贷款资金被挪用，宁波监管局已约谈该行。", {YN: AGENCY, BANK_A: BANK}, []),
@@ -383,3 +386,10 @@ def test_viz_page_carries_the_penalty_panel_data():
     penalties = [p for n in data["info"]["nodes"] for p in n["penalties"]]
     assert any(p["number"] == "甬金罚决字〔2024〕12号" for p in penalties)
     assert "行政处罚 Penalties" in html  # the panel's code is in the page
+
+
+@pytest.mark.parametrize("text, unit", [("罚款500萬港元", "港元"), ("罚款50万美元", "美元"), ("罚款20万港币", "港元"),
+                                        ("罚款80万元", "元")])
+def test_a_fine_keeps_its_currency(text, unit):
+    _, found, _ = read("宁波监管局对星河银行" + text + "。", {"宁波监管局": AGENCY, BANK_A: BANK})
+    assert [a.unit for a in found[0].amounts] == [unit]

@@ -41,10 +41,12 @@ _PASSIVE = re.compile(r"(?:被|遭|遭到|受到|收到|领受|领)(?P<agency>[^
 _TO = re.compile(r"对(?!于|此|外|标|照|接|比|话)")
 _ANAPHOR = re.compile(r"(?:其|该(?:行|公司|机构|分行|支行|分公司|支公司|银行|支付机构|平台|集团|企业|社))")
 _Q = "|".join(sorted((q for q in QUALIFIERS if q not in ("余", "多")), key=len, reverse=True))
-#: A sum in yuan, starting where metrics@1's numbers start (spaces allowed: 罰 2200 萬元).
+#: A sum in yuan (or 港元, 美元…), starting where metrics@1's numbers start (spaces allowed: 罰 2200 萬元).
 MONEY = scanning(re.compile(f"(?P<q1>{_Q})?" r"(?<![\dA-Za-z.第×*/\-])(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|"
                    r"[零〇一二两三四五六七八九十百千]+(?=[万亿]))(?P<q2>余|多)?\s?"
-                   r"(?P<mult>万亿|千亿|百亿|十亿|亿|千万|百万|十万|万)?(?P<q3>余|多)?\s?元"))
+                   r"(?P<mult>万亿|千亿|百亿|十亿|亿|千万|百万|十万|万)?(?P<q3>余|多)?\s?(?P<unit>(?:港|美|欧|澳|日)?元|港币)"))
+#: Currencies a fine may be in (500万港元): the metric's unit.
+_UNITS = {"港币": "港元"}
 #: The label of an amount: the nearest of these before it in its clause.
 _FINE_LABEL = re.compile(r"(没收违法所得|罚没(?:合计|共计|金额|款)?|罚款|罚金|罚单|处罚款|被罚|遭罚|开罚|裁罚|罚)")
 _REASON = (
@@ -228,7 +230,8 @@ class _Reader:
             value = parse_number(m.group("num")) * MULTIPLIERS.get(m.group("mult") or "", 1)
             q = m.group("q1") or m.group("q2") or m.group("q3")
             stop = unit_at + 1
-            out.append(Metric(m.start(), stop, self.doc.text[m.start():stop], label, value, "元",
+            unit = _UNITS.get(m.group("unit"), m.group("unit"))
+            out.append(Metric(m.start(), stop, self.doc.text[m.start():stop], label, value, unit,
                               QUALIFIERS.get(q) if q else None, subject, sentence, NAME, 0.85))
         return out
 
