@@ -332,6 +332,7 @@ def test_a_mention_named_like_a_job_title_is_not_a_job_title_entity(pipeline):
     ("青禾銀行推出「青禾錢包」。", "青禾钱包", "Platform"),
     ("星河证券推出“星智投”智能投顾产品。", "星智投", "FinancialProduct"),
     ("青禾支付推出跨境支付平台StarPay，服务东南亚商户。", "StarPay", "Platform"),   # a Latin name after its kind
+    ("青禾云平台已于近日正式上线。", "青禾云平台", "Platform"),       # launched, named by a new word
     ("该行基于开源区块链平台Hyperledger Fabric打造。", "Hyperledger Fabric", "Platform"),
     # a payment firm's short name before what a firm has (注册资本, 董事长): 支付 alone is a verb
     ("青禾支付注册资本为10亿元。", "青禾支付", "FinancialInstitution"),
@@ -350,6 +351,7 @@ def test_brands_jieba_reads_as_numerals_or_places(pipeline, text, name, cls):
     ("该片演员以新人身分签约出道。", "出道"),                 # signing: the object is no party
     ("海洋生物的天堂。", "海洋生物"),                       # a kind, not a firm
     ("原油期货价格上涨。", "原油期货"),
+    ("数字人民币平台正式上线。", "数字人民币平台"),                   # a description launched, no name
     ("星河保险原保险保费收入达320亿元。", "星河保险原保险"),          # a name, then a term with its suffix
     ("河州农商银行由原河州农信社改制而来。", "河州农商银行由原河州农信社"),  # jieba: 由原
     ("他说“要更好地服务”实体经济产品。", "要更好地服务"),           # a quoted phrase, not a name                       # a contract, not a futures company

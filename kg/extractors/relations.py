@@ -236,7 +236,7 @@ def _adjacent(doc: Document, finder: _Finder) -> list[Relation]:
 
 
 #: between an organization and its product: nothing, 的, an opening quote (某银行“某某”, 某银行的某某)
-_OWNED_GAP = re.compile(r"(?:的)?[“\"「]?")
+_OWNED_GAP = re.compile(r"(?:的|[|:])?[“\"「]?")
 #: after the product: its kind, then a launch (“某某”App正式上线, “某某”平台完成升级)
 _LAUNCHED = re.compile(r"[”\"」]?(?:平台|系统|App|APP|app|小程序|客户端|产品|服务)?(?:已|已经|于[^,;:。!?\n]{1,12}?)?"
                        r"(?:正式|成功|全新|全面|顺利)?(?:上线|发布|释出|推出|亮相|面世|投产|落地|完成升级|升级|迭代|焕新)")

@@ -83,6 +83,25 @@ LATIN_AFTER_KIND = scanning(re.compile(r"(?:平台|系统|钱包|框架|App|APP)
                                        r"(?![A-Za-z0-9])"))
 
 
+#: A platform named at a clause's start and launched there (某银行｜青禾云平台正式上线).
+LAUNCHED = scanning(re.compile(f"(?:^|(?<=[\\n|:,;。】]))([{CJK}A-Za-z0-9]{{2,12}}?(?:平台|系统|App|APP))"
+                               r"(?:已经|已)?(?:于[^,;。]{1,10}?)?(?:正式|成功|全新|全面)?(?:上线|发布|亮相|投产|开通)"))
+
+
+def _launched(doc: Document, res: Resources) -> list[Mention]:
+    """Platforms that open a clause and are launched in it, named by a new word (青禾云平台正式上线)."""
+    found, index, seg = [], token_index(doc), res.segmenter
+    for m in LAUNCHED.finditer(doc.norm):
+        start, end = m.span(1)
+        if not index.aligned(start, end) or _generic(doc, start, end, res):
+            continue
+        tokens = doc.tokens[index.at(start):index.at(end - 1) + 1]
+        if any(seg.pos(t.text) == "x" and len(t.text) >= 2 and re.fullmatch(f"[{CJK}]+", t.text) for t in tokens) \
+                and not any(bad_name_start(t.text, seg, res.lexicon) for t in tokens[:1]):
+            found.append(mention(doc, start, end, "Platform", NAME, 0.6))
+    return found
+
+
 def _latin_after_kind(doc: Document) -> list[Mention]:
     return [mention(doc, m.start(1), m.end(1), "Platform", NAME, 0.65) for m in LATIN_AFTER_KIND.finditer(doc.norm)
             if len(m.group(1)) >= 3]
@@ -176,7 +195,7 @@ def _conjuncts(doc: Document, start: int, end: int) -> list[tuple[int, int]]:
 def propose(doc: Document, res: Resources) -> list[Mention]:
     """Platform mentions for named systems that follow a build verb, and for XX App names."""
     text, found = doc.norm, _apps(doc, res) + _versions(doc) + _enumerations(doc, res) + _made(doc, res) \
-        + _latin_after_kind(doc)
+        + _latin_after_kind(doc) + _launched(doc, res)
     for m in PHRASE.finditer(text):
         start, end = m.span(1)
         name = text[start:end]
