@@ -352,6 +352,7 @@ def test_brands_jieba_reads_as_numerals_or_places(pipeline, text, name, cls):
     ("海洋生物的天堂。", "海洋生物"),                       # a kind, not a firm
     ("原油期货价格上涨。", "原油期货"),
     ("数字人民币平台正式上线。", "数字人民币平台"),                   # a description launched, no name
+    ("该公司是由星河银行发起设立的持牌消费金融公司。", "持牌消费金融公司"),  # a licensed kind of firm
     ("星河保险原保险保费收入达320亿元。", "星河保险原保险"),          # a name, then a term with its suffix
     ("河州农商银行由原河州农信社改制而来。", "河州农商银行由原河州农信社"),  # jieba: 由原
     ("他说“要更好地服务”实体经济产品。", "要更好地服务"),           # a quoted phrase, not a name                       # a contract, not a futures company

@@ -188,6 +188,8 @@ LISTS = [
 ]
 
 NEGATIVE = [
+    ("联合成立X: X is founded, no partner", "星河银行与青禾大学联合成立金融科技研究院。",
+     ("星河银行", "cooperatesWith", "金融科技研究院")),
     ("what a person says about a former post is no post of theirs", "王建国表示，此前曾在青禾银行任职。",
      ("王建国", "worksFor", "青禾银行")),
     ("apposition with no title: a customer", "王建国，星河证券的客户。", ("王建国", "worksFor", "星河证券")),
