@@ -28,6 +28,9 @@ _GAP_PARENT = re.compile(r"(?:的|之|集团)?(?:全资|控股)?$")
 _GAP_CHILD = re.compile(r"(?:的)?(?:[\u4e00-\u9fff]{0,8}?(?:子公司|公司|平台|品牌|机构|产品))?[“\"「]?")
 #: after a subsidiary's name: it opens (某银行理财子公司X正式开业), so its parent established it
 _OPENS = re.compile(r"(?:已|于[^,;:。!?\n]{1,12}?|日前|近日|今日|今天|昨日)?(?:正式|获批|宣告|宣布)?(?:开业|成立|揭牌|挂牌|开张)")
+#: 作为X旗下的某类公司， then the child: the apposition names the parent, the next clause the child
+_AS_A = re.compile(r"作为[^,;:。!?\n]{2,24}$")
+_KIND_THEN_COMMA = re.compile(r"(?:的)?[\u4e00-\u9fff]{0,8}?(?:公司|机构|企业|银行|子公司)\s?,")
 _IS_CHILD = re.compile(r"(?:是|为|系|作为|成为)(?P<parent>[^,;:。!?\n]{2,30}?)(?:的|旗下的?)(?:全资|控股)?(?:[\u4e00-\u9fff]{0,6}?)?子公司")
 #: a branch named by its place alone: two to six characters, then the branch word
 _BARE_BRANCH = re.compile(r"^(?:其|该行|该公司)?[\u4e00-\u9fff]{2,6}?(?:中心支公司|分公司|分行|支行|支公司|营业部)$")
@@ -63,6 +66,10 @@ def subsidiaries(doc: Document, subjects: Subjects) -> list[Relation]:
         after = [x for x in mentions_between(doc, m.end(), min(len(text), m.end() + 24))
                  if is_org(x) or is_a(x.cls, "Product")]  # 旗下的人工智能平台“优图”: not the technology
         child = after[0] if after and after[0].start <= gap.end() else None
+        if child is None and _AS_A.search(text, max(cs, m.start() - 24), m.start()):
+            # 作为X旗下的保险公司，Y…: the clause that follows is about the child
+            kind = _KIND_THEN_COMMA.match(text, m.end())
+            child = next((x for x in after if kind and x.start == kind.end()), None)
         rel = _rel(doc, child, "subsidiaryOf", parent, m.start(), 0.75)
         out += [rel] if rel else []
         if rel and rel.predicate == "subsidiaryOf" and _OPENS.match(text, child.end):
