@@ -9,7 +9,6 @@ after a deal verb, with a low confidence, so that any other extractor's reading 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from kg.extractors.base import CJK, CLAUSE_END, Resources, bad_name_start, mention, token_index
 from kg.extractors.companies import INDUSTRY
@@ -70,8 +69,9 @@ def _opening_word(tokens, k: int, res: Resources) -> bool:
         and word not in GENERIC and (k == 0 or tokens[k - 1].text in CLAUSE_END or tokens[k - 1].text in STOP)
 
 
-def _name(doc: Document, res: Resources, first: int, last: int, listed: bool = False) -> Mention | None:
-    """A Company over tokens ``first..last`` when they read as a short name."""
+def _name(doc: Document, res: Resources, first: int, last: int, listed: bool = False,
+          financial: bool = False) -> Mention | None:
+    """A Company (``financial``: a FinancialInstitution) over tokens ``first..last`` when they read as a short name."""
     tokens = doc.tokens
     words = [t.text for t in tokens[first:last + 1]]
     trim = 0
@@ -91,25 +91,20 @@ def _name(doc: Document, res: Resources, first: int, last: int, listed: bool = F
         return None  # a known name: the gazetteer reads it (a place may open the name: 江苏|联鑫)
     if res.segmenter.pos(text) == "nr" or any(res.segmenter.pos(w) in ("nr", "nrfg") for w in words):
         return None  # a person
-    return mention(doc, tokens[first].start, tokens[last].end - trim, "Company", NAME, 0.5)
+    cls = "FinancialInstitution" if financial else "Company"
+    return mention(doc, tokens[first].start, tokens[last].end - trim, cls, NAME, 0.5)
 
 
 #: Lines of business that end a financial firm's short name but are verbs or nouns by themselves (青禾|支付).
 FINANCIAL_TAILS = (("支付",), ("消费", "金融"), ("金融",))
 
 
-def _financial_tail(tokens, k: int) -> int:
-    """How many tokens from ``k`` on are a financial line of business ending a name (收购青禾|支付), or 0."""
+def _financial_tail(tokens, k: int, ending: bool = False) -> int:
+    """How many tokens from ``k`` on (``ending``: up to ``k``) are a financial line of business that ends a
+    name (收购青禾|支付, 青禾|支付|注册资本), or 0."""
     for tail in FINANCIAL_TAILS:
-        if tuple(t.text for t in tokens[k:k + len(tail)]) == tail:
-            return len(tail)
-    return 0
-
-
-def _financial_tail_before(tokens, k: int) -> int:
-    """How many tokens ending at ``k`` are a financial line of business ending a name (青禾|支付|的股东), or 0."""
-    for tail in FINANCIAL_TAILS:
-        if k + 1 >= len(tail) and tuple(t.text for t in tokens[k + 1 - len(tail):k + 1]) == tail:
+        start = k + 1 - len(tail) if ending else k
+        if start >= 0 and tuple(t.text for t in tokens[start:start + len(tail)]) == tail:
             return len(tail)
     return 0
 
@@ -155,15 +150,13 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         while k >= 0 and tokens[k].text in AUXILIARIES:
             k -= 1
         for _ in range(0 if invests else 2):  # the subject, and before 与 its partner (甲乙与丙丁携手)
-            tail = _financial_tail_before(tokens, k)  # 青禾|支付|注册资本
+            tail = _financial_tail(tokens, k, ending=True)  # 青禾|支付|注册资本
             first = k - tail
             while first >= 0 and k - first < MAX_PIECES and _piece(tokens, first, res):
                 first -= 1
             if first < k - tail and first >= 0 and _opening_word(tokens, first, res):
                 first -= 1  # 宏图|远拓: a common word opening the clause may open the name
-            hit = _name(doc, res, first + 1, k) if first < k - tail else None
-            if hit is not None and tail:
-                hit = replace(hit, cls="FinancialInstitution")
+            hit = _name(doc, res, first + 1, k, financial=bool(tail)) if first < k - tail else None
             if hit is None:
                 first = _partner_before(tokens, k, res) if tok.text not in HOLDERS else -1
                 if first < 1:
@@ -183,7 +176,7 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
             last += 1
         if last > k:
             tail = _financial_tail(tokens, last)
-            hit = _name(doc, res, k, last - 1 + tail)
+            hit = _name(doc, res, k, last - 1 + tail, financial=bool(tail))
             if hit:
-                found.append(replace(hit, cls="FinancialInstitution") if tail else hit)
+                found.append(hit)
     return list({(m.start, m.end): m for m in found}.values())

@@ -154,7 +154,8 @@ def _apposition(doc: Document, person: Mention, res: Resources) -> Relation | No
 
 
 #: A later clause of the person's sentence about a former post: ，此前曾在某银行任职 / ，早年曾任某公司总经理
-_FORMER = re.compile(r"(?:此前|之前|早年|此后|随后|后|其后|先后|还|并)?(?:曾经|曾)?(?:在|任|担任|出任|供职于|就职于|任职于)")
+_FORMER = re.compile(r"(?P<when>(?:此前|之前|早年|此后|随后|后|其后|先后|还|并)?(?:曾经|曾)?)"
+                     r"(?:在|任|担任|出任|供职于|就职于|任职于)")
 
 
 _SPEECH = re.compile(r"表示|说|称|指出|透露|介绍|认为|强调|坦言|提到|告诉")
@@ -168,8 +169,7 @@ def _former_post(doc: Document, person: Mention) -> Relation | None:
     if comma < 0 or _SPEECH.search(text, person.end, comma):
         return None  # 王五表示，此前曾在…: what the person says, about anyone
     m = _FORMER.match(text, comma + 1)
-    if m is None or m.end() == comma + 1 or not m.group().startswith(("此前", "之前", "早年", "此后", "随后", "后", "其后",
-                                                                      "先后", "还", "并", "曾")):
+    if m is None or not m.group("when"):  # (，在某地…: no time word, the clause may be about anything)
         return None
     end = next((i for i in (text.find(c, m.end(), sentence.end) for c in ",;") if i >= 0), sentence.end)
     inside = mentions_between(doc, comma + 1, end)
