@@ -333,6 +333,9 @@ def test_a_mention_named_like_a_job_title_is_not_a_job_title_entity(pipeline):
     ("星河证券推出“星智投”智能投顾产品。", "星智投", "FinancialProduct"),
     ("青禾支付推出跨境支付平台StarPay，服务东南亚商户。", "StarPay", "Platform"),   # a Latin name after its kind
     ("青禾云平台已于近日正式上线。", "青禾云平台", "Platform"),       # launched, named by a new word
+    # a stock code in brackets vouches for the name before it, even one of common words (好|当家)
+    ("5月13日，好当家（600467.SH）盘后公告称。", "好当家", "Company"),
+    ("是香港上市公司青禾数码(股票代码：0250.HK)旗下的全资子公司。", "青禾数码", "Company"),
     ("该行基于开源区块链平台Hyperledger Fabric打造。", "Hyperledger Fabric", "Platform"),
     # a payment firm's short name before what a firm has (注册资本, 董事长): 支付 alone is a verb
     ("青禾支付注册资本为10亿元。", "青禾支付", "FinancialInstitution"),
@@ -352,6 +355,7 @@ def test_brands_jieba_reads_as_numerals_or_places(pipeline, text, name, cls):
     ("海洋生物的天堂。", "海洋生物"),                       # a kind, not a firm
     ("原油期货价格上涨。", "原油期货"),
     ("数字人民币平台正式上线。", "数字人民币平台"),                   # a description launched, no name
+    ("A股上市公司好当家（600467.SH）发布公告。", "公司好当家"),          # another firm's kind stops the name
     ("该公司是由星河银行发起设立的持牌消费金融公司。", "持牌消费金融公司"),  # a licensed kind of firm
     ("星河保险原保险保费收入达320亿元。", "星河保险原保险"),          # a name, then a term with its suffix
     ("河州农商银行由原河州农信社改制而来。", "河州农商银行由原河州农信社"),  # jieba: 由原

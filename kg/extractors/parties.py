@@ -13,6 +13,7 @@ import re
 from kg.extractors.base import CJK, CLAUSE_END, Resources, bad_name_start, mention, token_index
 from kg.extractors.companies import INDUSTRY
 from kg.extractors.suffix import GENERIC, STOP, _place_word, fragment
+from kg.textscan import scanning
 from kg.types import Document, Mention
 
 NAME = "parties@1"
@@ -129,8 +130,38 @@ def _opening_place(words: list[str], res: Resources) -> int:
     return int(len(words) > 1 and entry is not None and entry.cls == "Place")
 
 
+#: A listed company's stock code in brackets right after its name (甲乙（600467.SH）, 丙丁(股票代码:300123)).
+STOCK_CODE = scanning(re.compile(r"[(（](?:(?:股票|证券)代码[:：]?\s?)?(?:\d{6}(?:\.(?:SH|SZ|BJ|SS))?|\d{4,5}\.HK)[)）]"))
+
+
+def _code_piece(word: str) -> bool:
+    """A word that may be part of the name before a stock code: not a function word, a category (上市) or
+    another firm's name or kind (某公司|好当家)."""
+    return (bool(HAN.fullmatch(word)) or word.isalpha()) and word not in STOP and word not in CLAUSE_END \
+        and word not in GENERIC and not FUNCTION_CHARS.intersection(word) and not _FIRM_END.search(word)
+
+
+_FIRM_END = re.compile(r"(?:公司|集团|银行|证券|保险|控股)$")
+
+
+def _listed_by_code(doc: Document, res: Resources) -> list[Mention]:
+    """The short name before a stock code: the words back to the clause's start (at most eight characters)."""
+    out, index, tokens = [], token_index(doc), doc.tokens
+    for m in STOCK_CODE.finditer(doc.norm):
+        if m.start() not in index.end_set:
+            continue
+        last = index.at(m.start() - 1)
+        first = last  # the code vouches for the name: any words (好|当家), up to the clause's start
+        while first >= 0 and m.start() - tokens[first].start <= MAX_CHARS and _code_piece(tokens[first].text):
+            first -= 1
+        if first < last:
+            hit = _name(doc, res, first + 1, last, listed=True)
+            out += [hit] if hit else []
+    return out
+
+
 def propose(doc: Document, res: Resources) -> list[Mention]:
-    tokens, found = doc.tokens, []
+    tokens, found = doc.tokens, _listed_by_code(doc, res)
     for t in token_index(doc).where(_STARTS):
         tok = tokens[t]
         if tok.text in LISTED or (tok.text == "ST" and t > 0 and tokens[t - 1].text == "*"):
