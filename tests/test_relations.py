@@ -98,6 +98,7 @@ DEALS = [
     ("推出的X平台 followed by its clause", "星河银行推出的青禾智能风控平台已上线。",
      ("星河银行", "develops", "青禾智能风控平台")),
     ("总行位于", "星河银行总行位于河州市。", ("星河银行", "locatedIn", "河州市")),
+    ("A联合B推出X: the partner develops it too", "星河银行联合青禾科技推出“青禾贷”。", ("青禾科技", "develops", "青禾贷")),
     ("作为X旗下的保险公司，Y…", "作为青禾集团旗下的保险公司，星河保险近年来发展迅速。", ("星河保险", "subsidiaryOf", "青禾集团")),
     ("a heading: X｜Y平台正式上线", "星河银行｜青禾云平台正式上线", ("星河银行", "develops", "青禾云平台")),
     ("Y是X的金融科技子公司: a kind of subsidiary", "青禾科技是星河银行的金融科技子公司。", ("青禾科技", "subsidiaryOf", "星河银行")),
@@ -189,6 +190,8 @@ LISTS = [
 ]
 
 NEGATIVE = [
+    ("a partner joined in a later clause made nothing", "星河银行推出“青禾贷”，联合青禾科技开展营销。",
+     ("青禾科技", "develops", "青禾贷")),
     ("联合成立X: X is founded, no partner", "星河银行与青禾大学联合成立金融科技研究院。",
      ("星河银行", "cooperatesWith", "金融科技研究院")),
     ("what a person says about a former post is no post of theirs", "王建国表示，此前曾在青禾银行任职。",

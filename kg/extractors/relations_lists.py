@@ -27,6 +27,8 @@ _GOES_ON = re.compile(r"[,:]\s*(?:其中|具体)?(?:分别为|分别是|分别�
 _JOINT = scanning(re.compile(r"(?:共同|联合|合资|携手|一起|合作)?(?:发起设立|设立|成立|组建|筹建|创办|共建|共同建设|打造|推出|建设)"
                     r"|共建|合建|合资"))
 _JOINT_MARK = re.compile(r"共同|联合|合资|携手|一起|合作|共建|合建")
+#: partners joined by a verb of joining, as the clause's list (甲联合乙推出X, 甲携手乙打造X)
+_JOINED = re.compile(r"联合|携手|联手|牵手")
 #: between two listed subjects: A、B / A和B / A与B / A及B
 _AND = re.compile(r"\s*(?:、|和|与|及|以及|同|跟|携手|联合|联手|牵手)\s*")
 _CONSORTIUM = scanning(re.compile(r"(?:组成的|牵头的|合组的|联合组成的)?(?:财团|联营体|联合体)\s*"))
@@ -99,8 +101,9 @@ def joint_ventures(doc: Document) -> list[Relation]:
     """A和B共建X, A与B共同设立X: every listed organization establishes (or develops) X."""
     text, out = doc.norm, []
     for m in _JOINT.finditer(text):
-        if not _JOINT_MARK.search(m.group()) and not _JOINT_MARK.search(text, max(0, m.start() - 4), m.start()):
-            continue
+        if not _JOINT_MARK.search(m.group()) and not _JOINT_MARK.search(text, max(0, m.start() - 4), m.start()) \
+                and not _JOINED.search(text, clause_start(text, m.start()), m.start()):
+            continue  # (甲联合乙推出X: the partners were joined before the verb)
         if _inside(doc, m.start()):
             continue
         founders = _co_subjects(doc, m.start())
