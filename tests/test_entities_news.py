@@ -335,6 +335,10 @@ def test_a_mention_named_like_a_job_title_is_not_a_job_title_entity(pipeline):
     ("青禾云平台已于近日正式上线。", "青禾云平台", "Platform"),       # launched, named by a new word
     # a stock code in brackets vouches for the name before it, even one of common words (好|当家)
     ("5月13日，好当家（600467.SH）盘后公告称。", "好当家", "Company"),
+    # products named by a new word before their kind (a verb may stand inside: 青禾|成长|混合基金)
+    ("星河银行推出了一款青禾联名信用卡。", "青禾联名信用卡", "FinancialProduct"),
+    ("河禾基金旗下的青禾成长混合基金规模超百亿。", "青禾成长混合基金", "FinancialProduct"),
+    ("青禾保险推出青禾终身寿险。", "青禾终身寿险", "FinancialProduct"),
     ("是香港上市公司青禾数码(股票代码：0250.HK)旗下的全资子公司。", "青禾数码", "Company"),
     ("该行基于开源区块链平台Hyperledger Fabric打造。", "Hyperledger Fabric", "Platform"),
     # a payment firm's short name before what a firm has (注册资本, 董事长): 支付 alone is a verb
@@ -355,6 +359,8 @@ def test_brands_jieba_reads_as_numerals_or_places(pipeline, text, name, cls):
     ("海洋生物的天堂。", "海洋生物"),                       # a kind, not a firm
     ("原油期货价格上涨。", "原油期货"),
     ("数字人民币平台正式上线。", "数字人民币平台"),                   # a description launched, no name
+    ("警方破获这起新型信用卡诈骗案。", "新型信用卡"),                 # a kind of card, no brand
+    ("青禾银行信用卡中心推出新卡。", "青禾银行信用卡"),               # the bank's unit, not a card
     ("A股上市公司好当家（600467.SH）发布公告。", "公司好当家"),          # another firm's kind stops the name
     ("该公司是由星河银行发起设立的持牌消费金融公司。", "持牌消费金融公司"),  # a licensed kind of firm
     ("星河保险原保险保费收入达320亿元。", "星河保险原保险"),          # a name, then a term with its suffix

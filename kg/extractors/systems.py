@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extractors.base import CJK, Resources, bad_name_start, mention, token_index
+from kg.extractors.base import CJK, LEAD_WORDS, Resources, bad_name_start, mention, token_index
 from kg.types import Document, Mention
 from kg.textscan import scanning
 
@@ -99,6 +99,39 @@ def _launched(doc: Document, res: Resources) -> list[Mention]:
         if any(seg.pos(t.text) == "x" and len(t.text) >= 2 and re.fullmatch(f"[{CJK}]+", t.text) for t in tokens) \
                 and not any(bad_name_start(t.text, seg, res.lexicon) for t in tokens[:1]):
             found.append(mention(doc, start, end, "Platform", NAME, 0.6))
+    return found
+
+
+#: Financial products named by a new word and their kind (青禾联名信用卡, 青禾成长混合基金, 青禾终身寿险).
+PRODUCT_KIND = scanning(re.compile(r"(?:联名信用卡|联名卡|信用卡|借记卡|(?:混合|股票|债券|指数|货币)型?基金|终身寿险|重疾险|医疗险|"
+                                   r"年金险|意外险|两全保险)(?!中心|部|公司|事业部|经理)"))
+
+
+#: Verbs that launch a product (its name starts after them).
+LAUNCH_VERBS = frozenset(BUILD_VERBS.split("|")) | {"发行", "推", "上新", "首发", "新发"}
+
+
+def _before_product(word: str, res: Resources) -> bool:
+    """True for a word before a product's name: a verb that launches it, a function or role word (a
+    product's name may hold other verbs: 青禾|成长|混合基金)."""
+    return word in LAUNCH_VERBS or word in LEAD_WORDS or res.segmenter.pos(word)[:1] in ("p", "c", "u", "r", "m", "q") \
+        or word.endswith(("银行", "公司", "集团", "保险", "证券", "基金", "信托"))  # a firm's name, not the product's
+
+
+def _products(doc: Document, res: Resources) -> list[Mention]:
+    """A product named by the words before its kind (up to the clause's verb), opened by a new word."""
+    found, index, seg, tokens = [], token_index(doc), res.segmenter, doc.tokens
+    for m in PRODUCT_KIND.finditer(doc.norm):
+        if m.start() not in index.start_set or m.start() == 0:
+            continue
+        k = first = index.at(m.start() - 1)
+        while k >= 0 and first - k < 3 and re.fullmatch(f"[{CJK}A-Za-z0-9]+", tokens[k].text) \
+                and not _before_product(tokens[k].text, res) and (k == first or not (  # 青禾|成长|混合基金
+                    bad_name_start(tokens[k].text, seg, res.lexicon) or seg.pos(tokens[k].text)[:1] == "v")):
+            k -= 1
+        words = tokens[k + 1:first + 1]
+        if words and seg.pos(words[0].text) == "x" and len(words[0].text) >= 2:  # a new word, the brand, opens it
+            found.append(mention(doc, words[0].start, m.end(), "FinancialProduct", NAME, 0.6))
     return found
 
 
@@ -195,7 +228,7 @@ def _conjuncts(doc: Document, start: int, end: int) -> list[tuple[int, int]]:
 def propose(doc: Document, res: Resources) -> list[Mention]:
     """Platform mentions for named systems that follow a build verb, and for XX App names."""
     text, found = doc.norm, _apps(doc, res) + _versions(doc) + _enumerations(doc, res) + _made(doc, res) \
-        + _latin_after_kind(doc) + _launched(doc, res)
+        + _latin_after_kind(doc) + _launched(doc, res) + _products(doc, res)
     for m in PHRASE.finditer(text):
         start, end = m.span(1)
         name = text[start:end]
