@@ -1,7 +1,8 @@
 """Named systems and platforms built by an organization: 自主研发了安全态势感知平台.
 
 After a build verb (研发 打造 推出 建成 构建 搭建 上线 首创 ...), a noun phrase in the same
-clause that ends in 平台/系统/App and is more than a generic word is a Platform.
+clause that ends in 平台/系统/App and is more than a generic word is a Platform. Financial products
+named by a new word before their kind (青禾联名信用卡, 青禾成长混合基金, 青禾终身寿险) are FinancialProducts.
 """
 from __future__ import annotations
 
