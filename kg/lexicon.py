@@ -50,6 +50,7 @@ class Lexicon:
                 self.by_surface.setdefault(surface, entry)
         self.titles = sorted((s for e in self.entries if e.cls == JOB_TITLE for s in e.surfaces),
                              key=len, reverse=True)
+        self.title_set = frozenset(self.titles)  # for membership tests
         #: kg.resolve.key_of's answers, by (name, is a platform)
         self.keys: dict[tuple[str, bool], str] = {}
         self._automaton = None

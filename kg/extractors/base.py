@@ -141,8 +141,12 @@ def antecedent(doc: Document, pos: int, bank: bool = False) -> Mention | None:
     return found[-1] if found else None
 
 
+#: Words that end a firm's name (甲乙银行, 甲乙人寿).
+FIRM_WORDS = ("银行", "证券", "保险", "信托", "公司", "集团", "基金", "期货", "人寿", "财险", "产险", "农商", "农信")
 #: A firm's name inside a longer name (甲乙银行零售金融部, 甲乙银行上海分行): what follows belongs to that firm.
-FIRM_IN_NAME = re.compile(r"(?:银行|证券|保险|信托|公司|集团|基金|期货|人寿|财险|产险|农商|农信)(?=[\u4e00-\u9fff]{2})")
+FIRM_IN_NAME = re.compile(f"(?:{'|'.join(FIRM_WORDS)})(?=[\u4e00-\u9fff]{{2}})")
+#: Verbs of speech (王五表示, 据其介绍): what follows is what someone says.
+SPEECH = re.compile(r"表示|称|说|介绍|指出|透露|认为|强调|坦言|提到|告诉")
 
 
 def fitting_relation(doc: Document, s: Mention | None, p: str, o: Mention | None, pos: int, conf: float,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extractors.base import CJK, CLAUSE_END, Resources, bad_name_start, mention, token_index
+from kg.extractors.base import CJK, CLAUSE_END, FIRM_WORDS, Resources, bad_name_start, mention, token_index
 from kg.extractors.companies import INDUSTRY
 from kg.extractors.suffix import GENERIC, STOP, _place_word, fragment
 from kg.textscan import scanning
@@ -138,10 +138,8 @@ def _code_piece(word: str) -> bool:
     """A word that may be part of the name before a stock code: not a function word, a category (上市) or
     another firm's name or kind (某公司|好当家)."""
     return (bool(HAN.fullmatch(word)) or word.isalpha()) and word not in STOP and word not in CLAUSE_END \
-        and word not in GENERIC and not FUNCTION_CHARS.intersection(word) and not _FIRM_END.search(word)
-
-
-_FIRM_END = re.compile(r"(?:公司|集团|银行|证券|保险|控股)$")
+        and word not in GENERIC and not FUNCTION_CHARS.intersection(word) \
+        and not word.endswith(FIRM_WORDS + ("控股",))
 
 
 def _listed_by_code(doc: Document, res: Resources) -> list[Mention]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from kg.extractors.base import Resources, antecedent, mentions_between
+from kg.extractors.base import SPEECH, Resources, antecedent, mentions_between
 from kg.extractors.discourse import clause_start, subjects_of
 from kg.extractors.metrics import MULTIPLIERS, QUALIFIERS, parse_number, written_as
 from kg.extractors import penalty_notices as notices
@@ -68,7 +68,6 @@ _NOT_APPROVER = re.compile(r"(?:经|获|获得|由|报|须|需|待|申请|取得
 _PRONOUN = re.compile(r"其|该(?:行|公司|机构|分行|分公司|银行)")
 #: between 被 and the penalty: the verb of imposing it, no agency (被给予警告, 被依法予以罚款)
 _GIVING = re.compile(r"(?:依法)?(?:给予|予以|处以|作出)(?:了)?")
-_SPOKEN = re.compile(r"表示|称|说|介绍|指出|透露|认为|强调|坦言|提到")
 _UNNAMED = scanning(re.compile(r"(?:相关|有关|直接)?责任人(?:员)?|相关人员|有关人员|相关高管"))
 
 
@@ -205,7 +204,7 @@ class _Reader:
         organization in the clause, nobody speaking in between), and whom they work for."""
         named = [x for x in self.before(sentence.start, pos) if x.cls == "Person" or _party_ok(x)]
         if not named or named[-1].cls != "Person" or _parties(self.before(cs, pos), self.text) \
-                or _SPOKEN.search(self.text, named[-1].end, pos) or _PRONOUN.search(self.text, named[-1].end, pos):
+                or SPEECH.search(self.text, named[-1].end, pos) or _PRONOUN.search(self.text, named[-1].end, pos):
             return None
         person = named[-1]
         employers = [x for x in named[:-1] if _party_ok(x)]

@@ -125,12 +125,7 @@ def _addressed(name: str, res: Resources) -> bool:
     """顾经理, 方总, 杨主编: a surname and a title or form of address, which names no one."""
     given = name[1:]
     return given in ADDRESS_TAILS or (given in res.lexicon.by_surface and res.lexicon.title_name(given) != given
-                                      or given in _titles(tuple(res.lexicon.titles)))
-
-
-@lru_cache(maxsize=4)
-def _titles(titles: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(titles)
+                                      or given in res.lexicon.title_set)
 
 
 def _bare_kind(name: str, res: Resources) -> int:
@@ -319,7 +314,7 @@ def _listed(doc: Document, people: list[Mention], res: Resources) -> list[Mentio
 def _common_noun(name: str, res: Resources) -> bool:
     """A dictionary noun or a job title written before a title (公司董事, 董事合伙人): not a name."""
     tag = res.segmenter.pos(name)
-    return tag[:1] == "n" and tag not in PERSON_TAGS or name in res.lexicon.titles
+    return tag[:1] == "n" and tag not in PERSON_TAGS or name in res.lexicon.title_set
 
 
 def _name_tokens(doc: Document, start: int, end: int, res: Resources) -> bool:
@@ -329,6 +324,6 @@ def _name_tokens(doc: Document, start: int, end: int, res: Resources) -> bool:
     for tok in doc.tokens[index.at(start):index.at(end - 1) + 1]:
         if len(tok.text) >= 2 and res.segmenter.pos(tok.text)[:1] in ("d", "v", "a", "b", "c", "p", "r", "m", "q", "u"):
             return False
-        if tok.text in LEAD_WORDS or tok.end > end and tok.text in res.lexicon.titles:
+        if tok.text in LEAD_WORDS or tok.end > end and tok.text in res.lexicon.title_set:
             return False  # 时任|总经理: a role word, and a title the name would cut
     return True

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extractors.base import Resources, antecedent, is_org, mentions_between
+from kg.extractors.base import SPEECH, Resources, antecedent, is_org, mentions_between
 from kg.extractors.discourse import Subjects, clause_start
 from kg.types import Document, Mention, Relation
 
@@ -158,15 +158,12 @@ _FORMER = re.compile(r"(?P<when>(?:此前|之前|早年|此后|随后|后|其后
                      r"(?:在|任|担任|出任|供职于|就职于|任职于)")
 
 
-_SPEECH = re.compile(r"表示|说|称|指出|透露|介绍|认为|强调|坦言|提到|告诉")
-
-
 def _former_post(doc: Document, person: Mention) -> Relation | None:
     """王五自2018年起担任甲公司董事长，此前曾在乙银行任职: the next clause's organization, when the
     clause names no other person (its subject is still the person)."""
     text, sentence = doc.norm, doc.sentence_of(person.start)
     comma = text.find(",", person.end, sentence.end)
-    if comma < 0 or _SPEECH.search(text, person.end, comma):
+    if comma < 0 or SPEECH.search(text, person.end, comma):
         return None  # 王五表示，此前曾在…: what the person says, about anyone
     m = _FORMER.match(text, comma + 1)
     if m is None or not m.group("when"):  # (，在某地…: no time word, the clause may be about anything)

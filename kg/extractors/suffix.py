@@ -141,6 +141,16 @@ GLUED_PREPOSITIONS = frozenset("以于被把将从由")
 GLUED_BEFORE_FIRM = GLUED_PREPOSITIONS | {"为"}
 #: jieba frequency below which a role verb and a character are one word only by accident (曾任青, 现任华)
 RARE_GLUED = 50
+
+
+def _glued_lead(word: str, seg) -> int:
+    """How many characters of a three-character word are a preposition (为|海胶) or a role verb (曾任|青)
+    that jieba glued to a name's first character, or 0."""
+    if len(word) != 3:
+        return 0
+    if word[0] in GLUED_BEFORE_FIRM and not seg.in_dictionary(word):
+        return 1
+    return 2 if word[:2] in LEAD_WORDS and seg.frequency(word) < RARE_GLUED else 0
 #: One-character administrative levels that open a public body's name (市金融办, 省国资委).
 ADMIN_LEVELS = frozenset("省市县区州")
 #: Department words after a bank-like word (私人银行部): the department is the name.
@@ -326,13 +336,8 @@ def propose(doc: Document, res: Resources) -> list[Mention]:
         if glued and cls not in COMPANY_CLASSES and tok.end - tokens[glued[-1]].start >= 4:
             start = tokens[glued[-1]].start + 1  # 以乙期局, 项目由市国资委: a preposition glued to the name
             name = doc.norm[start:tok.end]
-        elif j < i and len(tokens[j].text) == 3 and tokens[j].text[0] in GLUED_BEFORE_FIRM \
-                and not seg.in_dictionary(tokens[j].text) and start == tokens[j].start:
-            start += 1  # 推荐为|海胶集团董事: 为 glued to the name's first characters
-            name = doc.norm[start:tok.end]
-        elif j < i and len(tokens[j].text) == 3 and tokens[j].text[:2] in LEAD_WORDS \
-                and seg.frequency(tokens[j].text) < RARE_GLUED and start == tokens[j].start:
-            start += 2  # 曾任青|禾|银行: a role verb glued to the name's first character
+        elif j < i and start == tokens[j].start and (cut := _glued_lead(tokens[j].text, seg)):
+            start += cut  # 推荐为|海胶集团, 曾任青|禾|银行
             name = doc.norm[start:tok.end]
         cls = classify(name, suffix, cls, place)
         inside = INSIDE.search(doc.norm[max(0, start - 6):start]) or OWNER_BEFORE.search(

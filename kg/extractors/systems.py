@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extractors.base import CJK, LEAD_WORDS, Resources, bad_name_start, mention, token_index
+from kg.extractors.base import CJK, FIRM_WORDS, LEAD_WORDS, Resources, bad_name_start, mention, token_index
 from kg.types import Document, Mention
 from kg.textscan import scanning
 
@@ -116,7 +116,7 @@ def _before_product(word: str, res: Resources) -> bool:
     """True for a word before a product's name: a verb that launches it, a function or role word (a
     product's name may hold other verbs: 青禾|成长|混合基金)."""
     return word in LAUNCH_VERBS or word in LEAD_WORDS or res.segmenter.pos(word)[:1] in ("p", "c", "u", "r", "m", "q") \
-        or word.endswith(("银行", "公司", "集团", "保险", "证券", "基金", "信托"))  # a firm's name, not the product's
+        or word.endswith(FIRM_WORDS)  # a firm's name, not the product's
 
 
 def _products(doc: Document, res: Resources) -> list[Mention]:
